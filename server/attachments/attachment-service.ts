@@ -1,0 +1,148 @@
+import type { Db } from "../db/client";
+import { notFound, RecordError } from "../records/errors";
+import type { RecordService } from "../records/record-service";
+import type { Actor } from "../records/types";
+import { newSysId } from "../util/ids";
+import type { ContentStore } from "./content-store";
+import { sanitizeFileName } from "./file-names";
+
+export interface AttachmentRow {
+  sys_id: string;
+  table_name: string;
+  table_sys_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  hash: string;
+  sys_created_on: string;
+  sys_created_by: string;
+}
+
+export interface NewAttachment {
+  tableName: string;
+  tableSysId: string;
+  fileName: string;
+  contentType: string;
+  body: AsyncIterable<Uint8Array> | Uint8Array;
+}
+
+/** Attachments of records: bytes to the content store first, then the row in the write path. */
+export class AttachmentService {
+  private readonly sql;
+
+  constructor(
+    db: Db,
+    private readonly records: RecordService,
+    private readonly content: ContentStore,
+    private readonly maxBytes: number,
+  ) {
+    const c = db.$client;
+    this.sql = {
+      insert: c.prepare(
+        `INSERT INTO attachment (sys_id, table_name, table_sys_id, file_name, content_type, size_bytes, hash,
+           sys_created_on, sys_created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      get: c.prepare<[string], AttachmentRow>("SELECT * FROM attachment WHERE sys_id = ?"),
+      ofRecord: c.prepare<[string, string], AttachmentRow>(
+        "SELECT * FROM attachment WHERE table_name = ? AND table_sys_id = ? ORDER BY sys_created_on, sys_id",
+      ),
+      delete: c.prepare("DELETE FROM attachment WHERE sys_id = ?"),
+      hashUsed: c.prepare<[string], { one: number }>(
+        "SELECT 1 AS one FROM attachment WHERE hash = ? LIMIT 1",
+      ),
+    };
+  }
+
+  get(sysId: string): AttachmentRow | null {
+    return this.sql.get.get(sysId) ?? null;
+  }
+
+  require(sysId: string): AttachmentRow {
+    const row = this.get(sysId);
+    if (!row) throw notFound("Attachment not found", `No attachment has sys_id ${sysId}`);
+    return row;
+  }
+
+  ofRecord(tableName: string, tableSysId: string): AttachmentRow[] {
+    return this.sql.ofRecord.all(tableName, tableSysId);
+  }
+
+  async add(input: NewAttachment, actor: Actor): Promise<AttachmentRow> {
+    this.records.require(input.tableName, input.tableSysId); // 404 before reading any byte
+    const fileName = sanitizeFileName(input.fileName);
+    const stored = await this.content.write(input.body, this.maxBytes);
+    try {
+      return this.records.transaction(() => {
+        const target = this.records.require(input.tableName, input.tableSysId); // may have gone meanwhile
+        const sysId = newSysId();
+        const now = this.records.now();
+        const contentType = input.contentType || "application/octet-stream";
+        this.sql.insert.run(
+          sysId,
+          input.tableName,
+          input.tableSysId,
+          fileName,
+          contentType,
+          stored.sizeBytes,
+          stored.hash,
+          now,
+          actor.userName,
+        );
+        this.records.emitChange({
+          table: this.records.registry.require(input.tableName),
+          operation: "update",
+          sysId: input.tableSysId,
+          before: target,
+          after: target,
+          changedFields: [],
+          journalEntries: [],
+          attachmentChanges: [{ kind: "added", sysId, fileName, hash: stored.hash }],
+          actor,
+        });
+        return this.require(sysId);
+      });
+    } catch (error) {
+      this.removeContentIfUnused(stored.hash);
+      throw error;
+    }
+  }
+
+  remove(sysId: string, actor: Actor): AttachmentRow {
+    const row = this.records.transaction(() => {
+      const found = this.require(sysId);
+      const target = this.records.get(found.table_name, found.table_sys_id);
+      this.sql.delete.run(sysId);
+      if (target) {
+        this.records.emitChange({
+          table: this.records.registry.require(found.table_name),
+          operation: "update",
+          sysId: found.table_sys_id,
+          before: target,
+          after: target,
+          changedFields: [],
+          journalEntries: [],
+          attachmentChanges: [{ kind: "removed", sysId, fileName: found.file_name, hash: found.hash }],
+          actor,
+        });
+      }
+      return found;
+    });
+    this.removeContentIfUnused(row.hash);
+    return row;
+  }
+
+  readContent(row: AttachmentRow) {
+    if (!this.content.has(row.hash)) {
+      throw new RecordError(
+        404,
+        "Attachment content missing",
+        `The bytes of ${row.file_name} are not on disk`,
+      );
+    }
+    return this.content.read(row.hash);
+  }
+
+  private removeContentIfUnused(hash: string): void {
+    if (!this.sql.hashUsed.get(hash)) this.content.remove(hash);
+  }
+}

@@ -1,0 +1,95 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { Db } from "../db/client";
+import type { RecordService } from "../records/record-service";
+import type { Actor, RecordValues } from "../records/types";
+import { hashPassword, verifyPassword } from "./password";
+import { type AuthUser, parseRoles } from "./roles";
+
+export interface NewUser {
+  user_name: string;
+  name?: string;
+  email?: string;
+  roles?: string;
+  password?: string;
+}
+
+// A verified Basic credential is remembered briefly so API clients (and the sync peer, which
+// sends Basic on every request) do not pay a 50 ms scrypt per request. Keys are HMACs under a
+// per-process random key, so the cache never holds a password; a password change clears it.
+const cacheTtlMs = 60_000;
+
+export class UserDirectory {
+  private readonly cacheKey = randomBytes(32);
+  private readonly verified = new Map<string, { sysId: string; until: number }>();
+  private readonly sql;
+
+  constructor(
+    db: Db,
+    private readonly records: RecordService,
+  ) {
+    const c = db.$client;
+    this.sql = {
+      byName: c.prepare<[string], { sys_id: string }>(
+        "SELECT sys_id FROM record WHERE table_name = 'sys_user' AND json_extract(data, '$.user_name') = ?",
+      ),
+      credential: c.prepare<[string], { password_hash: string }>(
+        "SELECT password_hash FROM user_credential WHERE user_sys_id = ?",
+      ),
+      setCredential: c.prepare(
+        `INSERT INTO user_credential (user_sys_id, password_hash, changed_on) VALUES (?, ?, ?)
+         ON CONFLICT (user_sys_id) DO UPDATE SET password_hash = excluded.password_hash, changed_on = excluded.changed_on`,
+      ),
+    };
+  }
+
+  findByName(userName: string): RecordValues | null {
+    const row = this.sql.byName.get(userName);
+    return row ? this.records.get("sys_user", row.sys_id) : null;
+  }
+
+  /** The signed-in view of a sys_user record, or null when it is missing or inactive. */
+  toAuthUser(sysId: string, via: AuthUser["via"]): AuthUser | null {
+    const user = this.records.get("sys_user", sysId);
+    if (!user || user.active === "false") return null;
+    return {
+      sysId,
+      userName: user.user_name ?? "",
+      name: user.name || user.user_name || "",
+      roles: parseRoles(user.roles),
+      via,
+    };
+  }
+
+  /** Checks a user name and password; null when either is wrong (callers must not say which). */
+  async verify(userName: string, password: string): Promise<AuthUser | null> {
+    const key = createHmac("sha256", this.cacheKey).update(`${userName}\u0000${password}`).digest("base64");
+    const hit = this.verified.get(key);
+    if (hit && hit.until > Date.now()) return this.toAuthUser(hit.sysId, "basic");
+    const row = this.sql.byName.get(userName);
+    const stored = row ? this.sql.credential.get(row.sys_id)?.password_hash : undefined;
+    // Hash even for unknown users so response time does not reveal which user names exist.
+    const ok = await verifyPassword(password, stored ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
+    if (!ok || !row || !stored) return null;
+    if (this.verified.size > 10_000) this.verified.clear();
+    this.verified.set(key, { sysId: row.sys_id, until: Date.now() + cacheTtlMs });
+    return this.toAuthUser(row.sys_id, "basic");
+  }
+
+  async setPassword(userSysId: string, password: string): Promise<void> {
+    if (password.length < 1) throw new Error("A password cannot be empty");
+    const hash = await hashPassword(password);
+    this.sql.setCredential.run(userSysId, hash, this.records.now());
+    this.verified.clear();
+  }
+
+  /** Creates a user record (through the one write path) and its password, if one is given. */
+  async create(user: NewUser, actor: Actor): Promise<RecordValues> {
+    const hash = user.password ? await hashPassword(user.password) : null;
+    return this.records.transaction(() => {
+      const { password: _password, ...fields } = user;
+      const created = this.records.create("sys_user", fields, actor);
+      if (hash) this.sql.setCredential.run(created.sys_id, hash, this.records.now());
+      return created;
+    });
+  }
+}

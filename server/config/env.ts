@@ -1,0 +1,77 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Every setting of an instance comes from the environment (documented in the README).
+const envSchema = z.object({
+  TANDEM_INSTANCE: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/, "TANDEM_INSTANCE must be lower-case letters, digits or dashes")
+    .default("alpha"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  TANDEM_DATA_DIR: z.string().optional(),
+  TANDEM_ADMIN_PASSWORD: z.string().min(1).default("admin"),
+  TANDEM_PUBLIC_URL: z.string().url().optional(),
+  TANDEM_SEED: z.enum(["demo", "empty"]).default("demo"),
+  TANDEM_MAX_ATTACHMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  TANDEM_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024),
+  TANDEM_SESSION_HOURS: z.coerce.number().positive().default(12),
+  TANDEM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
+  SMTP_URL: z.string().optional(),
+});
+
+export interface InstanceConfig {
+  instance: string;
+  port: number;
+  dataDir: string;
+  dbFile: string;
+  attachmentsDir: string;
+  adminPassword: string;
+  publicUrl: string;
+  seed: "demo" | "empty";
+  maxAttachmentBytes: number;
+  maxBodyBytes: number;
+  sessionHours: number;
+  logLevel: string;
+  smtpUrl: string | undefined;
+}
+
+let cached: InstanceConfig | undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.TANDEM_DATA_DIR ?? path.join("data", e.TANDEM_INSTANCE));
+  return {
+    instance: e.TANDEM_INSTANCE,
+    port: e.PORT,
+    dataDir,
+    dbFile: path.join(dataDir, "tandem.db"),
+    attachmentsDir: path.join(dataDir, "attachments"),
+    adminPassword: e.TANDEM_ADMIN_PASSWORD,
+    publicUrl: e.TANDEM_PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    seed: e.TANDEM_SEED,
+    maxAttachmentBytes: e.TANDEM_MAX_ATTACHMENT_BYTES,
+    maxBodyBytes: e.TANDEM_MAX_BODY_BYTES,
+    sessionHours: e.TANDEM_SESSION_HOURS,
+    logLevel: e.TANDEM_LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+  };
+}
+
+/** The configuration of this process, read once. */
+export function config(): InstanceConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,107 @@
+import { eq } from "drizzle-orm";
+import { AttachmentService } from "../attachments/attachment-service";
+import { ContentStore } from "../attachments/content-store";
+import { SessionStore } from "../auth/sessions";
+import { UserDirectory } from "../auth/users";
+import { type InstanceConfig, config as readConfig } from "../config/env";
+import { type Db, openDatabase } from "../db/client";
+import { instanceSetting } from "../db/schema";
+import { createLogger, type Logger } from "../log/logger";
+import { RecordService } from "../records/record-service";
+import { builtInTables } from "../tables/definitions";
+import { TableRegistry } from "../tables/registry";
+import { newSysId } from "../util/ids";
+import { seedAdmin, seedDemo } from "./seed";
+
+/** A background worker started with the instance and stopped, drained, at shutdown. */
+export interface Worker {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface Instance {
+  config: InstanceConfig;
+  /** Stable id of this instance (sys_id style), created with its database. */
+  instanceId: string;
+  version: string;
+  db: Db;
+  logger: Logger;
+  registry: TableRegistry;
+  records: RecordService;
+  attachments: AttachmentService;
+  users: UserDirectory;
+  sessions: SessionStore;
+  workers: Worker[];
+  startedAt: Date;
+}
+
+export const version = "0.1.0";
+
+/** Builds every collaborator of an instance from its configuration: the composition root. */
+export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
+  const logger = createLogger(cfg.instance, cfg.logLevel);
+  const db = openDatabase({ file: cfg.dbFile });
+  const registry = new TableRegistry(db);
+  registry.install(builtInTables);
+  const records = new RecordService(db, registry);
+  const users = new UserDirectory(db, records);
+  const sessions = new SessionStore(db, cfg.sessionHours * 3_600_000);
+  const attachments = new AttachmentService(
+    db,
+    records,
+    new ContentStore(cfg.attachmentsDir),
+    cfg.maxAttachmentBytes,
+  );
+
+  await seedAdmin(users, cfg.adminPassword);
+  if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
+
+  const instance: Instance = {
+    config: cfg,
+    instanceId: instanceIdOf(db),
+    version,
+    db,
+    logger,
+    registry,
+    records,
+    attachments,
+    users,
+    sessions,
+    workers: [],
+    startedAt: new Date(),
+  };
+  logger.info({ port: cfg.port, dataDir: cfg.dataDir }, "instance ready");
+  return instance;
+}
+
+function instanceIdOf(db: Db): string {
+  const row = db.select().from(instanceSetting).where(eq(instanceSetting.key, "instance.id")).get();
+  if (row) return row.value;
+  const id = newSysId();
+  db.insert(instanceSetting).values({ key: "instance.id", value: id, updatedAt: Date.now() }).run();
+  return id;
+}
+
+/** Stops workers (each finishes what it holds), then closes the database. */
+export async function stopInstance(instance: Instance): Promise<void> {
+  await Promise.allSettled(instance.workers.map((w) => w.stop()));
+  instance.db.$client.close();
+  instance.logger.info("instance stopped");
+}
+
+// Next.js may evaluate server modules in more than one bundle (instrumentation, route handlers);
+// the instance lives on globalThis so every bundle shares the one database connection.
+const slot = Symbol.for("tandem.instance");
+type Slot = { [slot]?: Promise<Instance> };
+
+/** The instance of this process, booted on first use. */
+export function instance(): Promise<Instance> {
+  const g = globalThis as Slot;
+  g[slot] ??= createInstance(readConfig());
+  return g[slot];
+}
+
+/** The instance if it finished booting, for shutdown. */
+export function bootedInstance(): Promise<Instance> | undefined {
+  return (globalThis as Slot)[slot];
+}

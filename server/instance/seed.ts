@@ -1,0 +1,99 @@
+import { eq } from "drizzle-orm";
+import type { UserDirectory } from "../auth/users";
+import type { Db } from "../db/client";
+import { instanceSetting } from "../db/schema";
+import type { RecordService } from "../records/record-service";
+import type { Actor } from "../records/types";
+
+const system: Actor = { userName: "system", origin: "system" };
+
+export const demoUsers = [
+  { user_name: "sync.admin", name: "Sam Sync", roles: "sync_admin,sync_operator,flow_designer,itil" },
+  { user_name: "designer", name: "Dana Designer", roles: "flow_designer" },
+  { user_name: "operator", name: "Oscar Operator", roles: "sync_operator" },
+  { user_name: "beth.anglin", name: "Beth Anglin", roles: "itil" },
+  { user_name: "david.loo", name: "David Loo", roles: "itil" },
+];
+
+const groups = [
+  { name: "Hardware", description: "Laptops, printers, desks and phones" },
+  { name: "Software", description: "Applications and licences" },
+  { name: "Network", description: "Wi-Fi, VPN and cabling" },
+];
+
+function marked(db: Db, key: string): boolean {
+  return db.select().from(instanceSetting).where(eq(instanceSetting.key, key)).get() !== undefined;
+}
+
+function mark(db: Db, key: string): void {
+  db.insert(instanceSetting).values({ key, value: new Date().toISOString(), updatedAt: Date.now() }).run();
+}
+
+/** The admin user always exists; its password comes from TANDEM_ADMIN_PASSWORD the first time. */
+export async function seedAdmin(users: UserDirectory, adminPassword: string): Promise<void> {
+  if (users.findByName("admin")) return;
+  await users.create(
+    { user_name: "admin", name: "System Administrator", roles: "admin", password: adminPassword },
+    system,
+  );
+}
+
+/** Demo users (password = user name), groups and a few incidents; runs once per database. */
+export async function seedDemo(deps: {
+  db: Db;
+  records: RecordService;
+  users: UserDirectory;
+  instance: string;
+}) {
+  const { db, records, users, instance } = deps;
+  if (marked(db, "seed.demo.v1")) return;
+  for (const u of demoUsers) {
+    if (!users.findByName(u.user_name)) await users.create({ ...u, password: u.user_name }, system);
+  }
+  records.transaction(() => {
+    const ids = new Map<string, string>();
+    for (const g of groups) {
+      const existing = records.resolveReference("sys_user_group", g.name);
+      ids.set(g.name, existing ?? records.create("sys_user_group", g, system).sys_id);
+    }
+    const incidents = [
+      {
+        short_description: `Laptop will not boot (${instance})`,
+        assignment_group: "Hardware",
+        category: "hardware",
+        impact: "2",
+        urgency: "2",
+        caller: "beth.anglin",
+      },
+      {
+        short_description: `Printer on floor 3 jams (${instance})`,
+        assignment_group: "Hardware",
+        category: "hardware",
+        impact: "3",
+        urgency: "2",
+        caller: "david.loo",
+      },
+      {
+        short_description: `VPN drops every hour (${instance})`,
+        assignment_group: "Network",
+        category: "network",
+        impact: "2",
+        urgency: "1",
+        state: "2",
+        caller: "beth.anglin",
+      },
+      {
+        short_description: `Licence expired for the design suite (${instance})`,
+        assignment_group: "Software",
+        category: "software",
+        impact: "3",
+        urgency: "3",
+        caller: "david.loo",
+      },
+    ];
+    for (const inc of incidents) {
+      records.create("incident", { ...inc, assignment_group: ids.get(inc.assignment_group) ?? "" }, system);
+    }
+    mark(db, "seed.demo.v1");
+  });
+}

@@ -1,0 +1,43 @@
+import type { TableDefinition } from "../tables/types";
+
+/** Who is writing, and through which door; captured with every change. */
+export interface Actor {
+  userName: string;
+  origin: "ui" | "api" | "flow" | "system";
+  /** Set when an inbound flow writes on behalf of a remote system (echo suppression, SPEC 3.8). */
+  originRemote?: string | null;
+}
+
+/** Field values as stored strings (journal fields excluded). */
+export type FieldValues = Record<string, string>;
+/** A record as stored: every field plus the sys_ columns, as strings. */
+export type RecordValues = FieldValues & { sys_id: string };
+
+export interface JournalEntry {
+  entryId: string;
+  element: string;
+  value: string;
+  createdBy: string;
+  createdOn: string;
+}
+
+export interface AttachmentChange {
+  kind: "added" | "removed";
+  sysId: string;
+  fileName: string;
+  hash: string;
+}
+
+/** One committed-to-be change, handed to hooks inside the write transaction (capture hooks here). */
+export interface RecordChange {
+  table: TableDefinition;
+  operation: "create" | "update" | "delete";
+  sysId: string;
+  before: RecordValues | null;
+  after: RecordValues | null;
+  /** Names of the non-journal fields whose value changed (all set fields on create). */
+  changedFields: string[];
+  journalEntries: JournalEntry[];
+  attachmentChanges: AttachmentChange[];
+  actor: Actor;
+}

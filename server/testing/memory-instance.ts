@@ -1,0 +1,18 @@
+import { UserDirectory } from "../auth/users";
+import { openDatabase } from "../db/client";
+import { RecordService } from "../records/record-service";
+import type { Actor } from "../records/types";
+import { builtInTables } from "../tables/definitions";
+import { TableRegistry } from "../tables/registry";
+
+/** An in-memory database with the built-in tables, for fast unit tests of server modules. */
+export function memoryInstance() {
+  const db = openDatabase({ file: ":memory:" });
+  const registry = new TableRegistry(db);
+  registry.install(builtInTables);
+  const records = new RecordService(db, registry);
+  const users = new UserDirectory(db, records);
+  return { db, registry, records, users };
+}
+
+export const testActor: Actor = { userName: "tester", origin: "api" };
