@@ -1,0 +1,5 @@
+// All tables of an instance database; drizzle-kit reads this barrel to generate migrations.
+export * from "./records";
+export * from "./sync";
+export * from "./flows";
+export * from "./queues";

@@ -1,0 +1,92 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// The outbound and inbound queues (SPEC 3.2, 3.4). A lane is the ordered stream of one
+// record to or from one remote system; rows of a lane run strictly in lane_seq order.
+
+const statuses = ["ready", "processing", "processed", "error", "skipped"] as const;
+
+export const outboundQueue = sqliteTable(
+  "outbound_queue",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    messageId: text("message_id").notNull().unique(), // stable across retries: the receiver dedups by it
+    status: text("status", { enum: statuses }).notNull().default("ready"),
+    processEvent: text("process_event").notNull(), // event name (travels on the wire)
+    remoteSystemId: text("remote_system_id").notNull(),
+    captureDefinitionId: text("capture_definition_id"),
+    flowBindingId: text("flow_binding_id").notNull(),
+    operation: text("operation").notNull(),
+    tableName: text("table_name").notNull(),
+    recordSysId: text("record_sys_id").notNull(),
+    laneKey: text("lane_key").notNull(), // remote system id + ":" + record sys_id
+    laneSeq: integer("lane_seq").notNull(),
+    payload: text("payload").notNull(), // JSON of the captured payload (SPEC 3.1)
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    retryHistory: text("retry_history", { mode: "json" }).notNull().$type<RetryAttempt[]>(),
+    lastError: text("last_error"),
+    flowExecutionId: text("flow_execution_id"),
+    flowVersion: integer("flow_version"), // version the row first ran with
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"), // first claim: time in queue = startedAt - createdAt
+    finishedAt: integer("finished_at"),
+    processingMs: integer("processing_ms"),
+    domain: text("domain").notNull().default("global"),
+  },
+  (t) => [
+    index("outbound_ready").on(t.status, t.nextAttemptAt),
+    uniqueIndex("outbound_lane").on(t.laneKey, t.laneSeq),
+    index("outbound_record").on(t.tableName, t.recordSysId),
+  ],
+);
+
+export interface RetryAttempt {
+  at: number;
+  outcome: "retry" | "error" | "processed";
+  error?: string;
+}
+
+export const inboundQueue = sqliteTable(
+  "inbound_queue",
+  {
+    sequence: integer("sequence").primaryKey({ autoIncrement: true }), // ascending at receipt
+    messageId: text("message_id").notNull(),
+    remoteSystemId: text("remote_system_id").notNull(),
+    processEvent: text("process_event").notNull(),
+    operation: text("operation").notNull(),
+    localCorrelationId: text("local_correlation_id"), // = sender's receiver_correlation_id, or assigned
+    remoteCorrelationId: text("remote_correlation_id").notNull(), // = sender_correlation_id
+    laneKey: text("lane_key").notNull(), // remote system id + ":" + remote correlation id
+    laneSeq: integer("lane_seq").notNull(), // the sender's lane sequence
+    payload: text("payload").notNull(),
+    status: text("status", { enum: statuses }).notNull().default("ready"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    flowExecutionId: text("flow_execution_id"),
+    receivedAt: integer("received_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    processingMs: integer("processing_ms"),
+    domain: text("domain").notNull().default("global"),
+  },
+  (t) => [
+    uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction
+    index("inbound_ready").on(t.status, t.sequence),
+    index("inbound_lane").on(t.laneKey, t.sequence),
+  ],
+);
+
+// Who reprocessed or skipped which row, and when (SPEC 3.2: both are logged).
+export const queueAction = sqliteTable(
+  "queue_action",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    queue: text("queue", { enum: ["outbound", "inbound"] }).notNull(),
+    rowId: integer("row_id").notNull(),
+    action: text("action").notNull(), // reprocess | skip | retry | error | processed
+    user: text("user").notNull(),
+    detail: text("detail"),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("queue_action_row").on(t.queue, t.rowId)],
+);
