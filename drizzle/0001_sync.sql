@@ -71,6 +71,12 @@ CREATE TABLE `flow_binding` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `flow_binding_unique` ON `flow_binding` (`direction`,`process_event_id`,`remote_system_id`);--> statement-breakpoint
+CREATE TABLE `idempotency_key` (
+	`key` text PRIMARY KEY NOT NULL,
+	`result` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `process_event` (
 	`id` text PRIMARY KEY NOT NULL,
 	`definition_id` text NOT NULL,
@@ -214,6 +220,7 @@ CREATE TABLE `outbound_queue` (
 	`next_attempt_at` integer NOT NULL,
 	`retry_history` text NOT NULL,
 	`last_error` text,
+	`error_kind` text,
 	`flow_execution_id` text,
 	`flow_version` integer,
 	`created_at` integer NOT NULL,

@@ -49,7 +49,10 @@ export const flowExecution = sqliteTable(
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
   },
-  (t) => [index("flow_execution_flow").on(t.flowId, t.startedAt), index("flow_execution_row").on(t.queue, t.queueRowId)],
+  (t) => [
+    index("flow_execution_flow").on(t.flowId, t.startedAt),
+    index("flow_execution_row").on(t.queue, t.queueRowId),
+  ],
 );
 
 export const flowLog = sqliteTable(

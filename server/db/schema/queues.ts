@@ -25,6 +25,8 @@ export const outboundQueue = sqliteTable(
     nextAttemptAt: integer("next_attempt_at").notNull(),
     retryHistory: text("retry_history", { mode: "json" }).notNull().$type<RetryAttempt[]>(),
     lastError: text("last_error"),
+    // "connection" errors are retried again once the remote is re-activated; "data" errors wait for a person.
+    errorKind: text("error_kind", { enum: ["connection", "data"] }),
     flowExecutionId: text("flow_execution_id"),
     flowVersion: integer("flow_version"), // version the row first ran with
     createdAt: integer("created_at").notNull(),

@@ -33,7 +33,9 @@ export const captureDefinition = sqliteTable(
       .notNull()
       .references(() => processEvent.id),
     name: text("name").notNull(),
-    state: text("state", { enum: ["active", "inactive"] }).notNull().default("active"),
+    state: text("state", { enum: ["active", "inactive"] })
+      .notNull()
+      .default("active"),
     order: integer("order").notNull().default(100), // lower first
     sourceTable: text("source_table").notNull(),
     filter: text("filter", { mode: "json" }).notNull(), // CaptureFilter (server/capture/filter.ts)
@@ -41,7 +43,9 @@ export const captureDefinition = sqliteTable(
     includeFields: text("include_fields", { mode: "json" }).notNull().$type<string[]>(),
     includeJournal: text("include_journal", { mode: "json" }).notNull().$type<string[]>(), // comments, work_notes
     includeAttachments: integer("include_attachments", { mode: "boolean" }).notNull().default(false),
-    attachmentMode: text("attachment_mode", { enum: ["deltas", "all"] }).notNull().default("deltas"),
+    attachmentMode: text("attachment_mode", { enum: ["deltas", "all"] })
+      .notNull()
+      .default("deltas"),
     ignoreNonInteractive: integer("ignore_non_interactive", { mode: "boolean" }).notNull().default(false),
     domain: text("domain").notNull().default("global"),
     createdAt: integer("created_at").notNull(),
@@ -64,12 +68,18 @@ export const remoteSystem = sqliteTable("remote_system", {
   inboundApiUserId: text("inbound_api_user_id"), // local sync_api user the peer logs in as
   runAsUserId: text("run_as_user_id"), // local user whose name appears on inbound writes
   errorSubflowId: text("error_subflow_id"),
-  outboundState: text("outbound_state", { enum: ["disabled", "active", "error"] }).notNull().default("disabled"),
-  inboundState: text("inbound_state", { enum: ["disabled", "active", "error"] }).notNull().default("disabled"),
+  outboundState: text("outbound_state", { enum: ["disabled", "active", "error"] })
+    .notNull()
+    .default("disabled"),
+  inboundState: text("inbound_state", { enum: ["disabled", "active", "error"] })
+    .notNull()
+    .default("disabled"),
   stateMessage: text("state_message").notNull().default(""), // why the state is what it is
   retryTimes: integer("retry_times").notNull().default(5),
   retryIntervalMs: integer("retry_interval_ms").notNull().default(1000),
-  retryBackoff: text("retry_backoff", { enum: ["fixed", "exponential"] }).notNull().default("exponential"),
+  retryBackoff: text("retry_backoff", { enum: ["fixed", "exponential"] })
+    .notNull()
+    .default("exponential"),
   autoRecover: integer("auto_recover", { mode: "boolean" }).notNull().default(false),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -106,7 +116,9 @@ export const correlation = sqliteTable(
       .references(() => remoteSystem.id),
     tableName: text("table_name").notNull(),
     recordSysId: text("record_sys_id").notNull(),
-    state: text("state", { enum: ["active", "inactive"] }).notNull().default("active"),
+    state: text("state", { enum: ["active", "inactive"] })
+      .notNull()
+      .default("active"),
     staleFieldsSkipped: integer("stale_fields_skipped").notNull().default(0), // SPEC 3.8
     createdAt: integer("created_at").notNull(),
     lastSyncedAt: integer("last_synced_at"),
@@ -138,5 +150,13 @@ export const emailOutbox = sqliteTable("email_outbox", {
   body: text("body").notNull(),
   status: text("status", { enum: ["kept", "sent", "failed"] }).notNull(),
   error: text("error"),
+  createdAt: integer("created_at").notNull(),
+});
+
+// Results of side-effecting flow steps by idempotency key (queue row + step), so a run that is
+// repeated after a crash or a reprocess returns the first result instead of acting twice.
+export const idempotencyKey = sqliteTable("idempotency_key", {
+  key: text("key").primaryKey(),
+  result: text("result").notNull(), // JSON
   createdAt: integer("created_at").notNull(),
 });

@@ -1,0 +1,73 @@
+import type { OutboundEnqueuer } from "../queue/outbound/enqueue";
+import type { RecordService } from "../records/record-service";
+import type { RecordChange } from "../records/types";
+import type { CaptureRow, SyncConfig } from "../sync/config-store";
+import { FieldClocks } from "./field-clocks";
+import { matchesFilter } from "./filter";
+import { buildPayload } from "./payload";
+
+export interface CaptureDeps {
+  records: RecordService;
+  config: SyncConfig;
+  outbound: OutboundEnqueuer;
+  instanceId: string;
+  clock?: () => Date;
+}
+
+/**
+ * Capture (SPEC 2, 3.1) as a hook of the one write path: it runs inside the record's write
+ * transaction, so the outbound rows commit together with the change (transactional outbox).
+ */
+export function installCapture(deps: CaptureDeps): () => void {
+  const clocks = new FieldClocks(deps.records.db);
+  return deps.records.onChange((change) => capture(change, deps, clocks));
+}
+
+function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): void {
+  const snapshot = deps.config.snapshot();
+  const captures = snapshot.capturesByTable.get(change.table.name);
+  if (!captures) return;
+  // Local changes move the field clocks; inbound writes set them from the sender afterwards.
+  const bumped = new Map(change.changedFields.map((f) => [f, clocks.bump(change.sysId, f, deps.instanceId)]));
+  const clockOf = (field: string) => bumped.get(field) ?? clocks.get(change.sysId, field);
+  const now = (deps.clock ?? (() => new Date()))();
+  for (const def of captures) {
+    if (!fires(def, change)) continue;
+    const bindings = snapshot.outboundByEvent.get(def.processEventId) ?? [];
+    const event = snapshot.eventsById.get(def.processEventId);
+    if (!event || bindings.length === 0) continue;
+    const payload = buildPayload({ change, capture: def, records: deps.records, clockOf, now });
+    for (const binding of bindings) {
+      // Echo suppression (SPEC 3.8): what remote R just wrote here is not sent back to R.
+      if (change.actor.originRemote === binding.remoteSystemId) continue;
+      deps.outbound.enqueue({
+        processEvent: event.name,
+        remoteSystemId: binding.remoteSystemId,
+        captureDefinitionId: def.id,
+        flowBindingId: binding.id,
+        operation: change.operation,
+        tableName: change.table.name,
+        recordSysId: change.sysId,
+        payload,
+        domain: def.domain,
+      });
+    }
+  }
+}
+
+/** Operation, interactivity, filter, and for updates: did anything the capture includes change? */
+export function fires(def: CaptureRow, change: RecordChange): boolean {
+  if (!def.operations.includes(change.operation)) return false;
+  if (def.ignoreNonInteractive && change.actor.origin !== "ui") return false;
+  if (
+    !matchesFilter(def.filter, { operation: change.operation, before: change.before, after: change.after })
+  ) {
+    return false;
+  }
+  if (change.operation !== "update") return true;
+  return (
+    change.changedFields.some((f) => def.includeFields.includes(f)) ||
+    change.journalEntries.some((j) => def.includeJournal.includes(j.element)) ||
+    (def.includeAttachments && change.attachmentChanges.length > 0)
+  );
+}

@@ -1,0 +1,86 @@
+import { type Db, durably } from "../../db/client";
+import type { MessageResult, WireMessage } from "../../transport/wire-schema";
+import { newSysId } from "../../util/ids";
+
+interface ExistingRow {
+  sequence: number;
+  local_correlation_id: string | null;
+}
+
+/**
+ * Stores a batch of accepted messages in the inbound queue in ONE transaction, deduplicating
+ * by (remote, message id) inside it (SPEC 3.9). The caller answers 200 only after this
+ * returns, and `durably` fsyncs the commit, so the messages are on disk by then.
+ */
+export class InboundAcceptor {
+  private readonly sql;
+
+  constructor(
+    private readonly db: Db,
+    private readonly wake: () => void,
+  ) {
+    const c = db.$client;
+    this.sql = {
+      existing: c.prepare<[string, string], ExistingRow>(
+        "SELECT sequence, local_correlation_id FROM inbound_queue WHERE remote_system_id = ? AND message_id = ?",
+      ),
+      laneLocalId: c.prepare<[string], { local_correlation_id: string }>(
+        `SELECT local_correlation_id FROM inbound_queue WHERE lane_key = ? AND local_correlation_id IS NOT NULL
+         ORDER BY sequence DESC LIMIT 1`,
+      ),
+      correlationByRemote: c.prepare<[string, string], { local_id: string }>(
+        "SELECT local_id FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
+      ),
+      insert: c.prepare(
+        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
+           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)`,
+      ),
+    };
+  }
+
+  accept(remoteSystemId: string, messages: WireMessage[], domain: string): MessageResult[] {
+    const results = durably(this.db, () =>
+      messages.map((m): MessageResult => {
+        const seen = this.sql.existing.get(remoteSystemId, m.id);
+        if (seen) {
+          return {
+            id: m.id,
+            status: "duplicate",
+            sequence: seen.sequence,
+            receiver_correlation_id: seen.local_correlation_id,
+          };
+        }
+        const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
+        // The sender learns our correlation id from this answer; until it does, every message of
+        // the lane resolves to the same local id.
+        const localId =
+          m.receiver_correlation_id ||
+          this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
+          this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
+          newSysId();
+        const info = this.sql.insert.run(
+          m.id,
+          remoteSystemId,
+          m.process_event,
+          m.operation,
+          localId,
+          m.sender_correlation_id,
+          laneKey,
+          m.lane_sequence,
+          JSON.stringify(m.payload),
+          Date.now(),
+          domain,
+        );
+        return {
+          id: m.id,
+          status: "accepted",
+          sequence: Number(info.lastInsertRowid),
+          receiver_correlation_id: localId,
+        };
+      }),
+    );
+    if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
+    return results;
+  }
+}

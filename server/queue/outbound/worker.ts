@@ -1,0 +1,189 @@
+import type { Logger } from "../../log/logger";
+import type { SyncConfig } from "../../sync/config-store";
+import { nextRetryDelay } from "../retry-policy";
+import type { OutboundResult, OutboundRow, OutboundStore } from "./store";
+
+/** What running a row's outbound flow came to. */
+export type RunOutcome =
+  | { kind: "processed"; executionId: string | null; flowVersion: number | null }
+  | {
+      kind: "connection";
+      error: string;
+      retryAfterMs?: number;
+      executionId: string | null;
+      flowVersion: number | null;
+    }
+  | { kind: "data"; error: string; executionId: string | null; flowVersion: number | null };
+
+export interface OutboundWorkerDeps {
+  store: OutboundStore;
+  config: SyncConfig;
+  logger: Logger;
+  run: (row: OutboundRow) => Promise<RunOutcome>;
+  /** Runs the remote's error subflow once when its outbound state turns to error. */
+  onRemoteError: (remoteId: string, reason: string) => Promise<void>;
+  /** Rows in flight across all remotes, and per remote (fair sharing: a dead remote never starves the rest). */
+  concurrency?: number;
+  perRemote?: number;
+  idleMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The outbound worker (SPEC 3.2): claims lane heads of active remotes, runs each row's flow,
+ * and writes outcomes in batches. Woken on commit by the enqueuer; otherwise it sleeps until
+ * the next retry is due (or `idleMs`, as a safety net).
+ */
+export class OutboundWorker {
+  private readonly inflight = new Map<string, number>();
+  private total = 0;
+  private pending: OutboundResult[] = [];
+  private flushScheduled = false;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private again = false;
+  private stopped = false;
+  private readonly idle = new Set<() => void>();
+  private readonly concurrency: number;
+  private readonly perRemote: number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: OutboundWorkerDeps) {
+    this.concurrency = deps.concurrency ?? 128;
+    this.perRemote = deps.perRemote ?? 100;
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    const recovered = this.deps.store.recover();
+    if (recovered > 0)
+      this.deps.logger.info({ recovered }, "outbound rows from before a restart are ready again");
+    this.wake();
+  }
+
+  /** Finishes the rows in flight (their outcomes are written), then stops claiming. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.total > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
+    this.flush();
+  }
+
+  wake = (): void => {
+    if (this.stopped) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.ticking = true;
+    setImmediate(() => this.tick());
+  };
+
+  private tick(): void {
+    try {
+      const now = this.now();
+      let soonest = now + (this.deps.idleMs ?? 1000);
+      for (const remote of this.deps.config.snapshot().remotesById.values()) {
+        if (remote.outboundState !== "active") continue;
+        const free = Math.min(
+          this.perRemote - (this.inflight.get(remote.id) ?? 0),
+          this.concurrency - this.total,
+        );
+        if (free <= 0) continue;
+        const rows = this.deps.store.claim(remote.id, now, free);
+        for (const row of rows) this.launch(row);
+        if (rows.length < free) {
+          const due = this.deps.store.nextDue(remote.id);
+          if (due !== null && due > now) soonest = Math.min(soonest, due);
+        }
+      }
+      if (!this.stopped) this.timer = setTimeout(this.wake, Math.max(5, soonest - now));
+    } catch (error) {
+      this.deps.logger.error({ err: error }, "outbound worker tick failed");
+      if (!this.stopped) this.timer = setTimeout(this.wake, 1000);
+    } finally {
+      this.ticking = false;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    }
+  }
+
+  private launch(row: OutboundRow): void {
+    const remoteId = row.remote_system_id;
+    this.inflight.set(remoteId, (this.inflight.get(remoteId) ?? 0) + 1);
+    this.total += 1;
+    const started = this.now();
+    this.deps
+      .run(row)
+      .catch(
+        (error): RunOutcome => ({ kind: "data", error: String(error), executionId: null, flowVersion: null }),
+      )
+      .then((outcome) => this.settle(row, outcome, this.now() - started))
+      .finally(() => {
+        this.inflight.set(remoteId, (this.inflight.get(remoteId) ?? 1) - 1);
+        this.total -= 1;
+        if (this.total === 0) for (const resolve of this.idle) resolve();
+        this.wake(); // a lane may have been unblocked
+      });
+  }
+
+  private settle(row: OutboundRow, outcome: RunOutcome, durationMs: number): void {
+    const base = {
+      id: row.id,
+      executionId: outcome.executionId,
+      flowVersion: outcome.flowVersion,
+      durationMs,
+    };
+    if (outcome.kind === "processed") {
+      this.push({ ...base, kind: "processed" });
+      return;
+    }
+    if (outcome.kind === "data") {
+      this.push({ ...base, kind: "error", errorKind: "data", error: outcome.error });
+      return;
+    }
+    const remote = this.deps.config.snapshot().remotesById.get(row.remote_system_id);
+    const delay = remote ? nextRetryDelay(remote, row.attempts) : null;
+    if (delay !== null) {
+      const wait = Math.max(delay, outcome.retryAfterMs ?? 0);
+      this.push({ ...base, kind: "retry", error: outcome.error, nextAttemptAt: this.now() + wait });
+      return;
+    }
+    this.push({
+      ...base,
+      kind: "error",
+      errorKind: "connection",
+      error: `${outcome.error} (retries exhausted)`,
+    });
+    this.flush(); // the row's state must be on disk before the remote's state changes
+    if (remote && remote.outboundState === "active") {
+      const reason = `Retries exhausted for row ${row.id}: ${outcome.error}`;
+      this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason });
+      this.deps.logger.warn({ remote: remote.name }, "remote system outbound state is now error");
+      this.deps.onRemoteError(remote.id, reason).catch((error) => {
+        this.deps.logger.error({ err: error, remote: remote.name }, "error subflow failed");
+      });
+    }
+  }
+
+  private push(result: OutboundResult): void {
+    this.pending.push(result);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** One transaction for every outcome gathered since the last flush. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.deps.store.complete(batch, this.now());
+  }
+}

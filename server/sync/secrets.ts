@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+// Secrets of remote systems are encrypted at rest with AES-256-GCM under a key kept outside
+// the database: TANDEM_SECRET_KEY (64 hex chars) or a key file created once in the data folder
+// with owner-only permissions. A stolen database file alone does not reveal credentials.
+
+export class SecretBox {
+  private constructor(private readonly key: Buffer) {}
+
+  static fromEnvOrFile(dataDir: string, envKey = process.env.TANDEM_SECRET_KEY): SecretBox {
+    if (envKey) {
+      if (!/^[0-9a-f]{64}$/i.test(envKey)) throw new Error("TANDEM_SECRET_KEY must be 64 hex characters");
+      return new SecretBox(Buffer.from(envKey, "hex"));
+    }
+    const file = path.join(dataDir, "secret.key");
+    if (!fs.existsSync(file)) {
+      fs.mkdirSync(dataDir, { recursive: true });
+      fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
+    }
+    return new SecretBox(Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex"));
+  }
+
+  static forTests(): SecretBox {
+    return new SecretBox(randomBytes(32));
+  }
+
+  /** "v1.iv.tag.ciphertext" (base64url parts); "" stays "" (no secret set). */
+  seal(plain: string): string {
+    if (plain === "") return "";
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.key, iv);
+    const data = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    return [
+      "v1",
+      iv.toString("base64url"),
+      cipher.getAuthTag().toString("base64url"),
+      data.toString("base64url"),
+    ].join(".");
+  }
+
+  open(sealed: string): string {
+    if (sealed === "") return "";
+    const [version, iv, tag, data] = sealed.split(".");
+    if (version !== "v1" || !iv || !tag || data === undefined) throw new Error("Unreadable sealed secret");
+    const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString(
+      "utf8",
+    );
+  }
+}

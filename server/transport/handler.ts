@@ -1,0 +1,150 @@
+import { parseBasic } from "../auth/authenticate";
+import type { UserDirectory } from "../auth/users";
+import type { Logger } from "../log/logger";
+import type { InboundAcceptor } from "../queue/inbound/accept";
+import { readLimited } from "../rest/body";
+import { ApiError, errorResponse } from "../rest/responses";
+import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
+import { sign, signatureHeaders, verify } from "./signing";
+import {
+  describeZodError,
+  type MessageResult,
+  messageBatchSchema,
+  validateRequestSchema,
+} from "./wire-schema";
+
+export interface SyncApiDeps {
+  config: SyncConfig;
+  users: UserDirectory;
+  acceptor: InboundAcceptor;
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Ready inbound rows above which new batches get 429 (back-pressure). */
+  backlogLimit: number;
+  backlog: () => number;
+  instanceName: string;
+}
+
+interface Authenticated {
+  remote: RemoteSystemRow;
+  body: string;
+}
+
+/**
+ * Who is calling and is the body theirs: size limit first (413 before reading past it), then
+ * HTTP Basic as a sync_api user that is some remote system's inbound API user, then the
+ * Standard Webhooks signature with that pair's secret. Every failure is 401 with the reason;
+ * nothing is stored.
+ */
+async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Authenticated> {
+  const bytes = await readLimited(request, deps.maxBodyBytes, "Request body");
+  const credentials = parseBasic(request.headers.get("authorization"));
+  if (!credentials) throw new ApiError(401, "User Not Authenticated", "HTTP Basic credentials are required");
+  const user = await deps.users.verify(credentials.userName, credentials.password);
+  if (!user) throw new ApiError(401, "User Not Authenticated", "Wrong user name or password");
+  if (!user.roles.has("sync_api")) {
+    throw new ApiError(401, "User Not Authenticated", `${user.userName} is not a sync_api user`);
+  }
+  const remote = deps.config.remoteForApiUser(user.sysId);
+  if (!remote) {
+    throw new ApiError(
+      401,
+      "Unknown remote system",
+      `No remote system has ${user.userName} as its inbound API user`,
+    );
+  }
+  const headers = signatureHeaders((n) => request.headers.get(n));
+  if (!headers)
+    throw new ApiError(
+      401,
+      "Signature required",
+      "webhook-id, webhook-timestamp and webhook-signature are required",
+    );
+  const body = Buffer.from(bytes).toString("utf8");
+  const secret = deps.config.credentials(remote.id).signingSecret;
+  try {
+    verify(secret, body, { ...headers });
+  } catch (error) {
+    throw new ApiError(
+      401,
+      "Invalid signature",
+      error instanceof Error ? error.message : "Signature does not verify",
+    );
+  }
+  return { remote, body };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      "Malformed JSON in request body",
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+/** POST /api/sync/v1/messages (SPEC 3.3). */
+export async function handleMessages(request: Request, deps: SyncApiDeps): Promise<Response> {
+  try {
+    const { remote, body } = await authenticateSync(request, deps);
+    const parsed = messageBatchSchema.safeParse(parseJson(body));
+    if (!parsed.success) throw new ApiError(400, "Invalid message batch", describeZodError(parsed.error));
+    if (deps.backlog() > deps.backlogLimit) {
+      throw new ApiError(429, "Too many messages waiting", "The inbound queue is full; retry later", {
+        "Retry-After": "2",
+      });
+    }
+    const results: MessageResult[] = deps.acceptor.accept(remote.id, parsed.data.messages, remote.domain);
+    return Response.json({ results }, { headers: { "Cache-Control": "no-store" } });
+  } catch (error) {
+    return errorResponse(error, (e) => deps.logger.error({ err: e }, "sync messages failed"));
+  }
+}
+
+/**
+ * POST /api/sync/v1/validate: the peer's half of Validate and Activate. Passing means the caller
+ * can deliver to us, so our inbound state for it becomes active. The answer is signed with the
+ * pair's secret so the caller verifies us too (check 4, both ways).
+ */
+export async function handleValidate(request: Request, deps: SyncApiDeps): Promise<Response> {
+  try {
+    const { remote, body } = await authenticateSync(request, deps);
+    const parsed = validateRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) throw new ApiError(400, "Invalid validate request", describeZodError(parsed.error));
+    const { caller_remote_system_id, expected_remote_system_id } = parsed.data;
+    let answer: { ok: boolean; check?: string; message: string; instance: string };
+    if (remote.id !== expected_remote_system_id) {
+      answer = {
+        ok: false,
+        check: "ids",
+        message: `The external id ${expected_remote_system_id} does not match remote system ${remote.name} (${remote.id}) on ${deps.instanceName}`,
+        instance: deps.instanceName,
+      };
+    } else if (remote.externalId !== caller_remote_system_id) {
+      answer = {
+        ok: false,
+        check: "ids",
+        message: `Remote system ${remote.name} on ${deps.instanceName} has external id "${remote.externalId}", expected ${caller_remote_system_id}`,
+        instance: deps.instanceName,
+      };
+    } else {
+      deps.config.setRemoteState(remote.id, { inbound: "active", message: "Validated by the peer" });
+      answer = {
+        ok: true,
+        message: `${deps.instanceName} accepts messages from this instance`,
+        instance: deps.instanceName,
+      };
+    }
+    const text = JSON.stringify(answer);
+    const secret = deps.config.credentials(remote.id).signingSecret;
+    const headers = sign(secret, `validate-${Date.now()}`, text);
+    return new Response(text, {
+      headers: { "Content-Type": "application/json", "Cache-Control": "no-store", ...headers },
+    });
+  } catch (error) {
+    return errorResponse(error, (e) => deps.logger.error({ err: e }, "sync validate failed"));
+  }
+}
