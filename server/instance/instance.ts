@@ -12,6 +12,7 @@ import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 import { newSysId } from "../util/ids";
 import { seedAdmin, seedDemo } from "./seed";
+import { createSyncEngine, type SyncEngine } from "./sync-engine";
 
 /** A background worker started with the instance and stopped, drained, at shutdown. */
 export interface Worker {
@@ -31,6 +32,7 @@ export interface Instance {
   attachments: AttachmentService;
   users: UserDirectory;
   sessions: SessionStore;
+  sync: SyncEngine;
   workers: Worker[];
   startedAt: Date;
 }
@@ -53,12 +55,16 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     cfg.maxAttachmentBytes,
   );
 
+  const instanceId = instanceIdOf(db);
+  const sync = createSyncEngine({ cfg, db, logger, records, users, attachments, instanceId });
+
   await seedAdmin(users, cfg.adminPassword);
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
 
+  sync.start();
   const instance: Instance = {
     config: cfg,
-    instanceId: instanceIdOf(db),
+    instanceId,
     version,
     db,
     logger,
@@ -67,7 +73,8 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     attachments,
     users,
     sessions,
-    workers: [],
+    sync,
+    workers: [{ name: "sync", stop: () => sync.stop() }],
     startedAt: new Date(),
   };
   logger.info({ port: cfg.port, dataDir: cfg.dataDir }, "instance ready");

@@ -29,6 +29,7 @@ export interface SyncSnapshot {
   remotesById: Map<string, RemoteSystemRow>;
   outboundByEvent: Map<string, FlowBindingRow[]>; // active bindings
   inboundByKey: Map<string, FlowBindingRow>; // `${eventId}:${remoteId}`, active
+  bindingsById: Map<string, FlowBindingRow>; // all, active or not
 }
 
 /** The remote system as a browser may see it: secrets are write-only. */
@@ -88,6 +89,7 @@ export class SyncConfig {
       remotesById: new Map(remotes.map((r) => [r.id, r])),
       outboundByEvent,
       inboundByKey,
+      bindingsById: new Map(bindings.map((b) => [b.id, b])),
     };
   }
 

@@ -1,0 +1,163 @@
+import { literal, pill } from "../../schema/binding";
+import type { CanvasGraph } from "../../schema/canvas";
+import { sampleIncidentPayload } from "./sample-payload";
+
+/**
+ * Inbound Flow Template – Basic (SPEC 4.6). Source of truth; flow.json mirrors it.
+ *
+ *   start → transform → lookup → found ─true→ map_update → update → end_updated
+ *                                  └─false→ map_create → create → correlate → end_created
+ */
+const position = (x: number, y: number) => ({ x, y });
+
+const mapFieldsConfig = (onlyChanged: boolean) => ({
+  table: "incident",
+  source: pill("steps.transform.changed_fields"),
+  // Map every included field the incident table has; explicit rows could override any of them.
+  mapAll: true,
+  onlyChanged,
+  rows: [],
+  journal: pill("steps.transform.journal_entries"),
+});
+
+export const inboundBasic: CanvasGraph = {
+  schemaVersion: 2,
+  id: "inbound-basic",
+  name: "Inbound Flow Template – Basic",
+  description: "Correlates an inbound message with a local incident, then updates it or creates it.",
+  kind: "inbound",
+  inputs: [
+    { name: "remote_system", type: "string", label: "Remote system" },
+    { name: "remote_correlation_id", type: "string", label: "Remote correlation id" },
+    { name: "local_correlation_id", type: "string", label: "Local correlation id" },
+    { name: "process_event", type: "string", label: "Process event" },
+    { name: "payload", type: "any", label: "Payload" },
+    { name: "operation", type: "string", label: "Operation" },
+  ],
+  outputs: [
+    { name: "action", type: "string", label: "created or updated" },
+    { name: "record_sys_id", type: "string", label: "Local record" },
+  ],
+  nodes: [
+    {
+      id: "start",
+      type: "flow_inputs",
+      typeVersion: 1,
+      position: position(0, 0),
+      label: "Flow Inputs",
+      config: {},
+    },
+    {
+      id: "transform",
+      type: "transform_payload",
+      typeVersion: 1,
+      position: position(240, 0),
+      label: "Transform Payload",
+      config: { payload: pill("inputs.payload"), format: "captured", samplePayload: sampleIncidentPayload },
+    },
+    {
+      id: "lookup",
+      type: "lookup_correlation",
+      typeVersion: 1,
+      position: position(480, 0),
+      label: "Look Up Correlation",
+      config: {
+        by: "local_or_remote_id",
+        remoteSystem: pill("inputs.remote_system"),
+        localCorrelationId: pill("inputs.local_correlation_id"),
+        remoteCorrelationId: pill("inputs.remote_correlation_id"),
+      },
+    },
+    {
+      id: "found",
+      type: "if",
+      typeVersion: 1,
+      position: position(720, 0),
+      label: "Found?",
+      config: { left: pill("steps.lookup.found"), operator: "is_true" },
+    },
+    {
+      id: "map_update",
+      type: "map_fields",
+      typeVersion: 1,
+      position: position(960, -120),
+      label: "Map Fields",
+      config: mapFieldsConfig(true),
+    },
+    {
+      id: "update",
+      type: "update_record",
+      typeVersion: 1,
+      position: position(1200, -120),
+      label: "Update Record",
+      config: {
+        table: "incident",
+        sysId: pill("steps.lookup.correlation.sysId"),
+        values: pill("steps.map_update.values"),
+        journal: pill("steps.map_update.journal"),
+      },
+    },
+    {
+      id: "end_updated",
+      type: "end",
+      typeVersion: 1,
+      position: position(1440, -120),
+      label: "End",
+      config: { values: { action: literal("updated"), record_sys_id: pill("steps.update.sys_id") } },
+    },
+    {
+      id: "map_create",
+      type: "map_fields",
+      typeVersion: 1,
+      position: position(960, 120),
+      label: "Map Fields",
+      config: mapFieldsConfig(false),
+    },
+    {
+      id: "create",
+      type: "create_record",
+      typeVersion: 1,
+      position: position(1200, 120),
+      label: "Create Record",
+      config: {
+        table: "incident",
+        values: pill("steps.map_create.values"),
+        journal: pill("steps.map_create.journal"),
+      },
+    },
+    {
+      id: "correlate",
+      type: "create_correlation",
+      typeVersion: 1,
+      position: position(1440, 120),
+      label: "Create Correlation",
+      config: {
+        remoteSystem: pill("inputs.remote_system"),
+        table: literal("incident"),
+        sysId: pill("steps.create.sys_id"),
+        localCorrelationId: pill("inputs.local_correlation_id"),
+        remoteCorrelationId: pill("inputs.remote_correlation_id"),
+      },
+    },
+    {
+      id: "end_created",
+      type: "end",
+      typeVersion: 1,
+      position: position(1680, 120),
+      label: "End",
+      config: { values: { action: literal("created"), record_sys_id: pill("steps.create.sys_id") } },
+    },
+  ],
+  edges: [
+    { id: "e1", source: "start", sourcePort: "next", target: "transform" },
+    { id: "e2", source: "transform", sourcePort: "next", target: "lookup" },
+    { id: "e3", source: "lookup", sourcePort: "next", target: "found" },
+    { id: "e4", source: "found", sourcePort: "true", target: "map_update" },
+    { id: "e5", source: "map_update", sourcePort: "next", target: "update" },
+    { id: "e6", source: "update", sourcePort: "next", target: "end_updated" },
+    { id: "e7", source: "found", sourcePort: "false", target: "map_create" },
+    { id: "e8", source: "map_create", sourcePort: "next", target: "create" },
+    { id: "e9", source: "create", sourcePort: "next", target: "correlate" },
+    { id: "e10", source: "correlate", sourcePort: "next", target: "end_created" },
+  ],
+};

@@ -1,0 +1,136 @@
+import type { AttachmentService } from "../attachments/attachment-service";
+import type { UserDirectory } from "../auth/users";
+import { installCapture } from "../capture/capture";
+import type { InstanceConfig } from "../config/env";
+import type { Db } from "../db/client";
+import { EmailSender } from "../email/email-sender";
+import { FlowStore } from "../flow-store/flow-store";
+import type { Logger } from "../log/logger";
+import { InboundAcceptor } from "../queue/inbound/accept";
+import { InboundStore } from "../queue/inbound/store";
+import { InboundWorker } from "../queue/inbound/worker";
+import { type QueueName, QueueOperations } from "../queue/operations";
+import { OutboundEnqueuer } from "../queue/outbound/enqueue";
+import { OutboundStore } from "../queue/outbound/store";
+import { OutboundWorker } from "../queue/outbound/worker";
+import type { RecordService } from "../records/record-service";
+import { ExecutionWriter } from "../runner/execution-writer";
+import { recordsPortShared } from "../runner/ports/records-port";
+import { FlowRunner } from "../runner/runner";
+import { validateAndActivate } from "../sync/activation";
+import { SyncConfig } from "../sync/config-store";
+import { CorrelationStore } from "../sync/correlations";
+import { SecretBox } from "../sync/secrets";
+import { SyncClient } from "../transport/client";
+import type { SyncApiDeps } from "../transport/handler";
+
+export interface CoreDeps {
+  cfg: InstanceConfig;
+  db: Db;
+  logger: Logger;
+  records: RecordService;
+  users: UserDirectory;
+  attachments: AttachmentService;
+  instanceId: string;
+}
+
+/** Builds the sync subsystem (SPEC 2–4) over the core of an instance: the composition of its parts. */
+export function createSyncEngine(core: CoreDeps) {
+  const { db, logger, records } = core;
+  const secrets = SecretBox.fromEnvOrFile(core.cfg.dataDir);
+  const config = new SyncConfig(db, secrets);
+  const correlations = new CorrelationStore(db);
+  const flows = new FlowStore(db);
+  const client = new SyncClient(config, logger);
+  const email = new EmailSender(db, logger, core.cfg.smtpUrl, `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`);
+  const executions = new ExecutionWriter(db);
+  const outboundStore = new OutboundStore(db);
+  const inboundStore = new InboundStore(db);
+
+  // Workers are created below; wake functions late-bind to them.
+  let outboundWorker: OutboundWorker | undefined;
+  let inboundWorker: InboundWorker | undefined;
+  const wakeOutbound = () => outboundWorker?.wake();
+  const wakeInbound = () => inboundWorker?.wake();
+  const wake = (queue: QueueName) => (queue === "outbound" ? wakeOutbound() : wakeInbound());
+
+  const enqueuer = new OutboundEnqueuer(db, wakeOutbound);
+  const acceptor = new InboundAcceptor(db, wakeInbound);
+  const queues = new QueueOperations(db, wake);
+  const insertLog = db.$client.prepare(
+    "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const runner = new FlowRunner({
+    flows,
+    config,
+    records,
+    executions,
+    logger,
+    ports: {
+      logger,
+      config,
+      correlations,
+      client,
+      queues,
+      email,
+      attachments: core.attachments,
+      recordsShared: recordsPortShared(db, records, correlations),
+      writeLog: (l) => {
+        insertLog.run(l.executionId, l.flowId, l.level, l.message, l.data ? JSON.stringify(l.data) : null, Date.now());
+      },
+    },
+  });
+
+  outboundWorker = new OutboundWorker({
+    store: outboundStore,
+    config,
+    logger,
+    run: (row) => runner.runOutbound(row),
+    onRemoteError: (remoteId, reason) => runner.runErrorSubflow(remoteId, reason),
+  });
+  inboundWorker = new InboundWorker({ store: inboundStore, config, logger, run: (row) => runner.runInbound(row) });
+  config.onChange(() => {
+    wakeOutbound();
+    wakeInbound();
+  });
+  const uninstallCapture = installCapture({ records, config, outbound: enqueuer, instanceId: core.instanceId });
+
+  const api: SyncApiDeps = {
+    config,
+    users: core.users,
+    acceptor,
+    logger,
+    maxBodyBytes: core.cfg.maxBodyBytes,
+    backlogLimit: 50_000,
+    backlog: () => inboundStore.backlog(),
+    instanceName: core.cfg.instance,
+  };
+
+  return {
+    config,
+    correlations,
+    flows,
+    client,
+    email,
+    queues,
+    runner,
+    outboundStore,
+    inboundStore,
+    api,
+    validateAndActivate: (remoteId: string) =>
+      validateAndActivate({ config, client, outbound: outboundStore, wake: wakeOutbound }, remoteId),
+    start(): void {
+      outboundWorker?.start();
+      inboundWorker?.start();
+    },
+    async stop(): Promise<void> {
+      await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop()]);
+      executions.flush();
+      uninstallCapture();
+      await client.close();
+      email.close();
+    },
+  };
+}
+
+export type SyncEngine = ReturnType<typeof createSyncEngine>;

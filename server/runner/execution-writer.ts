@@ -1,0 +1,81 @@
+import type { StepRecord } from "../../flows";
+import type { Db } from "../db/client";
+
+export interface ExecutionRecord {
+  id: string;
+  flowId: string;
+  version: number;
+  status: "completed" | "error" | "cancelled";
+  queue: "outbound" | "inbound" | "none";
+  queueRowId: number | null;
+  runKey: string;
+  inputs: unknown;
+  outputs: unknown;
+  steps: StepRecord[];
+  error: string | null;
+  startedAt: number;
+  durationMs: number;
+}
+
+/**
+ * Flow executions are written one row per run (the step journal as JSON) and many runs per
+ * transaction: measured here, a row per step costs more than interpreting the flow.
+ */
+export class ExecutionWriter {
+  private pending: ExecutionRecord[] = [];
+  private scheduled = false;
+  private readonly sql;
+
+  constructor(private readonly db: Db) {
+    const c = db.$client;
+    this.sql = {
+      insert: c.prepare(
+        `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
+           error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      steps: c.prepare<[string], { steps: string | null }>("SELECT steps FROM flow_execution WHERE id = ?"),
+    };
+  }
+
+  add(record: ExecutionRecord): void {
+    this.pending.push(record);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    this.db.$client.transaction(() => {
+      for (const e of batch) {
+        this.sql.insert.run(
+          e.id,
+          e.flowId,
+          e.version,
+          e.status,
+          e.queue,
+          e.queueRowId,
+          e.runKey,
+          JSON.stringify(e.inputs),
+          JSON.stringify(e.outputs),
+          JSON.stringify(e.steps),
+          e.error,
+          e.startedAt,
+          Math.round(e.durationMs),
+        );
+      }
+    })();
+  }
+
+  /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */
+  steps(executionId: string): StepRecord[] | undefined {
+    const pending = this.pending.find((e) => e.id === executionId);
+    if (pending) return pending.steps;
+    const row = this.sql.steps.get(executionId);
+    return row?.steps ? (JSON.parse(row.steps) as StepRecord[]) : undefined;
+  }
+}

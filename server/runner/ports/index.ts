@@ -1,0 +1,119 @@
+import { DataError } from "../../../flows/ports/errors";
+import type { AttachmentMeta, CorrelationsPort, LogLevel, Ports, QueuesPort, TransportPort } from "../../../flows/ports/ports";
+import type { AttachmentService } from "../../attachments/attachment-service";
+import type { EmailSender } from "../../email/email-sender";
+import type { Logger } from "../../log/logger";
+import type { QueueOperations } from "../../queue/operations";
+import type { SyncConfig } from "../../sync/config-store";
+import type { CorrelationStore } from "../../sync/correlations";
+import type { SyncClient } from "../../transport/client";
+import { recordsPort, type RecordsPortShared } from "./records-port";
+import type { RunScope } from "./scope";
+
+export interface PortDeps {
+  logger: Logger;
+  config: SyncConfig;
+  correlations: CorrelationStore;
+  client: SyncClient;
+  queues: QueueOperations;
+  email: EmailSender;
+  attachments: AttachmentService;
+  recordsShared: RecordsPortShared;
+  writeLog: (line: { executionId: string; flowId: string; level: LogLevel; message: string; data?: Record<string, unknown> }) => void;
+  /** Runs a subflow (latest published version) and returns its outputs. */
+  callSubflow: (flow: string, inputs: Record<string, unknown>, key: string, scope: RunScope) => Promise<Record<string, unknown>>;
+}
+
+/** The server's implementation of every flow port (SPEC 4.2), for one run. */
+export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
+  return {
+    records: recordsPort(deps.recordsShared, scope),
+    correlations: correlationsPort(deps),
+    transport: transportPort(deps),
+    queues: queuesPort(deps, scope),
+    email: {
+      send: (message, key) => deps.email.send(message, key),
+    },
+    log: {
+      write(level: LogLevel, message: string, data?: Record<string, unknown>) {
+        deps.writeLog({ executionId: scope.executionId, flowId: scope.flowId, level, message, data });
+        deps.logger[level]({ flow: scope.flowId, execution: scope.executionId, ...data }, message);
+      },
+    },
+    subflows: {
+      call: (flow, inputs, opts) => deps.callSubflow(flow, inputs, opts.idempotencyKey, scope),
+    },
+    attachments: {
+      async list(record, _mode): Promise<AttachmentMeta[]> {
+        return deps.attachments.ofRecord(record.table, record.sysId).map((a) => ({
+          key: a.sys_id,
+          hash: a.hash,
+          file_name: a.file_name,
+          content_type: a.content_type,
+          size_bytes: a.size_bytes,
+        }));
+      },
+      async identifyNew(record, incoming) {
+        const have = new Set(deps.attachments.ofRecord(record.table, record.sysId).map((a) => `${a.hash}/${a.file_name}`));
+        return incoming.filter((a) => !have.has(`${a.hash}/${a.file_name}`));
+      },
+      async request() {
+        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", { code: "ATTACHMENTS_DISABLED" });
+      },
+      async move() {
+        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", { code: "ATTACHMENTS_DISABLED" });
+      },
+    },
+  };
+}
+
+/** Flows may name a remote system by id or by name. */
+export function remoteId(config: SyncConfig, idOrName: string): string {
+  const snapshot = config.snapshot();
+  if (snapshot.remotesById.has(idOrName)) return idOrName;
+  for (const r of snapshot.remotesById.values()) if (r.name === idOrName) return r.id;
+  throw new DataError(`Unknown remote system "${idOrName}"`, { code: "UNKNOWN_REMOTE" });
+}
+
+function correlationsPort(deps: PortDeps): CorrelationsPort {
+  const { correlations: store, config } = deps;
+  return {
+    lookupByLocalRecord: async (remote, table, sysId) => store.byRecord(remoteId(config, remote), table, sysId),
+    lookupByLocalId: async (remote, id) => store.byLocalId(remoteId(config, remote), id),
+    lookupByRemoteId: async (remote, id) => store.byRemoteId(remoteId(config, remote), id),
+    create: async (input) => store.create({ ...input, remoteSystem: remoteId(config, input.remoteSystem) }),
+    updateState: async (remote, id, state) => store.updateState(remoteId(config, remote), id, state),
+    setRemoteId: async (remote, id, remoteCorrelation) => store.setRemoteId(remoteId(config, remote), id, remoteCorrelation),
+  };
+}
+
+function transportPort(deps: PortDeps): TransportPort {
+  return {
+    async send(remote, message) {
+      const id = remoteId(deps.config, remote);
+      const result = await deps.client.send(id, {
+        ...message,
+        operation: message.operation as "create" | "update" | "delete",
+        receiver_correlation_id: message.receiver_correlation_id ?? null,
+        payload: (message.payload ?? {}) as Record<string, unknown>,
+      });
+      return {
+        status: result.status,
+        receiverCorrelationId: result.receiver_correlation_id,
+        ...(result.error ? { error: result.error } : {}),
+      };
+    },
+  };
+}
+
+function queuesPort(deps: PortDeps, scope: RunScope): QueuesPort {
+  const ids = (list: string[]) => list.map(Number).filter((n) => Number.isInteger(n));
+  return {
+    async reprocess(queue, list) {
+      return { count: deps.queues.reprocess(queue, ids(list), scope.runAs).changed.length };
+    },
+    async skip(queue, list) {
+      return { count: deps.queues.skip(queue, ids(list), scope.runAs).changed.length };
+    },
+  };
+}

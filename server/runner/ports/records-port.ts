@@ -1,0 +1,149 @@
+import type { RecordQuery, RecordsPort, RecordValues, SyncRecord, TableInfo, WriteMeta } from "../../../flows/ports/ports";
+import { DataError, NotFoundError, RecordValidationError } from "../../../flows/ports/errors";
+import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
+import type { Db } from "../../db/client";
+import { RecordError } from "../../records/errors";
+import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
+import type { Actor } from "../../records/types";
+import type { CorrelationStore } from "../../sync/correlations";
+import type { RunScope } from "./scope";
+
+/**
+ * Flows write records through the one write path, as the run-as user and marked with the
+ * remote they act for (echo suppression). Fields that arrive with a logical clock are applied
+ * only when newer than ours (SPEC 3.8); creates are idempotent by the step's key.
+ */
+export interface RecordsPortShared {
+  records: RecordService;
+  correlations: CorrelationStore;
+  clocks: FieldClocks;
+  findKey: (key: string) => string | undefined;
+  saveKey: (key: string, result: string) => void;
+}
+
+/** Built once per instance: prepared statements are not re-prepared for every run. */
+export function recordsPortShared(db: Db, records: RecordService, correlations: CorrelationStore): RecordsPortShared {
+  const c = db.$client;
+  const find = c.prepare<[string], { result: string }>("SELECT result FROM idempotency_key WHERE key = ?");
+  const save = c.prepare("INSERT OR IGNORE INTO idempotency_key (key, result, created_at) VALUES (?, ?, ?)");
+  return {
+    records,
+    correlations,
+    clocks: new FieldClocks(db),
+    findKey: (key) => find.get(key)?.result,
+    saveKey: (key, result) => {
+      save.run(key, result, Date.now());
+    },
+  };
+}
+
+export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
+  const { records, clocks } = deps;
+  const actor = (meta: WriteMeta): Actor => ({
+    userName: meta.runAs ?? scope.runAs,
+    origin: "flow",
+    originRemote: meta.originRemoteSystem ?? scope.originRemote ?? null,
+  });
+  const journal = (meta: WriteMeta): ImportedJournalEntry[] =>
+    (meta.journalEntries ?? []).map((j) => ({
+      element: j.element,
+      value: j.value,
+      createdBy: j.created_by ?? scope.runAs,
+      createdOn: j.created_on ?? records.now(),
+      ...("entry_id" in j && typeof j.entry_id === "string" ? { entryId: j.entry_id } : {}),
+    }));
+  const applyClocks = (sysId: string, fields: string[]) => {
+    for (const f of fields) {
+      const clock = scope.fieldClocks?.get(f);
+      if (clock) clocks.set(sysId, f, clock);
+    }
+  };
+
+  return {
+    async describe(table): Promise<TableInfo | undefined> {
+      const def = records.registry.get(table);
+      if (!def) return undefined;
+      return {
+        name: def.name,
+        fields: def.fields.map((f) => ({
+          name: f.name,
+          type: f.type,
+          ...(f.choices ? { choices: f.choices } : {}),
+          ...(f.reference
+            ? { reference: { table: f.reference, displayField: records.registry.get(f.reference)?.displayField ?? "sys_id" } }
+            : {}),
+        })),
+      };
+    },
+
+    async lookup(table, query: RecordQuery): Promise<SyncRecord | null> {
+      return translate(() => {
+        if ("sysId" in query) return records.get(table, query.sysId);
+        const terms = Object.entries(query.where).map(([k, v]) => {
+          if (String(v).includes("^")) throw new DataError(`Look-up value for ${k} may not contain "^"`);
+          return `${k}=${v}`;
+        });
+        return records.list(table, { query: terms.join("^"), limit: 1 }).rows[0] ?? null;
+      });
+    },
+
+    async create(table, values: RecordValues, meta): Promise<SyncRecord> {
+      return translate(() =>
+        records.transaction(() => {
+          const key = meta.idempotencyKey;
+          const done = key ? deps.findKey(key) : undefined;
+          if (done) {
+            const existing = records.get(table, (JSON.parse(done) as { sys_id: string }).sys_id);
+            if (existing) return existing;
+          }
+          const created = records.create(table, values, actor(meta), { journalEntries: journal(meta) });
+          applyClocks(created.sys_id, Object.keys(values));
+          if (key) deps.saveKey(key, JSON.stringify({ sys_id: created.sys_id }));
+          return created;
+        }),
+      );
+    },
+
+    async update(table, sysId, values: RecordValues, meta): Promise<SyncRecord> {
+      return translate(() =>
+        records.transaction(() => {
+          const applied: RecordValues = {};
+          let stale = 0;
+          for (const [field, value] of Object.entries(values)) {
+            const incoming: FieldClock | undefined = scope.fieldClocks?.get(field);
+            if (incoming && !isNewer(incoming, clocks.get(sysId, field))) stale += 1;
+            else applied[field] = value;
+          }
+          const updated = records.update(table, sysId, applied, actor(meta), { journalEntries: journal(meta) });
+          applyClocks(sysId, Object.keys(applied));
+          if (stale > 0 && scope.originRemote) {
+            const correlation = deps.correlations.byRecord(scope.originRemote, table, sysId);
+            if (correlation) deps.correlations.countStale(correlation.localCorrelationId, stale);
+          }
+          return updated;
+        }),
+      );
+    },
+
+    async delete(table, sysId, meta): Promise<void> {
+      translate(() => {
+        if (records.get(table, sysId)) records.delete(table, sysId, actor(meta));
+      });
+    },
+  };
+}
+
+/** Record service errors become the flow's typed errors, keeping the field and the detail. */
+function translate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RecordError) {
+      const message = error.detail ? `${error.message}: ${error.detail}` : error.message;
+      if (error.field) throw new RecordValidationError(error.field, message);
+      if (error.status === 404) throw new NotFoundError(message);
+      throw new DataError(message, { code: `RECORD_${error.status}` });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+import type { FieldClock } from "../../capture/field-clocks";
+
+/** What the ports of one flow run know about it. */
+export interface RunScope {
+  executionId: string;
+  flowId: string;
+  /** user_name that writes appear under. */
+  runAs: string;
+  /** Remote system the run acts for (inbound runs): marks writes for echo suppression. */
+  originRemote?: string;
+  /** Field clocks from the inbound payload, by field name (SPEC 3.8). */
+  fieldClocks?: Map<string, FieldClock>;
+  signal?: AbortSignal;
+}

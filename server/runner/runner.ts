@@ -1,0 +1,209 @@
+import { type RunResult, runFlow } from "../../flows";
+import type { FieldClock } from "../capture/field-clocks";
+import type { Logger } from "../log/logger";
+import type { FlowStore, PublishedFlow } from "../flow-store/flow-store";
+import type { InboundRow } from "../queue/inbound/store";
+import type { InboundOutcome } from "../queue/inbound/worker";
+import type { OutboundRow } from "../queue/outbound/store";
+import type { RunOutcome } from "../queue/outbound/worker";
+import type { RecordService } from "../records/record-service";
+import type { SyncConfig } from "../sync/config-store";
+import { newSysId } from "../util/ids";
+import type { ExecutionRecord, ExecutionWriter } from "./execution-writer";
+import { type PortDeps, serverPorts } from "./ports";
+import type { RunScope } from "./ports/scope";
+
+export interface RunnerDeps {
+  flows: FlowStore;
+  config: SyncConfig;
+  records: RecordService;
+  executions: ExecutionWriter;
+  logger: Logger;
+  ports: Omit<PortDeps, "callSubflow">;
+  flowTimeoutMs?: number;
+}
+
+interface RunRequest {
+  flow: PublishedFlow;
+  inputs: Record<string, unknown>;
+  queue: ExecutionRecord["queue"];
+  queueRowId: number | null;
+  runKey: string;
+  runAs: string;
+  originRemote?: string;
+  fieldClocks?: Map<string, FieldClock>;
+  previousExecutionId?: string | null;
+}
+
+/** Runs the published flow bound to a queue row (SPEC 3.2, 3.4) and records its execution. */
+export class FlowRunner {
+  private readonly portDeps: PortDeps;
+  private readonly userNames = new Map<string, string>();
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.portDeps = { ...deps.ports, callSubflow: (flow, inputs, key, scope) => this.callSubflow(flow, inputs, key, scope) };
+  }
+
+  async runOutbound(row: OutboundRow): Promise<RunOutcome> {
+    const binding = this.deps.config.snapshot().bindingsById.get(row.flow_binding_id);
+    if (!binding) return { kind: "data", error: `The outbound flow record of row ${row.id} no longer exists`, executionId: null, flowVersion: null };
+    let flow: PublishedFlow;
+    try {
+      flow = this.deps.flows.published(binding.flowId, row.flow_version);
+    } catch (error) {
+      return { kind: "data", error: error instanceof Error ? error.message : String(error), executionId: null, flowVersion: null };
+    }
+    const result = await this.run({
+      flow,
+      inputs: {
+        table: row.table_name,
+        sys_id: row.record_sys_id,
+        remote_system: row.remote_system_id,
+        operation: row.operation,
+        capture_definition: row.capture_definition_id ?? "",
+        process_event: row.process_event,
+        lane_sequence: row.lane_seq,
+        payload: JSON.parse(row.payload),
+      },
+      queue: "outbound",
+      queueRowId: row.id,
+      runKey: row.message_id,
+      runAs: "system",
+      previousExecutionId: row.flow_execution_id,
+    });
+    const base = { executionId: result.executionId, flowVersion: flow.version };
+    if (result.status === "completed") return { kind: "processed", ...base };
+    const message = result.error?.message ?? `The flow ended ${result.status}`;
+    if (result.error?.retriable) return { kind: "connection", error: message, ...base };
+    return { kind: "data", error: message, ...base };
+  }
+
+  async runInbound(row: InboundRow): Promise<InboundOutcome> {
+    const snapshot = this.deps.config.snapshot();
+    const remote = snapshot.remotesById.get(row.remote_system_id);
+    const event = snapshot.eventsByName.get(row.process_event);
+    const binding = event ? snapshot.inboundByKey.get(`${event.id}:${row.remote_system_id}`) : undefined;
+    if (!remote || !binding) {
+      return {
+        kind: "error",
+        error: `No inbound flow is bound to process event "${row.process_event}" from remote system "${remote?.name ?? row.remote_system_id}". Bind one (an active inbound flow record), then reprocess this row.`,
+        executionId: null,
+      };
+    }
+    let flow: PublishedFlow;
+    try {
+      flow = this.deps.flows.published(binding.flowId);
+    } catch (error) {
+      return { kind: "error", error: error instanceof Error ? error.message : String(error), executionId: null };
+    }
+    const payload = JSON.parse(row.payload) as { changed_fields?: Array<{ key: string; clock?: FieldClock }> };
+    const fieldClocks = new Map<string, FieldClock>();
+    for (const f of payload.changed_fields ?? []) if (f.clock && f.clock.counter > 0) fieldClocks.set(f.key, f.clock);
+    const result = await this.run({
+      flow,
+      inputs: {
+        remote_system: row.remote_system_id,
+        remote_correlation_id: row.remote_correlation_id,
+        local_correlation_id: row.local_correlation_id ?? "",
+        process_event: row.process_event,
+        payload,
+        operation: row.operation,
+      },
+      queue: "inbound",
+      queueRowId: row.sequence,
+      runKey: `in:${row.remote_system_id}:${row.message_id}`,
+      runAs: this.userName(remote.runAsUserId) ?? this.userName(remote.inboundApiUserId) ?? "system",
+      originRemote: remote.id,
+      fieldClocks,
+      previousExecutionId: row.flow_execution_id,
+    });
+    if (result.status === "completed") return { kind: "processed", executionId: result.executionId };
+    return { kind: "error", error: result.error?.message ?? `The flow ended ${result.status}`, executionId: result.executionId };
+  }
+
+  /** Runs a remote system's error subflow (once per transition to error). */
+  async runErrorSubflow(remoteIdValue: string, reason: string): Promise<void> {
+    const remote = this.deps.config.snapshot().remotesById.get(remoteIdValue);
+    if (!remote?.errorSubflowId) return;
+    const flow = this.deps.flows.published(remote.errorSubflowId);
+    const result = await this.run({
+      flow,
+      inputs: { remote_system: remote.name, error_message: reason, admin_emails: this.adminEmails() },
+      queue: "none",
+      queueRowId: null,
+      runKey: `error:${remote.id}:${Date.now()}`,
+      runAs: "system",
+    });
+    if (result.status !== "completed") {
+      this.deps.logger.error({ remote: remote.name, error: result.error }, "the error subflow failed");
+    }
+  }
+
+  private async callSubflow(flowRef: string, inputs: Record<string, unknown>, key: string, scope: RunScope) {
+    const found = this.deps.flows.findByName(flowRef);
+    const flow = this.deps.flows.published(found?.id ?? flowRef);
+    const result = await this.run({
+      flow,
+      inputs,
+      queue: "none",
+      queueRowId: null,
+      runKey: key,
+      runAs: scope.runAs,
+      ...(scope.originRemote ? { originRemote: scope.originRemote } : {}),
+    });
+    if (result.status !== "completed") throw new Error(result.error?.message ?? `Subflow ${flow.name} ended ${result.status}`);
+    return result.outputs;
+  }
+
+  private async run(request: RunRequest): Promise<RunResult & { executionId: string }> {
+    const executionId = newSysId();
+    const scope: RunScope = {
+      executionId,
+      flowId: request.flow.flowId,
+      runAs: request.runAs,
+      ...(request.originRemote ? { originRemote: request.originRemote } : {}),
+      ...(request.fieldClocks ? { fieldClocks: request.fieldClocks } : {}),
+    };
+    const journal = request.previousExecutionId ? this.deps.executions.steps(request.previousExecutionId) : undefined;
+    const startedAt = Date.now();
+    const result = await runFlow(request.flow.dag, request.inputs, {
+      ports: serverPorts(this.portDeps, scope),
+      runKey: request.runKey,
+      runAs: request.runAs,
+      ...(request.originRemote ? { originRemoteSystem: request.originRemote } : {}),
+      ...(journal ? { journal } : {}),
+      flowTimeoutMs: this.deps.flowTimeoutMs ?? 30_000,
+    });
+    this.deps.executions.add({
+      id: executionId,
+      flowId: request.flow.flowId,
+      version: request.flow.version,
+      status: result.status,
+      queue: request.queue,
+      queueRowId: request.queueRowId,
+      runKey: request.runKey,
+      inputs: request.inputs,
+      outputs: result.outputs,
+      steps: result.steps,
+      error: result.error?.message ?? null,
+      startedAt,
+      durationMs: result.durationMs,
+    });
+    return { ...result, executionId };
+  }
+
+  private userName(sysId: string | null): string | undefined {
+    if (!sysId) return undefined;
+    let name = this.userNames.get(sysId);
+    if (name === undefined) {
+      name = this.deps.records.get("sys_user", sysId)?.user_name ?? "";
+      this.userNames.set(sysId, name);
+    }
+    return name || undefined;
+  }
+
+  private adminEmails(): string[] {
+    const { rows } = this.deps.records.list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" });
+    return rows.map((r) => r.email ?? "").filter((e) => e !== "");
+  }
+}
