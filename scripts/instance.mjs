@@ -2,17 +2,42 @@
 // Starts one instance of the demo: `npm run instance -- alpha` (port 3000) or `-- beta` (3001).
 // Same data folder and configuration as `npm start`, so either can be run alone.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const demoPorts = { alpha: 3000, beta: 3001 };
+const demoPeers = { alpha: "beta", beta: "alpha" };
+
+/**
+ * The demo pair's shared secret, made once and kept beside the instances' data: both derive
+ * their remote systems, sync users and signing secret from it (server/instance/demo-sync-seed.ts).
+ */
+function demoPairingSecret() {
+  const file = path.join(root, "data", "demo-pairing.json");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ secret: randomBytes(32).toString("hex") }), { mode: 0o600, flag: "wx" });
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")).secret;
+}
 
 /** Environment of a named instance: explicit variables win over the demo defaults. */
 export function instanceEnv(name, base = process.env) {
   const port = base.PORT ?? String(demoPorts[name] ?? 3000);
+  const peer = demoPeers[name];
+  const pairing =
+    peer && (base.TANDEM_SEED ?? "demo") === "demo"
+      ? {
+          TANDEM_DEMO_PEER: peer,
+          TANDEM_DEMO_PEER_URL: base.TANDEM_DEMO_PEER_URL ?? `http://localhost:${demoPorts[peer]}`,
+          TANDEM_DEMO_PAIRING: base.TANDEM_DEMO_PAIRING ?? demoPairingSecret(),
+        }
+      : {};
   return {
+    ...pairing,
     ...base,
     TANDEM_INSTANCE: name,
     PORT: port,

@@ -11,6 +11,8 @@ import { RecordService } from "../records/record-service";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 import { newSysId } from "../util/ids";
+import { activateDemoPairing } from "./demo-activation";
+import { demoPairingFromEnv, seedDemoSync } from "./demo-sync-seed";
 import { seedAdmin, seedDemo } from "./seed";
 import { createSyncEngine, type SyncEngine } from "./sync-engine";
 
@@ -58,10 +60,13 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const instanceId = instanceIdOf(db);
   const sync = createSyncEngine({ cfg, db, logger, records, users, attachments, instanceId });
 
-  await seedAdmin(users, cfg.adminPassword);
+  await seedAdmin(users, cfg.adminPassword, cfg.instance);
+  const pairing = cfg.seed === "demo" ? demoPairingFromEnv(cfg.instance) : null;
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
+  if (pairing) await seedDemoSync({ sync, records, users, pairing });
 
   sync.start();
+  if (pairing) activateDemoPairing(sync, logger);
   const instance: Instance = {
     config: cfg,
     instanceId,

@@ -1,0 +1,130 @@
+import { createHmac } from "node:crypto";
+import { type CanvasGraph, getTemplate, literal, pill } from "../../flows";
+import type { UserDirectory } from "../auth/users";
+import type { RecordService } from "../records/record-service";
+import type { Actor } from "../records/types";
+import type { SyncEngine } from "./sync-engine";
+
+// The demo's hardware-request scenario (SPEC 7), configured the same way on both instances from
+// one pairing secret that `npm start` keeps in data/demo-pairing.json: ids, users and secrets are
+// derived from it, so alpha and beta agree without talking to each other first.
+
+export interface DemoPairing {
+  /** This instance's and its peer's names, e.g. alpha / beta. */
+  self: string;
+  peer: string;
+  peerUrl: string;
+  secret: string;
+}
+
+const system: Actor = { userName: "system", origin: "system" };
+export const demoEvent = "Hardware Request";
+
+const derive = (secret: string, label: string) => createHmac("sha256", secret).update(label).digest();
+const idFor = (secret: string, label: string) => derive(secret, label).subarray(0, 16).toString("hex");
+const passwordFor = (secret: string, label: string) => derive(secret, label).toString("base64url");
+
+/** Reads the pairing from the environment (set by scripts/demo.mjs and the tests). */
+export function demoPairingFromEnv(self: string, env = process.env): DemoPairing | null {
+  const secret = env.TANDEM_DEMO_PAIRING;
+  const peer = env.TANDEM_DEMO_PEER;
+  const peerUrl = env.TANDEM_DEMO_PEER_URL;
+  if (!secret || !peer || !peerUrl) return null;
+  return { self, peer, peerUrl, secret };
+}
+
+/** Creates the scenario once; later starts find it and change nothing. */
+export async function seedDemoSync(deps: {
+  sync: SyncEngine;
+  records: RecordService;
+  users: UserDirectory;
+  pairing: DemoPairing;
+}): Promise<void> {
+  const { sync, records, users, pairing } = deps;
+  const { self, peer, secret } = pairing;
+  const remoteId = idFor(secret, `remote:${self}->${peer}`);
+  if (sync.config.snapshot().remotesById.has(remoteId)) return;
+
+  // The user the peer logs in as here, and the credential we use to log in there.
+  const inboundUser = `sync.${peer}`;
+  if (!users.findByName(inboundUser)) {
+    await users.create(
+      { user_name: inboundUser, name: `Sync from ${peer}`, roles: "sync_api", password: passwordFor(secret, `password:${self}<-${peer}`) },
+      system,
+    );
+  }
+  const inboundUserId = users.findByName(inboundUser)?.sys_id ?? null;
+  const runAs = users.findByName("sync.admin")?.sys_id ?? null;
+
+  const errorFlow = sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
+  sync.flows.publish(errorFlow.id, "system");
+  const outboundGraph = self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : resolutionFlow();
+  const outboundFlow = sync.flows.create(outboundGraph, "system");
+  sync.flows.publish(outboundFlow.id, "system");
+  const inboundFlow = sync.flows.create(clone("inbound-basic", `Receive hardware requests from ${peer}`), "system");
+  sync.flows.publish(inboundFlow.id, "system");
+
+  const definition = sync.config.createDefinition({ name: "Hardware requests", description: "Incidents for the Hardware group travel to beta; resolutions come back." });
+  const event = sync.config.createEvent({ definitionId: definition.id, name: demoEvent });
+  sync.config.createRemote(
+    {
+      definitionId: definition.id,
+      name: peer,
+      description: `The ${peer} demo instance`,
+      externalId: idFor(secret, `remote:${peer}->${self}`),
+      baseUrl: pairing.peerUrl,
+      outboundUser: `sync.${self}`,
+      outboundSecret: passwordFor(secret, `password:${peer}<-${self}`),
+      signingSecret: `whsec_${derive(secret, `signing:${[self, peer].sort().join("|")}`).toString("base64")}`,
+      inboundApiUserId: inboundUserId,
+      runAsUserId: runAs,
+      errorSubflowId: errorFlow.id,
+      retryTimes: 3,
+      retryIntervalMs: 1000,
+      retryBackoff: "exponential",
+    },
+    remoteId,
+  );
+  const hardware = records.resolveReference("sys_user_group", "Hardware") ?? "";
+  sync.config.createCapture({
+    definitionId: definition.id,
+    processEventId: event.id,
+    name: self === "alpha" ? "Hardware incidents" : "Resolved hardware incidents",
+    sourceTable: "incident",
+    operations: self === "alpha" ? ["create", "update"] : ["update"],
+    filter:
+      self === "alpha"
+        ? { match: "all", groups: [{ match: "all", conditions: [{ field: "assignment_group", operator: "is", value: hardware }] }] }
+        : { match: "all", groups: [{ match: "all", conditions: [{ field: "state", operator: "changes_to", value: "6" }] }] },
+    includeFields:
+      self === "alpha"
+        ? ["number", "short_description", "description", "state", "impact", "urgency", "category", "caller"]
+        : ["state", "resolved_by", "close_code", "close_notes"],
+    includeJournal: ["comments", "work_notes"],
+  });
+  sync.config.createBinding({ direction: "outbound", definitionId: definition.id, processEventId: event.id, remoteSystemId: remoteId, flowId: outboundFlow.id });
+  sync.config.createBinding({ direction: "inbound", definitionId: definition.id, processEventId: event.id, remoteSystemId: remoteId, flowId: inboundFlow.id });
+}
+
+function clone(templateId: string, name: string): CanvasGraph {
+  const template = getTemplate(templateId);
+  if (!template) throw new Error(`Missing template ${templateId}`);
+  const { id: _id, ...graph } = structuredClone(template.graph);
+  return { ...graph, name };
+}
+
+/** Beta sends only resolutions of incidents that came from alpha (correlated ones). */
+function resolutionFlow(): CanvasGraph {
+  const graph = clone("outbound-basic", "Send resolutions back to alpha");
+  graph.nodes.push(
+    { id: "correlated", type: "if", typeVersion: 1, position: { x: 360, y: 160 }, label: "Came from alpha?", config: { left: pill("steps.lookup.found"), operator: "is_true" } },
+    { id: "end_skipped", type: "end", typeVersion: 1, position: { x: 600, y: 280 }, label: "End (not from alpha)", config: { values: { status: literal("not correlated"), error_message: literal("") } } },
+  );
+  graph.edges = graph.edges.filter((e) => !(e.source === "lookup" && e.target === "send"));
+  graph.edges.push(
+    { id: "c1", source: "lookup", sourcePort: "next", target: "correlated" },
+    { id: "c2", source: "correlated", sourcePort: "true", target: "send" },
+    { id: "c3", source: "correlated", sourcePort: "false", target: "end_skipped" },
+  );
+  return graph;
+}
