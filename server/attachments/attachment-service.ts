@@ -18,6 +18,10 @@ export interface AttachmentRow {
   sys_created_by: string;
 }
 
+/** Columns an attachment listing may filter on with equality (the Attachment API's query). */
+export const attachmentFilterColumns = ["table_name", "table_sys_id", "file_name", "content_type"] as const;
+export type AttachmentFilter = Partial<Record<(typeof attachmentFilterColumns)[number], string>>;
+
 export interface NewAttachment {
   tableName: string;
   tableSysId: string;
@@ -31,7 +35,7 @@ export class AttachmentService {
   private readonly sql;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly records: RecordService,
     private readonly content: ContentStore,
     private readonly maxBytes: number,
@@ -65,6 +69,27 @@ export class AttachmentService {
 
   ofRecord(tableName: string, tableSysId: string): AttachmentRow[] {
     return this.sql.ofRecord.all(tableName, tableSysId);
+  }
+
+  /** Attachments matching every given column, oldest first, one page, with the total count. */
+  list(
+    filter: AttachmentFilter,
+    page: { limit: number; offset: number },
+  ): { rows: AttachmentRow[]; total: number } {
+    // Column names come from the fixed list above, never from the caller; values are bound.
+    const columns = attachmentFilterColumns.filter((c) => filter[c] !== undefined);
+    const where = columns.length > 0 ? columns.map((c) => `${c} = ?`).join(" AND ") : "1";
+    const values = columns.map((c) => filter[c]);
+    const c = this.db.$client;
+    const total = c
+      .prepare<unknown[], { n: number }>(`SELECT count(*) AS n FROM attachment WHERE ${where}`)
+      .get(...values)?.n;
+    const rows = c
+      .prepare<unknown[], AttachmentRow>(
+        `SELECT * FROM attachment WHERE ${where} ORDER BY sys_created_on, sys_id LIMIT ? OFFSET ?`,
+      )
+      .all(...values, page.limit, page.offset);
+    return { rows, total: total ?? 0 };
   }
 
   async add(input: NewAttachment, actor: Actor): Promise<AttachmentRow> {

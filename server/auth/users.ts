@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
-import type { RecordService } from "../records/record-service";
+import { badRequest } from "../records/errors";
+import type { RecordService, WriteOptions } from "../records/record-service";
 import type { Actor, RecordValues } from "../records/types";
 import { hashPassword, verifyPassword } from "./password";
 import { type AuthUser, parseRoles } from "./roles";
@@ -91,5 +92,36 @@ export class UserDirectory {
       if (hash) this.sql.setCredential.run(created.sys_id, hash, this.records.now());
       return created;
     });
+  }
+
+  /**
+   * Creates (sysId null) or updates a user record and sets its password in one transaction, so a
+   * rejected record change keeps the old password. The password never enters the record.
+   */
+  async saveWithPassword(
+    sysId: string | null,
+    fields: Record<string, unknown>,
+    password: string,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<RecordValues> {
+    if (password === "") {
+      throw badRequest(
+        "Invalid value for field user_password",
+        "A password cannot be empty",
+        "user_password",
+      );
+    }
+    const hash = await hashPassword(password);
+    const saved = this.records.transaction(() => {
+      const record =
+        sysId === null
+          ? this.records.create("sys_user", fields, actor, options)
+          : this.records.update("sys_user", sysId, fields, actor, options);
+      this.sql.setCredential.run(record.sys_id, hash, this.records.now());
+      return record;
+    });
+    this.verified.clear();
+    return saved;
   }
 }

@@ -11,7 +11,10 @@ describe("parseEncodedQuery", () => {
   it("reads AND terms and ORDERBYDESC", () => {
     const q = parseEncodedQuery("assignment_group=abc^state!=6^ORDERBYDESCnumber");
     expect(q.disjunction).toEqual([
-      [[{ field: "assignment_group", operator: "=", value: "abc" }], [{ field: "state", operator: "!=", value: "6" }]],
+      [
+        [{ field: "assignment_group", operator: "=", value: "abc" }],
+        [{ field: "state", operator: "!=", value: "6" }],
+      ],
     ]);
     expect(q.orderBy).toEqual([{ field: "number", descending: true }]);
   });

@@ -12,7 +12,11 @@ describe("RecordService", () => {
   });
 
   it("numbers incidents INC0010001, INC0010002 and fills defaults and priority", () => {
-    const a = env.records.create("incident", { short_description: "A", impact: "1", urgency: "2" }, testActor);
+    const a = env.records.create(
+      "incident",
+      { short_description: "A", impact: "1", urgency: "2" },
+      testActor,
+    );
     const b = env.records.create("incident", { short_description: "B" }, testActor);
     expect(a.number).toBe("INC0010001");
     expect(b.number).toBe("INC0010002");
@@ -23,7 +27,11 @@ describe("RecordService", () => {
   });
 
   it("resolves references by sys_id or display value and rejects unknown ones naming the field", () => {
-    const inc = env.records.create("incident", { short_description: "x", assignment_group: "Network" }, testActor);
+    const inc = env.records.create(
+      "incident",
+      { short_description: "x", assignment_group: "Network" },
+      testActor,
+    );
     expect(inc.assignment_group).toBe(env.records.resolveReference("sys_user_group", "Network"));
     expect(() =>
       env.records.create("incident", { short_description: "x", assignment_group: "Nope" }, testActor),
@@ -44,7 +52,9 @@ describe("RecordService", () => {
     const journal = env.records.journal(inc.sys_id);
     expect(journal.map((j) => j.value)).toEqual(["second", "first"]);
     const audit = env.db.$client
-      .prepare("SELECT operation, field, old_value, new_value FROM audit_entry WHERE record_sys_id = ? ORDER BY id")
+      .prepare(
+        "SELECT operation, field, old_value, new_value FROM audit_entry WHERE record_sys_id = ? ORDER BY id",
+      )
       .all(inc.sys_id) as { operation: string; field: string }[];
     expect(audit.some((a) => a.operation === "update" && a.field === "state")).toBe(true);
     expect(audit.filter((a) => a.operation === "journal")).toHaveLength(2);
@@ -63,7 +73,9 @@ describe("RecordService", () => {
     env.records.onChange(() => {
       throw new Error("capture failed");
     });
-    expect(() => env.records.update("incident", inc.sys_id, { state: "3" }, testActor)).toThrow("capture failed");
+    expect(() => env.records.update("incident", inc.sys_id, { state: "3" }, testActor)).toThrow(
+      "capture failed",
+    );
     expect(env.records.get("incident", inc.sys_id)?.state).toBe("2");
   });
 
@@ -71,7 +83,11 @@ describe("RecordService", () => {
     for (let i = 0; i < 5; i++) {
       env.records.create(
         "incident",
-        { short_description: `n${i}`, assignment_group: i % 2 ? hardware : "Network", state: i < 2 ? "1" : "6" },
+        {
+          short_description: `n${i}`,
+          assignment_group: i % 2 ? hardware : "Network",
+          state: i < 2 ? "1" : "6",
+        },
         testActor,
       );
     }
@@ -96,6 +112,8 @@ describe("RecordService", () => {
   });
 
   it("refuses duplicate unique values", () => {
-    expect(() => env.records.create("sys_user_group", { name: "Hardware" }, testActor)).toThrow(/already used/);
+    expect(() => env.records.create("sys_user_group", { name: "Hardware" }, testActor)).toThrow(
+      /already used/,
+    );
   });
 });

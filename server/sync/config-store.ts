@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { z } from "zod";
 import type { Db } from "../db/client";
 import { captureDefinition, flowBinding, processEvent, remoteSystem, syncDefinition } from "../db/schema";
 import { RecordError } from "../records/errors";
@@ -150,7 +151,7 @@ export class SyncConfig {
   }
 
   updateCapture(id: string, input: unknown): CaptureRow {
-    const v = captureInput.partial().parse(input);
+    const v = parsePartial(captureInput, input);
     const row = this.write(() =>
       this.db
         .update(captureDefinition)
@@ -197,7 +198,7 @@ export class SyncConfig {
 
   /** Updating a remote's connection or credentials disables it until validated again. */
   updateRemote(id: string, input: unknown): PublicRemoteSystem {
-    const { outboundSecret, signingSecret, ...v } = remoteSystemInput.partial().parse(input);
+    const { outboundSecret, signingSecret, ...v } = parsePartial(remoteSystemInput, input);
     const sensitive =
       v.baseUrl !== undefined ||
       v.externalId !== undefined ||
@@ -280,7 +281,7 @@ export class SyncConfig {
   }
 
   updateBinding(id: string, input: unknown): FlowBindingRow {
-    const v = flowBindingInput.partial().parse(input);
+    const v = parsePartial(flowBindingInput, input);
     const row = this.write(() =>
       this.db.update(flowBinding).set(v).where(eq(flowBinding.id, id)).returning().get(),
     );
@@ -311,6 +312,16 @@ export class SyncConfig {
       this.invalidate();
     }
   }
+}
+
+/**
+ * Validates an update: only the keys the caller sent are kept, so a field's default never
+ * overwrites what is stored (zod applies defaults even to optional fields).
+ */
+function parsePartial<S extends z.ZodObject>(schema: S, input: unknown): Partial<z.infer<S>> {
+  const parsed = schema.partial().parse(input) as Record<string, unknown>;
+  const sent = typeof input === "object" && input !== null ? Object.keys(input) : [];
+  return Object.fromEntries(Object.entries(parsed).filter(([k]) => sent.includes(k))) as Partial<z.infer<S>>;
 }
 
 function toPublic(row: RemoteSystemRow): PublicRemoteSystem {
