@@ -26,7 +26,8 @@ process.on("SIGTERM", stopAll);
 let exited = 0;
 for (const { name, child } of children) {
   child.on("exit", (code) => {
-    if (!stopping && code !== 0) console.error(`${name} stopped unexpectedly (exit ${code}); stopping the demo.`);
+    if (!stopping && code !== 0)
+      console.error(`${name} stopped unexpectedly (exit ${code}); stopping the demo.`);
     stopAll();
     if (++exited === children.length) process.exit(stopping ? 0 : 1);
   });

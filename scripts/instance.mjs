@@ -19,7 +19,10 @@ function demoPairingSecret() {
   const file = path.join(root, "data", "demo-pairing.json");
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ secret: randomBytes(32).toString("hex") }), { mode: 0o600, flag: "wx" });
+    fs.writeFileSync(file, JSON.stringify({ secret: randomBytes(32).toString("hex") }), {
+      mode: 0o600,
+      flag: "wx",
+    });
   }
   return JSON.parse(fs.readFileSync(file, "utf8")).secret;
 }

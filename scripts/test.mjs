@@ -32,7 +32,12 @@ const vitestReport = path.join(reports, "vitest.json");
 fs.rmSync(vitestReport, { force: true });
 steps.push([
   "vitest",
-  run("vitest", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`]),
+  run("vitest", bin("vitest"), [
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${vitestReport}`,
+  ]),
 ]);
 if (fs.existsSync(vitestReport)) {
   const r = JSON.parse(fs.readFileSync(vitestReport, "utf8"));
@@ -43,10 +48,7 @@ if (fs.existsSync(vitestReport)) {
 
 const playwrightReport = path.join(reports, "playwright.json");
 fs.rmSync(playwrightReport, { force: true });
-steps.push([
-  "playwright",
-  run("playwright", bin("playwright"), ["test"]),
-]);
+steps.push(["playwright", run("playwright", bin("playwright"), ["test"])]);
 if (fs.existsSync(playwrightReport)) {
   const s = JSON.parse(fs.readFileSync(playwrightReport, "utf8")).stats ?? {};
   passed += (s.expected ?? 0) + (s.flaky ?? 0);

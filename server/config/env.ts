@@ -52,7 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.TANDEM_DATA_DIR ?? path.join("data", e.TANDEM_INSTANCE));
+  const dataDir = path.resolve(
+    /*turbopackIgnore: true*/ e.TANDEM_DATA_DIR ?? path.join("data", e.TANDEM_INSTANCE),
+  );
   return {
     instance: e.TANDEM_INSTANCE,
     port: e.PORT,

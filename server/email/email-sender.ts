@@ -27,7 +27,9 @@ export class EmailSender {
     this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
     const c = db.$client;
     this.sql = {
-      find: c.prepare<[string], { id: string; status: string }>("SELECT id, status FROM email_outbox WHERE idempotency_key = ?"),
+      find: c.prepare<[string], { id: string; status: string }>(
+        "SELECT id, status FROM email_outbox WHERE idempotency_key = ?",
+      ),
       insert: c.prepare(
         `INSERT INTO email_outbox (id, idempotency_key, "to", subject, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
@@ -35,19 +37,39 @@ export class EmailSender {
     };
   }
 
-  async send(email: OutgoingEmail, idempotencyKey: string): Promise<{ messageId: string; duplicate: boolean }> {
+  async send(
+    email: OutgoingEmail,
+    idempotencyKey: string,
+  ): Promise<{ messageId: string; duplicate: boolean }> {
     const seen = this.sql.find.get(idempotencyKey);
     if (seen && seen.status !== "failed") return { messageId: seen.id, duplicate: true };
     const id = seen?.id ?? newSysId();
     if (!seen) {
-      this.sql.insert.run(id, idempotencyKey, email.to.join(", "), email.subject, email.text, this.transport ? "failed" : "kept", Date.now());
+      this.sql.insert.run(
+        id,
+        idempotencyKey,
+        email.to.join(", "),
+        email.subject,
+        email.text,
+        this.transport ? "failed" : "kept",
+        Date.now(),
+      );
     }
     if (!this.transport) {
-      this.logger.info({ to: email.to, subject: email.subject }, "email kept in the outbox (no SMTP server configured)");
+      this.logger.info(
+        { to: email.to, subject: email.subject },
+        "email kept in the outbox (no SMTP server configured)",
+      );
       return { messageId: id, duplicate: false };
     }
     try {
-      await this.transport.sendMail({ from: this.from, to: email.to, subject: email.subject, text: email.text, messageId: `<${id}@tandem>` });
+      await this.transport.sendMail({
+        from: this.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        messageId: `<${id}@tandem>`,
+      });
       this.sql.mark.run("sent", null, id);
       return { messageId: id, duplicate: false };
     } catch (error) {

@@ -1,5 +1,14 @@
 import { and, desc, eq } from "drizzle-orm";
-import { type CanvasGraph, type Dag, type Diagnostic, compileFlow, dagSchema, getTemplate, hasErrors, parseCanvas } from "../../flows";
+import {
+  type CanvasGraph,
+  compileFlow,
+  type Dag,
+  type Diagnostic,
+  dagSchema,
+  getTemplate,
+  hasErrors,
+  parseCanvas,
+} from "../../flows";
 import type { Db } from "../db/client";
 import { flow, flowVersion } from "../db/schema";
 import { RecordError } from "../records/errors";
@@ -58,7 +67,8 @@ export class FlowStore {
   /** A new draft from a canvas graph (validated; compile errors are allowed in drafts). */
   create(graph: unknown, user: string, options: { id?: string; templateId?: string } = {}): FlowRow {
     const parsed = parseCanvas(graph);
-    if (!parsed.graph) throw new RecordError(400, "Invalid flow", parsed.diagnostics.map((d) => d.message).join(" "));
+    if (!parsed.graph)
+      throw new RecordError(400, "Invalid flow", parsed.diagnostics.map((d) => d.message).join(" "));
     const id = options.id ?? newSysId();
     const now = Date.now();
     return this.db
@@ -88,11 +98,19 @@ export class FlowStore {
   saveDraft(id: string, graph: unknown, user: string): FlowRow {
     this.get(id);
     const parsed = parseCanvas(graph);
-    if (!parsed.graph) throw new RecordError(400, "Invalid flow", parsed.diagnostics.map((d) => d.message).join(" "));
+    if (!parsed.graph)
+      throw new RecordError(400, "Invalid flow", parsed.diagnostics.map((d) => d.message).join(" "));
     const draft: CanvasGraph = { ...parsed.graph, id };
     return this.db
       .update(flow)
-      .set({ draft, name: draft.name, description: draft.description ?? "", kind: draft.kind, updatedAt: Date.now(), updatedBy: user })
+      .set({
+        draft,
+        name: draft.name,
+        description: draft.description ?? "",
+        kind: draft.kind,
+        updatedAt: Date.now(),
+        updatedBy: user,
+      })
       .where(eq(flow.id, id))
       .returning()
       .get();
@@ -107,7 +125,14 @@ export class FlowStore {
     return this.db.transaction((tx) => {
       const inserted = tx
         .insert(flowVersion)
-        .values({ flowId: id, version, graph: row.draft, dag: result.dag, publishedAt: Date.now(), publishedBy: user })
+        .values({
+          flowId: id,
+          version,
+          graph: row.draft,
+          dag: result.dag,
+          publishedAt: Date.now(),
+          publishedBy: user,
+        })
         .returning()
         .get();
       tx.update(flow).set({ latestVersion: version }).where(eq(flow.id, id)).run();
@@ -117,7 +142,12 @@ export class FlowStore {
   }
 
   versions(id: string): FlowVersionRow[] {
-    return this.db.select().from(flowVersion).where(eq(flowVersion.flowId, id)).orderBy(desc(flowVersion.version)).all();
+    return this.db
+      .select()
+      .from(flowVersion)
+      .where(eq(flowVersion.flowId, id))
+      .orderBy(desc(flowVersion.version))
+      .all();
   }
 
   /** The latest published version, or a chosen one; a clear error when none is published. */
@@ -127,7 +157,8 @@ export class FlowStore {
       const row = this.get(id);
       wanted = row.latestVersion;
       this.latest.set(id, wanted);
-      if (!wanted) throw new RecordError(400, "Flow not published", `Flow "${row.name}" has no published version yet`);
+      if (!wanted)
+        throw new RecordError(400, "Flow not published", `Flow "${row.name}" has no published version yet`);
     }
     const cacheKey = `${id}@${wanted}`;
     const cached = this.dagCache.get(cacheKey);
@@ -138,8 +169,15 @@ export class FlowStore {
       .from(flowVersion)
       .where(and(eq(flowVersion.flowId, id), eq(flowVersion.version, wanted)))
       .get();
-    if (!v) throw new RecordError(404, "Flow version not found", `Flow "${row.name}" has no version ${wanted}`);
-    const published = { flowId: id, name: row.name, kind: row.kind, version: wanted, dag: dagSchema.parse(v.dag) };
+    if (!v)
+      throw new RecordError(404, "Flow version not found", `Flow "${row.name}" has no version ${wanted}`);
+    const published = {
+      flowId: id,
+      name: row.name,
+      kind: row.kind,
+      version: wanted,
+      dag: dagSchema.parse(v.dag),
+    };
     this.dagCache.set(cacheKey, published);
     return published;
   }

@@ -49,7 +49,12 @@ export async function seedDemoSync(deps: {
   const inboundUser = `sync.${peer}`;
   if (!users.findByName(inboundUser)) {
     await users.create(
-      { user_name: inboundUser, name: `Sync from ${peer}`, roles: "sync_api", password: passwordFor(secret, `password:${self}<-${peer}`) },
+      {
+        user_name: inboundUser,
+        name: `Sync from ${peer}`,
+        roles: "sync_api",
+        password: passwordFor(secret, `password:${self}<-${peer}`),
+      },
       system,
     );
   }
@@ -58,13 +63,20 @@ export async function seedDemoSync(deps: {
 
   const errorFlow = sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
   sync.flows.publish(errorFlow.id, "system");
-  const outboundGraph = self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : resolutionFlow();
+  const outboundGraph =
+    self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : resolutionFlow();
   const outboundFlow = sync.flows.create(outboundGraph, "system");
   sync.flows.publish(outboundFlow.id, "system");
-  const inboundFlow = sync.flows.create(clone("inbound-basic", `Receive hardware requests from ${peer}`), "system");
+  const inboundFlow = sync.flows.create(
+    clone("inbound-basic", `Receive hardware requests from ${peer}`),
+    "system",
+  );
   sync.flows.publish(inboundFlow.id, "system");
 
-  const definition = sync.config.createDefinition({ name: "Hardware requests", description: "Incidents for the Hardware group travel to beta; resolutions come back." });
+  const definition = sync.config.createDefinition({
+    name: "Hardware requests",
+    description: "Incidents for the Hardware group travel to beta; resolutions come back.",
+  });
   const event = sync.config.createEvent({ definitionId: definition.id, name: demoEvent });
   sync.config.createRemote(
     {
@@ -94,16 +106,36 @@ export async function seedDemoSync(deps: {
     operations: self === "alpha" ? ["create", "update"] : ["update"],
     filter:
       self === "alpha"
-        ? { match: "all", groups: [{ match: "all", conditions: [{ field: "assignment_group", operator: "is", value: hardware }] }] }
-        : { match: "all", groups: [{ match: "all", conditions: [{ field: "state", operator: "changes_to", value: "6" }] }] },
+        ? {
+            match: "all",
+            groups: [
+              { match: "all", conditions: [{ field: "assignment_group", operator: "is", value: hardware }] },
+            ],
+          }
+        : {
+            match: "all",
+            groups: [{ match: "all", conditions: [{ field: "state", operator: "changes_to", value: "6" }] }],
+          },
     includeFields:
       self === "alpha"
         ? ["number", "short_description", "description", "state", "impact", "urgency", "category", "caller"]
         : ["state", "resolved_by", "close_code", "close_notes"],
     includeJournal: ["comments", "work_notes"],
   });
-  sync.config.createBinding({ direction: "outbound", definitionId: definition.id, processEventId: event.id, remoteSystemId: remoteId, flowId: outboundFlow.id });
-  sync.config.createBinding({ direction: "inbound", definitionId: definition.id, processEventId: event.id, remoteSystemId: remoteId, flowId: inboundFlow.id });
+  sync.config.createBinding({
+    direction: "outbound",
+    definitionId: definition.id,
+    processEventId: event.id,
+    remoteSystemId: remoteId,
+    flowId: outboundFlow.id,
+  });
+  sync.config.createBinding({
+    direction: "inbound",
+    definitionId: definition.id,
+    processEventId: event.id,
+    remoteSystemId: remoteId,
+    flowId: inboundFlow.id,
+  });
 }
 
 function clone(templateId: string, name: string): CanvasGraph {
@@ -117,8 +149,22 @@ function clone(templateId: string, name: string): CanvasGraph {
 function resolutionFlow(): CanvasGraph {
   const graph = clone("outbound-basic", "Send resolutions back to alpha");
   graph.nodes.push(
-    { id: "correlated", type: "if", typeVersion: 1, position: { x: 360, y: 160 }, label: "Came from alpha?", config: { left: pill("steps.lookup.found"), operator: "is_true" } },
-    { id: "end_skipped", type: "end", typeVersion: 1, position: { x: 600, y: 280 }, label: "End (not from alpha)", config: { values: { status: literal("not correlated"), error_message: literal("") } } },
+    {
+      id: "correlated",
+      type: "if",
+      typeVersion: 1,
+      position: { x: 360, y: 160 },
+      label: "Came from alpha?",
+      config: { left: pill("steps.lookup.found"), operator: "is_true" },
+    },
+    {
+      id: "end_skipped",
+      type: "end",
+      typeVersion: 1,
+      position: { x: 600, y: 280 },
+      label: "End (not from alpha)",
+      config: { values: { status: literal("not correlated"), error_message: literal("") } },
+    },
   );
   graph.edges = graph.edges.filter((e) => !(e.source === "lookup" && e.target === "send"));
   graph.edges.push(

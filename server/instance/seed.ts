@@ -8,7 +8,12 @@ import type { Actor } from "../records/types";
 const system: Actor = { userName: "system", origin: "system" };
 
 export const demoUsers = [
-  { user_name: "sync.admin", name: "Sam Sync", email: "sync.admin@localhost", roles: "sync_admin,sync_operator,flow_designer,itil" },
+  {
+    user_name: "sync.admin",
+    name: "Sam Sync",
+    email: "sync.admin@localhost",
+    roles: "sync_admin,sync_operator,flow_designer,itil",
+  },
   { user_name: "designer", name: "Dana Designer", roles: "flow_designer" },
   { user_name: "operator", name: "Oscar Operator", roles: "sync_operator" },
   { user_name: "beth.anglin", name: "Beth Anglin", roles: "itil" },
@@ -30,10 +35,20 @@ function mark(db: Db, key: string): void {
 }
 
 /** The admin user always exists; its password comes from TANDEM_ADMIN_PASSWORD the first time. */
-export async function seedAdmin(users: UserDirectory, adminPassword: string, instance: string): Promise<void> {
+export async function seedAdmin(
+  users: UserDirectory,
+  adminPassword: string,
+  instance: string,
+): Promise<void> {
   if (users.findByName("admin")) return;
   await users.create(
-    { user_name: "admin", name: "System Administrator", email: `admin@${instance}.localhost`, roles: "admin", password: adminPassword },
+    {
+      user_name: "admin",
+      name: "System Administrator",
+      email: `admin@${instance}.localhost`,
+      roles: "admin",
+      password: adminPassword,
+    },
     system,
   );
 }

@@ -41,8 +41,13 @@ export function createSyncEngine(core: CoreDeps) {
   const config = new SyncConfig(db, secrets);
   const correlations = new CorrelationStore(db);
   const flows = new FlowStore(db);
-  const client = new SyncClient(config, logger);
-  const email = new EmailSender(db, logger, core.cfg.smtpUrl, `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`);
+  const client = new SyncClient(config);
+  const email = new EmailSender(
+    db,
+    logger,
+    core.cfg.smtpUrl,
+    `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
+  );
   const executions = new ExecutionWriter(db);
   const outboundStore = new OutboundStore(db);
   const inboundStore = new InboundStore(db);
@@ -76,7 +81,14 @@ export function createSyncEngine(core: CoreDeps) {
       attachments: core.attachments,
       recordsShared: recordsPortShared(db, records, correlations),
       writeLog: (l) => {
-        insertLog.run(l.executionId, l.flowId, l.level, l.message, l.data ? JSON.stringify(l.data) : null, Date.now());
+        insertLog.run(
+          l.executionId,
+          l.flowId,
+          l.level,
+          l.message,
+          l.data ? JSON.stringify(l.data) : null,
+          Date.now(),
+        );
       },
     },
   });
@@ -88,12 +100,22 @@ export function createSyncEngine(core: CoreDeps) {
     run: (row) => runner.runOutbound(row),
     onRemoteError: (remoteId, reason) => runner.runErrorSubflow(remoteId, reason),
   });
-  inboundWorker = new InboundWorker({ store: inboundStore, config, logger, run: (row) => runner.runInbound(row) });
+  inboundWorker = new InboundWorker({
+    store: inboundStore,
+    config,
+    logger,
+    run: (row) => runner.runInbound(row),
+  });
   config.onChange(() => {
     wakeOutbound();
     wakeInbound();
   });
-  const uninstallCapture = installCapture({ records, config, outbound: enqueuer, instanceId: core.instanceId });
+  const uninstallCapture = installCapture({
+    records,
+    config,
+    outbound: enqueuer,
+    instanceId: core.instanceId,
+  });
 
   const api: SyncApiDeps = {
     config,

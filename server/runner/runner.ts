@@ -1,7 +1,7 @@
 import { type RunResult, runFlow } from "../../flows";
 import type { FieldClock } from "../capture/field-clocks";
-import type { Logger } from "../log/logger";
 import type { FlowStore, PublishedFlow } from "../flow-store/flow-store";
+import type { Logger } from "../log/logger";
 import type { InboundRow } from "../queue/inbound/store";
 import type { InboundOutcome } from "../queue/inbound/worker";
 import type { OutboundRow } from "../queue/outbound/store";
@@ -41,17 +41,31 @@ export class FlowRunner {
   private readonly userNames = new Map<string, string>();
 
   constructor(private readonly deps: RunnerDeps) {
-    this.portDeps = { ...deps.ports, callSubflow: (flow, inputs, key, scope) => this.callSubflow(flow, inputs, key, scope) };
+    this.portDeps = {
+      ...deps.ports,
+      callSubflow: (flow, inputs, key, scope) => this.callSubflow(flow, inputs, key, scope),
+    };
   }
 
   async runOutbound(row: OutboundRow): Promise<RunOutcome> {
     const binding = this.deps.config.snapshot().bindingsById.get(row.flow_binding_id);
-    if (!binding) return { kind: "data", error: `The outbound flow record of row ${row.id} no longer exists`, executionId: null, flowVersion: null };
+    if (!binding)
+      return {
+        kind: "data",
+        error: `The outbound flow record of row ${row.id} no longer exists`,
+        executionId: null,
+        flowVersion: null,
+      };
     let flow: PublishedFlow;
     try {
       flow = this.deps.flows.published(binding.flowId, row.flow_version);
     } catch (error) {
-      return { kind: "data", error: error instanceof Error ? error.message : String(error), executionId: null, flowVersion: null };
+      return {
+        kind: "data",
+        error: error instanceof Error ? error.message : String(error),
+        executionId: null,
+        flowVersion: null,
+      };
     }
     const result = await this.run({
       flow,
@@ -94,11 +108,18 @@ export class FlowRunner {
     try {
       flow = this.deps.flows.published(binding.flowId);
     } catch (error) {
-      return { kind: "error", error: error instanceof Error ? error.message : String(error), executionId: null };
+      return {
+        kind: "error",
+        error: error instanceof Error ? error.message : String(error),
+        executionId: null,
+      };
     }
-    const payload = JSON.parse(row.payload) as { changed_fields?: Array<{ key: string; clock?: FieldClock }> };
+    const payload = JSON.parse(row.payload) as {
+      changed_fields?: Array<{ key: string; clock?: FieldClock }>;
+    };
     const fieldClocks = new Map<string, FieldClock>();
-    for (const f of payload.changed_fields ?? []) if (f.clock && f.clock.counter > 0) fieldClocks.set(f.key, f.clock);
+    for (const f of payload.changed_fields ?? [])
+      if (f.clock && f.clock.counter > 0) fieldClocks.set(f.key, f.clock);
     const result = await this.run({
       flow,
       inputs: {
@@ -118,7 +139,11 @@ export class FlowRunner {
       previousExecutionId: row.flow_execution_id,
     });
     if (result.status === "completed") return { kind: "processed", executionId: result.executionId };
-    return { kind: "error", error: result.error?.message ?? `The flow ended ${result.status}`, executionId: result.executionId };
+    return {
+      kind: "error",
+      error: result.error?.message ?? `The flow ended ${result.status}`,
+      executionId: result.executionId,
+    };
   }
 
   /** Runs a remote system's error subflow (once per transition to error). */
@@ -151,7 +176,8 @@ export class FlowRunner {
       runAs: scope.runAs,
       ...(scope.originRemote ? { originRemote: scope.originRemote } : {}),
     });
-    if (result.status !== "completed") throw new Error(result.error?.message ?? `Subflow ${flow.name} ended ${result.status}`);
+    if (result.status !== "completed")
+      throw new Error(result.error?.message ?? `Subflow ${flow.name} ended ${result.status}`);
     return result.outputs;
   }
 
@@ -164,7 +190,9 @@ export class FlowRunner {
       ...(request.originRemote ? { originRemote: request.originRemote } : {}),
       ...(request.fieldClocks ? { fieldClocks: request.fieldClocks } : {}),
     };
-    const journal = request.previousExecutionId ? this.deps.executions.steps(request.previousExecutionId) : undefined;
+    const journal = request.previousExecutionId
+      ? this.deps.executions.steps(request.previousExecutionId)
+      : undefined;
     const startedAt = Date.now();
     const result = await runFlow(request.flow.dag, request.inputs, {
       ports: serverPorts(this.portDeps, scope),
@@ -203,7 +231,9 @@ export class FlowRunner {
   }
 
   private adminEmails(): string[] {
-    const { rows } = this.deps.records.list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" });
+    const { rows } = this.deps.records.list("sys_user", {
+      query: "rolesLIKEadmin^emailISNOTEMPTY^active=true",
+    });
     return rows.map((r) => r.email ?? "").filter((e) => e !== "");
   }
 }

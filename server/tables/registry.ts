@@ -38,7 +38,11 @@ export class TableRegistry {
     for (const row of this.db.select().from(tableRegistry).all()) {
       // The JSON column holds the field list and the lookup fields together.
       const extra = row.fields as { lookupFields?: string[]; fields: unknown };
-      const def = tableDefinitionSchema.parse({ ...row, lookupFields: extra.lookupFields, fields: extra.fields });
+      const def = tableDefinitionSchema.parse({
+        ...row,
+        lookupFields: extra.lookupFields,
+        fields: extra.fields,
+      });
       this.tables.set(def.name, def);
       this.fieldIndex.set(def.name, new Map(def.fields.map((f) => [f.name, f])));
     }

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
 import { DataError, RetriableError } from "../../flows/ports/errors";
-import type { Logger } from "../log/logger";
 import type { SyncConfig } from "../sync/config-store";
 import { sign, signatureHeaders, verify } from "./signing";
 import {
@@ -43,7 +42,6 @@ export class SyncClient {
 
   constructor(
     private readonly config: SyncConfig,
-    private readonly logger: Logger,
     private readonly options: ClientOptions = {
       lingerMs: 2,
       maxBatch: 100,

@@ -1,5 +1,12 @@
 import { DataError } from "../../../flows/ports/errors";
-import type { AttachmentMeta, CorrelationsPort, LogLevel, Ports, QueuesPort, TransportPort } from "../../../flows/ports/ports";
+import type {
+  AttachmentMeta,
+  CorrelationsPort,
+  LogLevel,
+  Ports,
+  QueuesPort,
+  TransportPort,
+} from "../../../flows/ports/ports";
 import type { AttachmentService } from "../../attachments/attachment-service";
 import type { EmailSender } from "../../email/email-sender";
 import type { Logger } from "../../log/logger";
@@ -7,7 +14,7 @@ import type { QueueOperations } from "../../queue/operations";
 import type { SyncConfig } from "../../sync/config-store";
 import type { CorrelationStore } from "../../sync/correlations";
 import type { SyncClient } from "../../transport/client";
-import { recordsPort, type RecordsPortShared } from "./records-port";
+import { type RecordsPortShared, recordsPort } from "./records-port";
 import type { RunScope } from "./scope";
 
 export interface PortDeps {
@@ -19,9 +26,20 @@ export interface PortDeps {
   email: EmailSender;
   attachments: AttachmentService;
   recordsShared: RecordsPortShared;
-  writeLog: (line: { executionId: string; flowId: string; level: LogLevel; message: string; data?: Record<string, unknown> }) => void;
+  writeLog: (line: {
+    executionId: string;
+    flowId: string;
+    level: LogLevel;
+    message: string;
+    data?: Record<string, unknown>;
+  }) => void;
   /** Runs a subflow (latest published version) and returns its outputs. */
-  callSubflow: (flow: string, inputs: Record<string, unknown>, key: string, scope: RunScope) => Promise<Record<string, unknown>>;
+  callSubflow: (
+    flow: string,
+    inputs: Record<string, unknown>,
+    key: string,
+    scope: RunScope,
+  ) => Promise<Record<string, unknown>>;
 }
 
 /** The server's implementation of every flow port (SPEC 4.2), for one run. */
@@ -54,14 +72,20 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         }));
       },
       async identifyNew(record, incoming) {
-        const have = new Set(deps.attachments.ofRecord(record.table, record.sysId).map((a) => `${a.hash}/${a.file_name}`));
+        const have = new Set(
+          deps.attachments.ofRecord(record.table, record.sysId).map((a) => `${a.hash}/${a.file_name}`),
+        );
         return incoming.filter((a) => !have.has(`${a.hash}/${a.file_name}`));
       },
       async request() {
-        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", { code: "ATTACHMENTS_DISABLED" });
+        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", {
+          code: "ATTACHMENTS_DISABLED",
+        });
       },
       async move() {
-        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", { code: "ATTACHMENTS_DISABLED" });
+        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", {
+          code: "ATTACHMENTS_DISABLED",
+        });
       },
     },
   };
@@ -78,12 +102,14 @@ export function remoteId(config: SyncConfig, idOrName: string): string {
 function correlationsPort(deps: PortDeps): CorrelationsPort {
   const { correlations: store, config } = deps;
   return {
-    lookupByLocalRecord: async (remote, table, sysId) => store.byRecord(remoteId(config, remote), table, sysId),
+    lookupByLocalRecord: async (remote, table, sysId) =>
+      store.byRecord(remoteId(config, remote), table, sysId),
     lookupByLocalId: async (remote, id) => store.byLocalId(remoteId(config, remote), id),
     lookupByRemoteId: async (remote, id) => store.byRemoteId(remoteId(config, remote), id),
     create: async (input) => store.create({ ...input, remoteSystem: remoteId(config, input.remoteSystem) }),
     updateState: async (remote, id, state) => store.updateState(remoteId(config, remote), id, state),
-    setRemoteId: async (remote, id, remoteCorrelation) => store.setRemoteId(remoteId(config, remote), id, remoteCorrelation),
+    setRemoteId: async (remote, id, remoteCorrelation) =>
+      store.setRemoteId(remoteId(config, remote), id, remoteCorrelation),
   };
 }
 

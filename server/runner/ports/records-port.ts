@@ -1,5 +1,12 @@
-import type { RecordQuery, RecordsPort, RecordValues, SyncRecord, TableInfo, WriteMeta } from "../../../flows/ports/ports";
 import { DataError, NotFoundError, RecordValidationError } from "../../../flows/ports/errors";
+import type {
+  RecordQuery,
+  RecordsPort,
+  RecordValues,
+  SyncRecord,
+  TableInfo,
+  WriteMeta,
+} from "../../../flows/ports/ports";
 import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
 import type { Db } from "../../db/client";
 import { RecordError } from "../../records/errors";
@@ -22,7 +29,11 @@ export interface RecordsPortShared {
 }
 
 /** Built once per instance: prepared statements are not re-prepared for every run. */
-export function recordsPortShared(db: Db, records: RecordService, correlations: CorrelationStore): RecordsPortShared {
+export function recordsPortShared(
+  db: Db,
+  records: RecordService,
+  correlations: CorrelationStore,
+): RecordsPortShared {
   const c = db.$client;
   const find = c.prepare<[string], { result: string }>("SELECT result FROM idempotency_key WHERE key = ?");
   const save = c.prepare("INSERT OR IGNORE INTO idempotency_key (key, result, created_at) VALUES (?, ?, ?)");
@@ -70,7 +81,12 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           type: f.type,
           ...(f.choices ? { choices: f.choices } : {}),
           ...(f.reference
-            ? { reference: { table: f.reference, displayField: records.registry.get(f.reference)?.displayField ?? "sys_id" } }
+            ? {
+                reference: {
+                  table: f.reference,
+                  displayField: records.registry.get(f.reference)?.displayField ?? "sys_id",
+                },
+              }
             : {}),
         })),
       };
@@ -114,7 +130,9 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
             if (incoming && !isNewer(incoming, clocks.get(sysId, field))) stale += 1;
             else applied[field] = value;
           }
-          const updated = records.update(table, sysId, applied, actor(meta), { journalEntries: journal(meta) });
+          const updated = records.update(table, sysId, applied, actor(meta), {
+            journalEntries: journal(meta),
+          });
           applyClocks(sysId, Object.keys(applied));
           if (stale > 0 && scope.originRemote) {
             const correlation = deps.correlations.byRecord(scope.originRemote, table, sysId);
