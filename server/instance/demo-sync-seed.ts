@@ -24,6 +24,17 @@ const derive = (secret: string, label: string) => createHmac("sha256", secret).u
 const idFor = (secret: string, label: string) => derive(secret, label).subarray(0, 16).toString("hex");
 const passwordFor = (secret: string, label: string) => derive(secret, label).toString("base64url");
 
+/** What `self` uses to reach `peer` (the peer's inbound user, its password, the pair's signing secret). */
+export function demoCredentials(secret: string, self: string, peer: string) {
+  return {
+    remoteId: idFor(secret, `remote:${self}->${peer}`),
+    peerRemoteId: idFor(secret, `remote:${peer}->${self}`),
+    user: `sync.${self}`,
+    password: passwordFor(secret, `password:${peer}<-${self}`),
+    signingSecret: `whsec_${derive(secret, `signing:${[self, peer].sort().join("|")}`).toString("base64")}`,
+  };
+}
+
 /** Reads the pairing from the environment (set by scripts/demo.mjs and the tests). */
 export function demoPairingFromEnv(self: string, env = process.env): DemoPairing | null {
   const secret = env.TANDEM_DEMO_PAIRING;
@@ -42,11 +53,13 @@ export async function seedDemoSync(deps: {
 }): Promise<void> {
   const { sync, records, users, pairing } = deps;
   const { self, peer, secret } = pairing;
-  const remoteId = idFor(secret, `remote:${self}->${peer}`);
+  const mine = demoCredentials(secret, self, peer);
+  const theirs = demoCredentials(secret, peer, self);
+  const remoteId = mine.remoteId;
   if (sync.config.snapshot().remotesById.has(remoteId)) return;
 
   // The user the peer logs in as here, and the credential we use to log in there.
-  const inboundUser = `sync.${peer}`;
+  const inboundUser = theirs.user;
   if (!users.findByName(inboundUser)) {
     await users.create(
       {
@@ -83,11 +96,11 @@ export async function seedDemoSync(deps: {
       definitionId: definition.id,
       name: peer,
       description: `The ${peer} demo instance`,
-      externalId: idFor(secret, `remote:${peer}->${self}`),
+      externalId: mine.peerRemoteId,
       baseUrl: pairing.peerUrl,
-      outboundUser: `sync.${self}`,
-      outboundSecret: passwordFor(secret, `password:${peer}<-${self}`),
-      signingSecret: `whsec_${derive(secret, `signing:${[self, peer].sort().join("|")}`).toString("base64")}`,
+      outboundUser: mine.user,
+      outboundSecret: mine.password,
+      signingSecret: mine.signingSecret,
       inboundApiUserId: inboundUserId,
       runAsUserId: runAs,
       errorSubflowId: errorFlow.id,

@@ -27,7 +27,8 @@ export function sign(secret: string, id: string, body: string, at = new Date()):
 
 /** Throws with a reason when the signature or timestamp does not verify. */
 export function verify(secret: string, body: string, headers: Record<string, string>): void {
-  new Webhook(secret).verify(body, headers);
+  // Parsing is the caller's job: a well-signed malformed body is a 400, not a 401.
+  new Webhook(secret).verify(body, headers, { jsonParse: false });
 }
 
 /** The webhook-* headers of a request, or null when one is missing. */

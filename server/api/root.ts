@@ -1,0 +1,18 @@
+import { attachmentsRouter } from "./routers/attachments";
+import { queuesRouter } from "./routers/queues";
+import { recordsRouter } from "./routers/records";
+import { syncConfigRouter } from "./routers/sync-config";
+import { createCallerFactory, router } from "./trpc";
+
+/** Every tRPC procedure of the UI, one router per domain; later issues add theirs here. */
+export const appRouter = router({
+  records: recordsRouter,
+  attachments: attachmentsRouter,
+  syncConfig: syncConfigRouter,
+  queues: queuesRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** Calls procedures in-process (tests, server components). */
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,85 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { authenticate } from "../auth/authenticate";
+import { type AuthUser, canUseUi, hasRole, type Role } from "../auth/roles";
+import { type Instance, instance } from "../instance/instance";
+import { RecordError } from "../records/errors";
+import type { Actor } from "../records/types";
+
+export interface Context {
+  inst: Instance;
+  user: AuthUser | null;
+  /** Why authentication failed (shown to the caller), when it did. */
+  authFailure: { status: 401 | 403; message: string } | null;
+}
+
+/** Context of one tRPC request: the instance and who is calling (session cookie, or Basic). */
+export async function createContext(request: Request, inst?: Instance): Promise<Context> {
+  const resolved = inst ?? (await instance());
+  const auth = await authenticate(request, resolved);
+  return auth.ok
+    ? { inst: resolved, user: auth.user, authFailure: null }
+    : { inst: resolved, user: null, authFailure: { status: auth.status, message: auth.message } };
+}
+
+const codeOfStatus: Record<RecordError["status"], TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  413: "PAYLOAD_TOO_LARGE",
+  429: "TOO_MANY_REQUESTS",
+};
+
+const t = initTRPC.context<Context>().create({
+  // The form shows a record-service error next to the field it names, with its detail.
+  errorFormatter({ shape, error }) {
+    const cause = error.cause instanceof RecordError ? error.cause : null;
+    return {
+      ...shape,
+      data: { ...shape.data, field: cause?.field ?? null, detail: cause?.detail ?? null },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error. */
+const recordErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof RecordError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: codeOfStatus[cause.status], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(recordErrors);
+
+/** A signed-in user who may use the UI (pure sync_api accounts may not). */
+export const uiProcedure = publicProcedure.use(({ ctx, next }) => {
+  const { user } = ctx;
+  if (!user) {
+    throw new TRPCError({
+      code: ctx.authFailure?.status === 403 ? "FORBIDDEN" : "UNAUTHORIZED",
+      message: ctx.authFailure?.message ?? "Sign in to continue",
+    });
+  }
+  if (!canUseUi(user)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This account may not use the Tandem UI" });
+  }
+  const actor: Actor = { userName: user.userName, origin: "ui" };
+  return next({ ctx: { ...ctx, user, actor } });
+});
+
+/** A UI user holding one of the roles (admin holds all). */
+export function roleProcedure(...anyOf: Role[]) {
+  return uiProcedure.use(({ ctx, next }) => {
+    if (!hasRole(ctx.user, ...anyOf)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Needs one of the roles: ${anyOf.join(", ")}` });
+    }
+    return next();
+  });
+}
