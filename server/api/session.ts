@@ -9,9 +9,11 @@ import { type Instance, instance } from "../instance/instance";
 
 /** Who is looking at this page: the session cookie (or HTTP Basic, for scripts), or null. */
 export async function currentUser(inst?: Instance): Promise<AuthUser | null> {
+  // Headers first: it marks the render dynamic, so `next build` never opens a database here.
+  const requestHeaders = await headers();
   const resolved = inst ?? (await instance());
   // authenticate() reads a Request; a page render is a GET, so no origin check applies.
-  const request = new Request("http://page.local/", { headers: await headers() });
+  const request = new Request("http://page.local/", { headers: requestHeaders });
   const result = await authenticate(request, resolved);
   return result.ok ? result.user : null;
 }

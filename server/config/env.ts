@@ -25,6 +25,7 @@ const envSchema = z.object({
   TANDEM_SESSION_HOURS: z.coerce.number().positive().default(12),
   TANDEM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   SMTP_URL: z.string().optional(),
+  TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
 });
 
 export interface InstanceConfig {
@@ -41,6 +42,7 @@ export interface InstanceConfig {
   sessionHours: number;
   logLevel: string;
   smtpUrl: string | undefined;
+  queueRetentionMs: number;
 }
 
 let cached: InstanceConfig | undefined;
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     sessionHours: e.TANDEM_SESSION_HOURS,
     logLevel: e.TANDEM_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
+    queueRetentionMs: e.TANDEM_QUEUE_RETENTION_DAYS * 86_400_000,
   };
 }
 

@@ -13,6 +13,7 @@ import { type QueueName, QueueOperations } from "../queue/operations";
 import { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import { OutboundStore } from "../queue/outbound/store";
 import { OutboundWorker } from "../queue/outbound/worker";
+import { purgeFinishedRows } from "../queue/retention";
 import type { RecordService } from "../records/record-service";
 import { ExecutionWriter } from "../runner/execution-writer";
 import { recordsPortShared } from "../runner/ports/records-port";
@@ -117,6 +118,18 @@ export function createSyncEngine(core: CoreDeps) {
     instanceId: core.instanceId,
   });
 
+  // Auto-recover (ours, SPEC 2): a remote in error that allows it is probed and reactivated when healthy.
+  const autoRecover = () => {
+    for (const remote of config.snapshot().remotesById.values()) {
+      if (remote.autoRecover && remote.outboundState === "error") {
+        void validateAndActivate({ config, client, outbound: outboundStore, wake: wakeOutbound }, remote.id)
+          .then((o) => o.ok && logger.info({ remote: remote.name }, "remote system recovered"))
+          .catch(() => undefined);
+      }
+    }
+  };
+  let housekeeping: NodeJS.Timeout | undefined;
+
   const api: SyncApiDeps = {
     config,
     users: core.users,
@@ -144,8 +157,19 @@ export function createSyncEngine(core: CoreDeps) {
     start(): void {
       outboundWorker?.start();
       inboundWorker?.start();
+      housekeeping = setInterval(() => {
+        try {
+          const purged = purgeFinishedRows(db, core.cfg.queueRetentionMs);
+          if (purged.outbound + purged.inbound > 0) logger.info(purged, "purged finished queue rows");
+        } catch (error) {
+          logger.error({ err: error }, "queue purge failed");
+        }
+        autoRecover();
+      }, 30_000);
+      housekeeping.unref();
     },
     async stop(): Promise<void> {
+      if (housekeeping) clearInterval(housekeeping);
       await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop()]);
       executions.flush();
       uninstallCapture();

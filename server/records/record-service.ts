@@ -1,3 +1,4 @@
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../db/client";
 import type { TableRegistry } from "../tables/registry";
 import type { TableDefinition } from "../tables/types";
@@ -50,6 +51,7 @@ interface RecordRow {
  */
 export class RecordService {
   private readonly hooks: ChangeHook[] = [];
+  private readonly statements = new Map<string, Statement>();
   private readonly sql;
   private readonly clock: Clock;
 
@@ -157,18 +159,41 @@ export class RecordService {
   list(table: string, options: ListOptions = {}): { rows: RecordValues[]; total: number } {
     const def = this.registry.require(table);
     const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(options.query));
-    const c = this.db.$client;
-    const total = c
-      .prepare<unknown[], { n: number }>(
-        `SELECT count(*) AS n FROM record WHERE table_name = ? AND (${where})`,
-      )
-      .get(table, ...params)?.n;
-    const rows = c
-      .prepare<unknown[], RecordRow>(
-        `SELECT * FROM record WHERE table_name = ? AND (${where}) ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-      )
-      .all(table, ...params, options.limit ?? 10_000, options.offset ?? 0);
+    const total = this.statement<{ n: number }>(
+      `SELECT count(*) AS n FROM record WHERE table_name = ? AND (${where})`,
+    ).get(table, ...params)?.n;
+    const rows = this.select(where, orderBy).all(
+      table,
+      ...params,
+      options.limit ?? 10_000,
+      options.offset ?? 0,
+    );
     return { rows: rows.map(rowToValues), total: total ?? 0 };
+  }
+
+  /** The first record matching an encoded query, or null (no count: flows' look-ups are hot). */
+  find(table: string, query: string): RecordValues | null {
+    const def = this.registry.require(table);
+    const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(query));
+    const row = this.select(where, orderBy).get(table, ...params, 1, 0);
+    return row ? rowToValues(row) : null;
+  }
+
+  private select(where: string, orderBy: string) {
+    return this.statement<RecordRow>(
+      `SELECT * FROM record WHERE table_name = ? AND (${where}) ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+    );
+  }
+
+  /** Prepared statements of generated SQL, kept by text (queries repeat: lists, flow look-ups). */
+  private statement<T>(sql: string): Statement<unknown[], T> {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      if (this.statements.size >= 500) this.statements.clear();
+      stmt = this.db.$client.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt as Statement<unknown[], T>;
   }
 
   journal(sysId: string): JournalEntry[] {

@@ -17,6 +17,8 @@ export const tableViewSchema = z.object({
   columns: z.array(z.string()),
   search: z.array(z.string()),
   orderBy: z.object({ field: z.string(), descending: z.boolean() }),
+  form: z.array(z.object({ title: z.string().nullable(), fields: z.array(z.string()) })),
+  fieldHints: z.record(z.string(), z.string()),
   canWrite: z.boolean(),
 });
 export type TableViewOutput = z.infer<typeof tableViewSchema>;

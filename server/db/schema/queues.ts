@@ -36,7 +36,9 @@ export const outboundQueue = sqliteTable(
     domain: text("domain").notNull().default("global"),
   },
   (t) => [
-    index("outbound_ready").on(t.status, t.nextAttemptAt),
+    // Claiming walks a remote's ready rows in id order and stops after the rows it needs.
+    index("outbound_claim").on(t.remoteSystemId, t.status, t.id),
+    index("outbound_due").on(t.remoteSystemId, t.status, t.nextAttemptAt),
     uniqueIndex("outbound_lane").on(t.laneKey, t.laneSeq),
     index("outbound_record").on(t.tableName, t.recordSysId),
   ],
@@ -73,7 +75,8 @@ export const inboundQueue = sqliteTable(
   },
   (t) => [
     uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction
-    index("inbound_ready").on(t.status, t.sequence),
+    index("inbound_claim").on(t.remoteSystemId, t.status, t.sequence),
+    index("inbound_status").on(t.status),
     index("inbound_lane").on(t.laneKey, t.sequence),
   ],
 );

@@ -99,7 +99,7 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           if (String(v).includes("^")) throw new DataError(`Look-up value for ${k} may not contain "^"`);
           return `${k}=${v}`;
         });
-        return records.list(table, { query: terms.join("^"), limit: 1 }).rows[0] ?? null;
+        return records.find(table, terms.join("^"));
       });
     },
 

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../log/logger";
+import { SyncConfig } from "../../sync/config-store";
+import { SecretBox } from "../../sync/secrets";
+import { memoryInstance } from "../../testing/memory-instance";
+import { OutboundEnqueuer } from "./enqueue";
+import { type OutboundRow, OutboundStore } from "./store";
+import { OutboundWorker, type RunOutcome } from "./worker";
+
+// The outbound queue's state machine with a scripted runner instead of flows and HTTP.
+function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
+  const { db } = memoryInstance();
+  const config = new SyncConfig(db, SecretBox.forTests());
+  const remote = (name: string) => {
+    const r = config.createRemote({
+      name,
+      baseUrl: "http://localhost:1",
+      retryTimes: 2,
+      retryIntervalMs: 10,
+      retryBackoff: "fixed",
+    });
+    config.setRemoteState(r.id, { outbound: "active", inbound: "active", message: "" });
+    return r.id;
+  };
+  const store = new OutboundStore(db);
+  const runs: OutboundRow[] = [];
+  const errors: string[] = [];
+  const worker = new OutboundWorker({
+    store,
+    config,
+    logger: createLogger("test", "silent"),
+    run: async (row) => {
+      runs.push(row);
+      return run(row);
+    },
+    onRemoteError: async (id) => {
+      errors.push(id);
+    },
+    idleMs: 20,
+  });
+  const enqueuer = new OutboundEnqueuer(db, () => worker.wake());
+  const enqueue = (remoteSystemId: string, record: string) =>
+    enqueuer.enqueue({
+      processEvent: "e",
+      remoteSystemId,
+      captureDefinitionId: null,
+      flowBindingId: "b",
+      operation: "update",
+      tableName: "incident",
+      recordSysId: record,
+      payload: { record },
+      domain: "global",
+    });
+  const statuses = () =>
+    db.$client.prepare("SELECT id, status, attempts FROM outbound_queue ORDER BY id").all();
+  const settle = () => new Promise((r) => setTimeout(r, 150));
+  return { db, config, remote, store, worker, enqueue, runs, errors, statuses, settle };
+}
+const ok: RunOutcome = { kind: "processed", executionId: null, flowVersion: 1 };
+
+describe("OutboundWorker", () => {
+  it("sends a lane's rows strictly in order, one at a time", async () => {
+    const order: string[] = [];
+    const t = setup(async (row) => {
+      order.push(`${row.record_sys_id}#${row.lane_seq}`);
+      await new Promise((r) => setTimeout(r, 5));
+      return ok;
+    });
+    const r = t.remote("beta");
+    t.worker.start();
+    for (let i = 0; i < 3; i++) t.enqueue(r, "A");
+    t.enqueue(r, "B");
+    await t.settle();
+    expect(order.filter((o) => o.startsWith("A"))).toEqual(["A#1", "A#2", "A#3"]);
+    expect(order).toContain("B#1");
+    await t.worker.stop();
+  });
+
+  /*  A#1 fails with a data error → A#2 waits (lane blocked); B keeps flowing; skip A#1 → A#2 goes. */
+  it("a data error blocks only its lane; skipping the row unblocks it", async () => {
+    const t = setup((row) =>
+      row.record_sys_id === "A" && row.lane_seq === 1
+        ? { kind: "data", error: "bad field", executionId: null, flowVersion: 1 }
+        : ok,
+    );
+    const r = t.remote("beta");
+    t.worker.start();
+    const a1 = t.enqueue(r, "A");
+    t.enqueue(r, "A");
+    t.enqueue(r, "B");
+    await t.settle();
+    expect(t.statuses()).toEqual([
+      { id: 1, status: "error", attempts: 1 },
+      { id: 2, status: "ready", attempts: 0 },
+      { id: 3, status: "processed", attempts: 1 },
+    ]);
+    t.db.$client.prepare("UPDATE outbound_queue SET status = 'skipped' WHERE id = ?").run(a1);
+    t.worker.wake();
+    await t.settle();
+    expect(t.statuses()).toContainEqual({ id: 2, status: "processed", attempts: 1 });
+    await t.worker.stop();
+  });
+
+  it("retries connection errors by the policy, then errors the row and the remote once, and stops sending", async () => {
+    const t = setup(() => ({ kind: "connection", error: "ECONNREFUSED", executionId: null, flowVersion: 1 }));
+    const dead = t.remote("dead");
+    const alive = t.remote("alive");
+    t.worker.start();
+    t.enqueue(dead, "A");
+    t.enqueue(dead, "B");
+    await t.settle();
+    expect(t.config.snapshot().remotesById.get(dead)?.outboundState).toBe("error");
+    expect(t.errors).toEqual([dead]); // the error subflow ran once
+    const rows = t.statuses() as Array<{ status: string; attempts: number }>;
+    expect(rows.some((row) => row.status === "error" && row.attempts === 3)).toBe(true);
+    const runsBefore = t.runs.length;
+    t.enqueue(dead, "C");
+    await t.settle();
+    expect(t.runs.length).toBe(runsBefore); // nothing more is sent to a remote in error
+    // the other remote is not starved
+    t.enqueue(alive, "X");
+    await t.settle();
+    expect(t.runs.at(-1)?.remote_system_id).toBe(alive);
+    // after activation, connection errors go again
+    expect(t.store.requeueConnectionErrors(dead, Date.now())).toBeGreaterThan(0);
+    await t.worker.stop();
+  });
+
+  it("puts rows a crash left in processing back to ready at start", () => {
+    const t = setup(() => ok);
+    const r = t.remote("beta");
+    t.enqueue(r, "A");
+    t.db.$client.prepare("UPDATE outbound_queue SET status = 'processing'").run();
+    expect(t.store.recover()).toBe(1);
+    expect(t.statuses()).toEqual([{ id: 1, status: "ready", attempts: 0 }]);
+  });
+});
