@@ -27,8 +27,14 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
   const snapshot = deps.config.snapshot();
   const captures = snapshot.capturesByTable.get(change.table.name);
   if (!captures) return;
-  // Local changes move the field clocks; inbound writes set them from the sender afterwards.
-  const bumped = new Map(change.changedFields.map((f) => [f, clocks.bump(change.sysId, f, deps.instanceId)]));
+  // Local changes move the clocks of the fields some capture sends; inbound writes set them
+  // from the sender afterwards.
+  const sent = includedFields(captures);
+  const bumped = new Map(
+    change.changedFields
+      .filter((f) => sent.has(f))
+      .map((f) => [f, clocks.bump(change.sysId, f, deps.instanceId)]),
+  );
   const clockOf = (field: string) => bumped.get(field) ?? clocks.get(change.sysId, field);
   const now = (deps.clock ?? (() => new Date()))();
   for (const def of captures) {
@@ -53,6 +59,17 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
       });
     }
   }
+}
+
+const includedCache = new WeakMap<CaptureRow[], Set<string>>();
+/** Fields any of these captures includes (cached per configuration snapshot). */
+function includedFields(captures: CaptureRow[]): Set<string> {
+  let set = includedCache.get(captures);
+  if (!set) {
+    set = new Set(captures.flatMap((c) => c.includeFields));
+    includedCache.set(captures, set);
+  }
+  return set;
 }
 
 /** Operation, interactivity, filter, and for updates: did anything the capture includes change? */

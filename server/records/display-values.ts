@@ -106,6 +106,7 @@ export function referenceDisplays(
       const { rows: found } = records.list(tableName, {
         query: `sys_idIN${slice.join(",")}`,
         limit: slice.length,
+        count: false,
       });
       for (const r of found) shown.set(r.sys_id, r[target.displayField] ?? "");
     }
@@ -122,6 +123,7 @@ export function userDisplayNames(records: RecordService, userNames: Iterable<str
     const { rows } = records.list("sys_user", {
       query: `user_nameIN${slice.join(",")}`,
       limit: slice.length,
+      count: false,
     });
     for (const u of rows) if (u.user_name && u.name) names.set(u.user_name, u.name);
   }

@@ -17,6 +17,8 @@ export interface ListOptions {
   query?: string;
   limit?: number;
   offset?: number;
+  /** Count all matches for `total` (default); off where only the rows are needed. */
+  count?: boolean;
 }
 
 /** A journal entry written with its original author and time (entries that arrive by sync). */

@@ -19,7 +19,10 @@ export interface Pair {
   stop(): Promise<void>;
 }
 
-export async function startPair(extraEnv: Record<string, string> = {}): Promise<Pair> {
+export async function startPair(
+  extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Pair> {
   const secret = randomBytes(16).toString("hex");
   const ports = { alpha: await freePort(), beta: await freePort() };
   const member = (name: "alpha" | "beta"): Omit<PairMember, "inst"> => {
@@ -39,8 +42,8 @@ export async function startPair(extraEnv: Record<string, string> = {}): Promise<
   const a = member("alpha");
   const b = member("beta");
   const [alpha, beta] = await Promise.all([
-    startInstance({ name: "alpha", port: a.port, dataDir: a.dataDir, env: a.env }),
-    startInstance({ name: "beta", port: b.port, dataDir: b.dataDir, env: b.env }),
+    startInstance({ name: "alpha", port: a.port, dataDir: a.dataDir, env: a.env, nodeArgs }),
+    startInstance({ name: "beta", port: b.port, dataDir: b.dataDir, env: b.env, nodeArgs }),
   ]);
   const pair: Pair = {
     alpha: { ...a, inst: alpha },
