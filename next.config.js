@@ -5,6 +5,8 @@ const nextConfig = {
   // Native and Node-only packages stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pino", "nodemailer", "jsonata"],
   typedRoutes: false,
+  // forbidden() answers UI pages with a real 403 (a sync_api-only account, a missing role).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -213,5 +213,31 @@ describe("signing in", () => {
     const ok = await signIn(inst, " admin ", "admin");
     if (!ok.ok) throw new Error(ok.error);
     expect(inst.sessions.userOf(ok.token)).toBe(userOf("admin").sysId);
+  }, 20_000); // five deliberately slow password hashes: generous on a loaded machine
+});
+
+describe("input validation over HTTP", () => {
+  it("answers with the first problem in words and the field it concerns", async () => {
+    const { token } = inst.sessions.create(userOf("beth.anglin").sysId);
+    const request = new Request("http://alpha.test/api/trpc/records.addJournal", {
+      method: "POST",
+      headers: {
+        cookie: `tandem_session=${token}`,
+        origin: "http://alpha.test",
+        host: "alpha.test",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ table: "incident", sysId: "0".repeat(32), element: "comments", value: "   " }),
+    });
+    const res = await fetchRequestHandler({
+      endpoint: "/api/trpc",
+      req: request,
+      router: appRouter,
+      createContext: () => createContext(request, inst),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string; data: { field: string } } };
+    expect(body.error.message).toBe("Write something first");
+    expect(body.error.data.field).toBe("value");
   });
 });

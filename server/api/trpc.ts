@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
 import { authenticate } from "../auth/authenticate";
 import { type AuthUser, canUseUi, hasRole, type Role } from "../auth/roles";
 import { type Instance, instance } from "../instance/instance";
@@ -34,11 +35,19 @@ const codeOfStatus: Record<RecordError["status"], TRPC_ERROR_CODE_KEY> = {
 
 const t = initTRPC.context<Context>().create({
   // The form shows a record-service error next to the field it names, with its detail.
+  // Input that fails its zod schema reads as its first problem, not as a JSON dump of issues.
   errorFormatter({ shape, error }) {
     const cause = error.cause instanceof RecordError ? error.cause : null;
+    const issue = error.cause instanceof ZodError ? error.cause.issues[0] : undefined;
+    const issueField = issue?.path.at(-1);
     return {
       ...shape,
-      data: { ...shape.data, field: cause?.field ?? null, detail: cause?.detail ?? null },
+      message: issue ? issue.message : shape.message,
+      data: {
+        ...shape.data,
+        field: cause?.field ?? (typeof issueField === "string" ? issueField : null),
+        detail: cause?.detail ?? null,
+      },
     };
   },
 });

@@ -4,3 +4,4 @@ export * from "./flows";
 export * from "./queues";
 export * from "./records";
 export * from "./sync";
+export * from "./transfers";
