@@ -52,7 +52,7 @@ export function instanceEnv(name, base = process.env) {
 
 /** Spawns `next start` for one instance; the child is the server itself (no wrapper to orphan it). */
 export function startInstance(name, { env = process.env, stdio = "inherit" } = {}) {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!fs.existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
   const childEnv = instanceEnv(name, env);

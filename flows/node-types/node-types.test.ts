@@ -143,7 +143,8 @@ describe("sync nodes", () => {
   it("send_payload derives a new record's correlation id from its key, so a re-run sends the same one", async () => {
     const first = await runNode("send_payload", sendCfg);
     const again = await runNode("send_payload", sendCfg);
-    const id = (r: typeof first) => (r.step?.outputs as { senderCorrelationId?: string } | undefined)?.senderCorrelationId;
+    const id = (r: typeof first) =>
+      (r.step?.outputs as { senderCorrelationId?: string } | undefined)?.senderCorrelationId;
     expect(id(first)).toMatch(/^[0-9a-f]{32}$/);
     expect(id(again)).toBe(id(first));
     expect(first.ports.transport.sent[0]?.message.sender_correlation_id).toBe(id(first));

@@ -50,7 +50,7 @@ export function tempDataDir(name: string): string {
 }
 
 export async function startInstance(options: StartOptions = {}): Promise<RunningInstance> {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!fs.existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` before the integration tests");
   }
   const name = options.name ?? "alpha";
