@@ -34,4 +34,6 @@ CREATE TABLE `attachment_transfer` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `attachment_transfer_key` ON `attachment_transfer` (`remote_system_id`,`key_hash`);--> statement-breakpoint
-CREATE INDEX `attachment_transfer_correlation` ON `attachment_transfer` (`correlation_id`,`status`);
+CREATE INDEX `attachment_transfer_correlation` ON `attachment_transfer` (`correlation_id`,`status`);--> statement-breakpoint
+ALTER TABLE `inbound_queue` ADD `warning` text;--> statement-breakpoint
+ALTER TABLE `outbound_queue` ADD `warning` text;

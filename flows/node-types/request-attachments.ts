@@ -29,11 +29,11 @@ export const requestAttachments = defineNodeType({
   outputs: () => t.object({ requested: t.number("Requested") }),
   sideEffects: true,
   async execute(ctx, c) {
-    const keys = toAttachments(c.attachments, "attachments").map((a) => a.key);
-    if (keys.length === 0) return { outputs: { requested: 0 } };
+    const attachments = toAttachments(c.attachments, "attachments");
+    if (attachments.length === 0) return { outputs: { requested: 0 } };
     const result = await ctx.ports.attachments.request(
       str(c.remoteSystem, "remoteSystem"),
-      keys,
+      attachments,
       { table: str(c.table, "table"), sysId: str(c.sysId, "sysId") },
       ctx.idempotencyKey,
     );

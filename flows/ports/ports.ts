@@ -154,9 +154,10 @@ export interface AttachmentsPort {
   list(record: RecordRef, mode: "all" | "deltas", remoteSystem?: string): Promise<AttachmentMeta[]>;
   /** Incoming attachments whose (hash, file name) the record does not have yet. */
   identifyNew(record: RecordRef, incoming: AttachmentMeta[]): Promise<AttachmentMeta[]>;
+  /** Asks the sender to push these attachments (metadata with their synthetic keys). */
   request(
     remoteSystem: string,
-    keys: string[],
+    attachments: AttachmentMeta[],
     record: RecordRef,
     idempotencyKey: string,
   ): Promise<{ requested: number }>;

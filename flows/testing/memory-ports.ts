@@ -133,7 +133,13 @@ export class MemoryAttachments implements AttachmentsPort {
     return incoming.filter((a) => !have.some((h) => h.hash === a.hash && h.file_name === a.file_name));
   }
 
-  async request(remoteSystem: string, keys: string[], record: RecordRef, idempotencyKey: string) {
+  async request(
+    remoteSystem: string,
+    attachments: AttachmentMeta[],
+    record: RecordRef,
+    idempotencyKey: string,
+  ) {
+    const keys = attachments.map((a) => a.key);
     if (!this.requests.some((r) => r.idempotencyKey === idempotencyKey)) {
       this.requests.push({ remoteSystem, keys, record, idempotencyKey });
     }

@@ -97,39 +97,66 @@ export class AttachmentService {
     const fileName = sanitizeFileName(input.fileName);
     const stored = await this.content.write(input.body, this.maxBytes);
     try {
-      return this.records.transaction(() => {
-        const target = this.records.require(input.tableName, input.tableSysId); // may have gone meanwhile
-        const sysId = newSysId();
-        const now = this.records.now();
-        const contentType = input.contentType || "application/octet-stream";
-        this.sql.insert.run(
-          sysId,
-          input.tableName,
-          input.tableSysId,
-          fileName,
-          contentType,
-          stored.sizeBytes,
-          stored.hash,
-          now,
-          actor.userName,
-        );
-        this.records.emitChange({
-          table: this.records.registry.require(input.tableName),
-          operation: "update",
-          sysId: input.tableSysId,
-          before: target,
-          after: target,
-          changedFields: [],
-          journalEntries: [],
-          attachmentChanges: [{ kind: "added", sysId, fileName, hash: stored.hash }],
-          actor,
-        });
-        return this.require(sysId);
-      });
+      return this.attachStored({ ...input, fileName, hash: stored.hash, sizeBytes: stored.sizeBytes }, actor);
     } catch (error) {
       this.removeContentIfUnused(stored.hash);
       throw error;
     }
+  }
+
+  /**
+   * Attaches content that is already in the content store (a synced file that arrived and was
+   * hash-checked) to a record, through the write path so capture sees it.
+   */
+  attachStored(
+    input: {
+      tableName: string;
+      tableSysId: string;
+      fileName: string;
+      contentType: string;
+      hash: string;
+      sizeBytes: number;
+    },
+    actor: Actor,
+  ): AttachmentRow {
+    return this.records.transaction(() => {
+      const target = this.records.require(input.tableName, input.tableSysId); // may have gone meanwhile
+      const sysId = newSysId();
+      const fileName = sanitizeFileName(input.fileName);
+      const contentType = input.contentType || "application/octet-stream";
+      this.sql.insert.run(
+        sysId,
+        input.tableName,
+        input.tableSysId,
+        fileName,
+        contentType,
+        input.sizeBytes,
+        input.hash,
+        this.records.now(),
+        actor.userName,
+      );
+      this.records.emitChange({
+        table: this.records.registry.require(input.tableName),
+        operation: "update",
+        sysId: input.tableSysId,
+        before: target,
+        after: target,
+        changedFields: [],
+        journalEntries: [],
+        attachmentChanges: [{ kind: "added", sysId, fileName, hash: input.hash }],
+        actor,
+      });
+      return this.require(sysId);
+    });
+  }
+
+  /** Bytes that arrived from elsewhere, hash-checked; stored content removed again on mismatch. */
+  async store(body: AsyncIterable<Uint8Array>, maxBytes: number) {
+    return this.content.write(body, maxBytes);
+  }
+
+  discardIfUnused(hash: string): void {
+    this.removeContentIfUnused(hash);
   }
 
   remove(sysId: string, actor: Actor): AttachmentRow {

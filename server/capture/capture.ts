@@ -1,3 +1,4 @@
+import type { AttachmentOffer } from "../attachments/offer";
 import type { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange } from "../records/types";
@@ -11,6 +12,7 @@ export interface CaptureDeps {
   config: SyncConfig;
   outbound: OutboundEnqueuer;
   instanceId: string;
+  attachments: AttachmentOffer;
   clock?: () => Date;
 }
 
@@ -46,6 +48,7 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
     for (const binding of bindings) {
       // Echo suppression (SPEC 3.8): what remote R just wrote here is not sent back to R.
       if (change.actor.originRemote === binding.remoteSystemId) continue;
+      const offer = deps.attachments.for(change, def, binding.remoteSystemId);
       deps.outbound.enqueue({
         processEvent: event.name,
         remoteSystemId: binding.remoteSystemId,
@@ -54,8 +57,9 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
         operation: change.operation,
         tableName: change.table.name,
         recordSysId: change.sysId,
-        payload,
+        payload: offer.metadata.length > 0 ? { ...payload, attachment_metadata: offer.metadata } : payload,
         domain: def.domain,
+        warning: offer.refused.length > 0 ? `Attachments not sent: ${offer.refused.join("; ")}` : null,
       });
     }
   }

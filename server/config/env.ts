@@ -26,6 +26,8 @@ const envSchema = z.object({
   TANDEM_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "silent"]).default("info"),
   SMTP_URL: z.string().optional(),
   TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
+  TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS: z.string().default("exe,bat,cmd,com,scr,msi,dll,vbs,js,jar,ps1,sh"),
+  TANDEM_ATTACHMENT_KEY_HOURS: z.coerce.number().positive().default(24),
 });
 
 export interface InstanceConfig {
@@ -43,6 +45,8 @@ export interface InstanceConfig {
   logLevel: string;
   smtpUrl: string | undefined;
   queueRetentionMs: number;
+  blockedExtensions: string[];
+  attachmentKeyTtlMs: number;
 }
 
 let cached: InstanceConfig | undefined;
@@ -72,6 +76,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     logLevel: e.TANDEM_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     queueRetentionMs: e.TANDEM_QUEUE_RETENTION_DAYS * 86_400_000,
+    blockedExtensions: e.TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS.split(",")
+      .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
+      .filter((x) => x !== ""),
+    attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
   };
 }
 

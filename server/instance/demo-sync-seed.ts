@@ -77,7 +77,7 @@ export async function seedDemoSync(deps: {
   const errorFlow = sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
   sync.flows.publish(errorFlow.id, "system");
   const outboundGraph =
-    self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : resolutionFlow();
+    self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : updatesBackFlow();
   const outboundFlow = sync.flows.create(outboundGraph, "system");
   sync.flows.publish(outboundFlow.id, "system");
   const inboundFlow = sync.flows.create(
@@ -114,7 +114,7 @@ export async function seedDemoSync(deps: {
   sync.config.createCapture({
     definitionId: definition.id,
     processEventId: event.id,
-    name: self === "alpha" ? "Hardware incidents" : "Resolved hardware incidents",
+    name: self === "alpha" ? "Hardware incidents" : "Work on incidents from alpha",
     sourceTable: "incident",
     operations: self === "alpha" ? ["create", "update"] : ["update"],
     filter:
@@ -125,15 +125,15 @@ export async function seedDemoSync(deps: {
               { match: "all", conditions: [{ field: "assignment_group", operator: "is", value: hardware }] },
             ],
           }
-        : {
-            match: "all",
-            groups: [{ match: "all", conditions: [{ field: "state", operator: "changes_to", value: "6" }] }],
-          },
+        : // Every update that touches an included field, journal or attachment; the outbound flow
+          // then sends only those of incidents that came from alpha (correlated ones).
+          { match: "all", groups: [] },
     includeFields:
       self === "alpha"
         ? ["number", "short_description", "description", "state", "impact", "urgency", "category", "caller"]
         : ["state", "resolved_by", "close_code", "close_notes"],
     includeJournal: ["comments", "work_notes"],
+    includeAttachments: true,
   });
   sync.config.createBinding({
     direction: "outbound",
@@ -158,9 +158,9 @@ function clone(templateId: string, name: string): CanvasGraph {
   return { ...graph, name };
 }
 
-/** Beta sends only resolutions of incidents that came from alpha (correlated ones). */
-function resolutionFlow(): CanvasGraph {
-  const graph = clone("outbound-basic", "Send resolutions back to alpha");
+/** Beta sends back only work on incidents that came from alpha (correlated ones). */
+function updatesBackFlow(): CanvasGraph {
+  const graph = clone("outbound-basic", "Send updates back to alpha");
   graph.nodes.push(
     {
       id: "correlated",

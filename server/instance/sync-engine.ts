@@ -1,4 +1,9 @@
 import type { AttachmentService } from "../attachments/attachment-service";
+import { AttachmentLimits } from "../attachments/limits";
+import { AttachmentOffer } from "../attachments/offer";
+import { AttachmentKeys } from "../attachments/synthetic-keys";
+import { AttachmentReceiver } from "../attachments/transfer/receiver";
+import { AttachmentSender } from "../attachments/transfer/sender";
 import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
@@ -9,6 +14,7 @@ import type { Logger } from "../log/logger";
 import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
+import { LiveChanges } from "../queue/live";
 import { type QueueName, QueueOperations } from "../queue/operations";
 import { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import { OutboundStore } from "../queue/outbound/store";
@@ -21,7 +27,9 @@ import { FlowRunner } from "../runner/runner";
 import { validateAndActivate } from "../sync/activation";
 import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
+import { Pairing } from "../sync/pairing";
 import { SecretBox } from "../sync/secrets";
+import type { AttachmentApiDeps } from "../transport/attachment-handlers";
 import { SyncClient } from "../transport/client";
 import type { SyncApiDeps } from "../transport/handler";
 
@@ -50,6 +58,31 @@ export function createSyncEngine(core: CoreDeps) {
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
   );
   const executions = new ExecutionWriter(db);
+  // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
+  const limits = new AttachmentLimits(core.cfg.maxAttachmentBytes, core.cfg.blockedExtensions);
+  const attachmentKeys = new AttachmentKeys(secrets, core.cfg.attachmentKeyTtlMs);
+  const offer = new AttachmentOffer(core.attachments, correlations, attachmentKeys, limits);
+  const runAsOf = (remoteId: string) => {
+    const userId = config.snapshot().remotesById.get(remoteId)?.runAsUserId;
+    return (userId && records.get("sys_user", userId)?.user_name) || "system";
+  };
+  const receiver = new AttachmentReceiver({
+    db,
+    attachments: core.attachments,
+    correlations,
+    client,
+    limits,
+    runAsOf,
+  });
+  const sender = new AttachmentSender({
+    db,
+    attachments: core.attachments,
+    keys: attachmentKeys,
+    limits,
+    client,
+    config,
+    logger,
+  });
   const outboundStore = new OutboundStore(db);
   const inboundStore = new InboundStore(db);
 
@@ -80,6 +113,7 @@ export function createSyncEngine(core: CoreDeps) {
       queues,
       email,
       attachments: core.attachments,
+      receiver,
       recordsShared: recordsPortShared(db, records, correlations),
       writeLog: (l) => {
         insertLog.run(
@@ -116,6 +150,7 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     outbound: enqueuer,
     instanceId: core.instanceId,
+    attachments: offer,
   });
 
   // Auto-recover (ours, SPEC 2): a remote in error that allows it is probed and reactivated when healthy.
@@ -136,13 +171,27 @@ export function createSyncEngine(core: CoreDeps) {
     acceptor,
     logger,
     maxBodyBytes: core.cfg.maxBodyBytes,
+    maxAttachmentBytes: core.cfg.maxAttachmentBytes,
     backlogLimit: 50_000,
     backlog: () => inboundStore.backlog(),
     instanceName: core.cfg.instance,
   };
 
+  const activate = (remoteId: string) =>
+    validateAndActivate({ config, client, outbound: outboundStore, wake: wakeOutbound }, remoteId);
+  const pairing = new Pairing({
+    db,
+    config,
+    users: core.users,
+    self: { instance: core.cfg.instance, instanceId: core.instanceId, publicUrl: core.cfg.publicUrl },
+    validateAndActivate: activate,
+  });
+  const live = new LiveChanges(db);
+
   return {
     config,
+    pairing,
+    live,
     correlations,
     flows,
     client,
@@ -152,11 +201,12 @@ export function createSyncEngine(core: CoreDeps) {
     outboundStore,
     inboundStore,
     api,
-    validateAndActivate: (remoteId: string) =>
-      validateAndActivate({ config, client, outbound: outboundStore, wake: wakeOutbound }, remoteId),
+    attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
+    validateAndActivate: activate,
     start(): void {
       outboundWorker?.start();
       inboundWorker?.start();
+      sender.start();
       housekeeping = setInterval(() => {
         try {
           const purged = purgeFinishedRows(db, core.cfg.queueRetentionMs);
@@ -170,7 +220,8 @@ export function createSyncEngine(core: CoreDeps) {
     },
     async stop(): Promise<void> {
       if (housekeeping) clearInterval(housekeeping);
-      await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop()]);
+      live.stop();
+      await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop(), sender.stop()]);
       executions.flush();
       uninstallCapture();
       await client.close();

@@ -138,7 +138,13 @@ export class FlowRunner {
       fieldClocks,
       previousExecutionId: row.flow_execution_id,
     });
-    if (result.status === "completed") return { kind: "processed", executionId: result.executionId };
+    if (result.status === "completed") {
+      return {
+        kind: "processed",
+        executionId: result.executionId,
+        warning: result.warnings.join("; ") || null,
+      };
+    }
     return {
       kind: "error",
       error: result.error?.message ?? `The flow ended ${result.status}`,
@@ -181,12 +187,13 @@ export class FlowRunner {
     return result.outputs;
   }
 
-  private async run(request: RunRequest): Promise<RunResult & { executionId: string }> {
+  private async run(request: RunRequest): Promise<RunResult & { executionId: string; warnings: string[] }> {
     const executionId = newSysId();
     const scope: RunScope = {
       executionId,
       flowId: request.flow.flowId,
       runAs: request.runAs,
+      warnings: [],
       ...(request.originRemote ? { originRemote: request.originRemote } : {}),
       ...(request.fieldClocks ? { fieldClocks: request.fieldClocks } : {}),
     };
@@ -217,7 +224,7 @@ export class FlowRunner {
       startedAt,
       durationMs: result.durationMs,
     });
-    return { ...result, executionId };
+    return { ...result, executionId, warnings: scope.warnings };
   }
 
   private userName(sysId: string | null): string | undefined {

@@ -229,6 +229,11 @@ export class SyncConfig {
     return toPublic(row);
   }
 
+  /** Removes a remote system nothing refers to yet (a pairing that the peer refused). */
+  deleteRemote(id: string): void {
+    this.write(() => this.db.delete(remoteSystem).where(eq(remoteSystem.id, id)).run());
+  }
+
   setRemoteState(
     id: string,
     change: { outbound?: RemoteState; inbound?: RemoteState; message: string },

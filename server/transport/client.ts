@@ -133,7 +133,7 @@ export class SyncClient {
         ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
       });
     }
-    if (response.statusCode !== 200) {
+    if (response.statusCode < 200 || response.statusCode >= 300) {
       throw new DataError(`${remote.name} refused the request (${response.statusCode}): ${errorText(text)}`, {
         code: `HTTP_${response.statusCode}`,
       });
@@ -142,6 +142,65 @@ export class SyncClient {
       return { json: JSON.parse(text), text, headers };
     } catch {
       throw new RetriableError(`${remote.name} answered with malformed JSON`);
+    }
+  }
+
+  /** A signed JSON call to the peer (attachment request and completion). */
+  async call(remoteId: string, path: string, body: unknown): Promise<unknown> {
+    return (await this.post(remoteId, path, JSON.stringify(body))).json;
+  }
+
+  /**
+   * Streams one attachment to the peer. The signature covers key, hash and size (the body is
+   * checked against the hash on arrival), so the bytes need not be read twice.
+   */
+  async pushAttachment(
+    remoteId: string,
+    file: {
+      key: string;
+      hash: string;
+      sizeBytes: number;
+      fileName: string;
+      contentType: string;
+      correlationId: string;
+    },
+    body: NodeJS.ReadableStream,
+  ): Promise<void> {
+    const remote = this.config.remote(remoteId);
+    const { user, secret, signingSecret } = this.config.credentials(remoteId);
+    let response: Awaited<ReturnType<Pool["request"]>>;
+    try {
+      response = await this.pool(remote.baseUrl).request({
+        path: `/api/sync/v1/attachments/${encodeURIComponent(file.key)}`,
+        method: "PUT",
+        headers: {
+          "content-type": file.contentType || "application/octet-stream",
+          "content-length": String(file.sizeBytes),
+          authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString("base64")}`,
+          "x-tandem-hash": file.hash,
+          "x-tandem-file-name": encodeURIComponent(file.fileName),
+          "x-tandem-correlation-id": file.correlationId,
+          ...sign(signingSecret, `att_${randomUUID()}`, `${file.key}.${file.hash}.${file.sizeBytes}`),
+        },
+        body: body as unknown as import("node:stream").Readable,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+    } catch (error) {
+      const reason =
+        error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+      throw new RetriableError(`Cannot reach ${remote.name} at ${remote.baseUrl}: ${reason}`, {
+        code: "UNREACHABLE",
+      });
+    }
+    const text = await response.body.text();
+    if (response.statusCode === 429 || response.statusCode >= 500) {
+      throw new RetriableError(`${remote.name} answered ${response.statusCode}: ${errorText(text)}`);
+    }
+    if (response.statusCode >= 300) {
+      throw new DataError(
+        `${remote.name} refused ${file.fileName} (${response.statusCode}): ${errorText(text)}`,
+      );
     }
   }
 

@@ -19,6 +19,7 @@ export interface SyncApiDeps {
   acceptor: InboundAcceptor;
   logger: Logger;
   maxBodyBytes: number;
+  maxAttachmentBytes: number;
   /** Ready inbound rows above which new batches get 429 (back-pressure). */
   backlogLimit: number;
   backlog: () => number;
@@ -31,13 +32,13 @@ interface Authenticated {
 }
 
 /**
- * Who is calling and is the body theirs: size limit first (413 before reading past it), then
- * HTTP Basic as a sync_api user that is some remote system's inbound API user, then the
- * Standard Webhooks signature with that pair's secret. Every failure is 401 with the reason;
- * nothing is stored.
+ * Who is calling: HTTP Basic as a sync_api user that is some remote system's inbound API user.
+ * Every failure is 401 with the reason; nothing is stored.
  */
-async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Authenticated> {
-  const bytes = await readLimited(request, deps.maxBodyBytes, "Request body");
+export async function authenticatePeer(
+  request: Request,
+  deps: Pick<SyncApiDeps, "users" | "config">,
+): Promise<RemoteSystemRow> {
   const credentials = parseBasic(request.headers.get("authorization"));
   if (!credentials) throw new ApiError(401, "User Not Authenticated", "HTTP Basic credentials are required");
   const user = await deps.users.verify(credentials.userName, credentials.password);
@@ -53,17 +54,26 @@ async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Au
       `No remote system has ${user.userName} as its inbound API user`,
     );
   }
+  return remote;
+}
+
+/** Checks the Standard Webhooks signature of `signed` with the pair's secret; 401 when it fails. */
+export function verifyPeerSignature(
+  request: Request,
+  deps: Pick<SyncApiDeps, "config">,
+  remote: RemoteSystemRow,
+  signed: string,
+): void {
   const headers = signatureHeaders((n) => request.headers.get(n));
-  if (!headers)
+  if (!headers) {
     throw new ApiError(
       401,
       "Signature required",
       "webhook-id, webhook-timestamp and webhook-signature are required",
     );
-  const body = Buffer.from(bytes).toString("utf8");
-  const secret = deps.config.credentials(remote.id).signingSecret;
+  }
   try {
-    verify(secret, body, { ...headers });
+    verify(deps.config.credentials(remote.id).signingSecret, signed, { ...headers });
   } catch (error) {
     throw new ApiError(
       401,
@@ -71,10 +81,21 @@ async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Au
       error instanceof Error ? error.message : "Signature does not verify",
     );
   }
+}
+
+/**
+ * Who is calling and is the body theirs: size limit first (413 before reading past it), then
+ * the peer's credentials, then the signature over the body.
+ */
+export async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Authenticated> {
+  const bytes = await readLimited(request, deps.maxBodyBytes, "Request body");
+  const remote = await authenticatePeer(request, deps);
+  const body = Buffer.from(bytes).toString("utf8");
+  verifyPeerSignature(request, deps, remote, body);
   return { remote, body };
 }
 
-function parseJson(body: string): unknown {
+export function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch (error) {

@@ -22,6 +22,7 @@ export interface Pair {
 export async function startPair(
   extraEnv: Record<string, string> = {},
   nodeArgs: string[] = [],
+  perInstance: { alpha?: Record<string, string>; beta?: Record<string, string> } = {},
 ): Promise<Pair> {
   const secret = randomBytes(16).toString("hex");
   const ports = { alpha: await freePort(), beta: await freePort() };
@@ -36,6 +37,7 @@ export async function startPair(
         TANDEM_DEMO_PEER: peer,
         TANDEM_DEMO_PEER_URL: `http://127.0.0.1:${ports[peer]}`,
         ...extraEnv,
+        ...perInstance[name],
       },
     };
   };

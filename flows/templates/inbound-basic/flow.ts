@@ -5,10 +5,60 @@ import { sampleIncidentPayload } from "./sample-payload";
 /**
  * Inbound Flow Template – Basic (SPEC 4.6). Source of truth; flow.json mirrors it.
  *
- *   start → transform → lookup → found ─true→ map_update → update → end_updated
- *                                  └─false→ map_create → create → correlate → end_created
+ *   start → transform → lookup → found ─true→ map_update → update → attachments (update) → end_updated
+ *                                  └─false→ map_create → create → correlate → attachments (create) → end_created
+ *
+ * "attachments" is Identify New Attachments → Request Attachments → Move Attachments: the files
+ * the record lacks are asked for by key; the sender pushes them, and they are moved onto the
+ * record when the transfer completes (Move also picks up files that arrived before a re-run).
  */
 const position = (x: number, y: number) => ({ x, y });
+
+/** Identify New → Request → Move for the record `sysId` points at, placed at row `y`. */
+const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) => [
+  {
+    id: `attachments_new_${suffix}`,
+    type: "identify_new_attachments",
+    typeVersion: 1,
+    position: position(x0, y),
+    label: "Identify New Attachments",
+    config: {
+      table: literal("incident"),
+      sysId: pill(sysId),
+      attachments: pill("steps.transform.attachment_metadata"),
+    },
+  },
+  {
+    id: `attachments_request_${suffix}`,
+    type: "request_attachments",
+    typeVersion: 1,
+    position: position(x0 + 240, y),
+    label: "Request Attachments",
+    config: {
+      remoteSystem: pill("inputs.remote_system"),
+      table: literal("incident"),
+      sysId: pill(sysId),
+      attachments: pill(`steps.attachments_new_${suffix}.attachments`),
+    },
+  },
+  {
+    id: `attachments_move_${suffix}`,
+    type: "move_attachments",
+    typeVersion: 1,
+    position: position(x0 + 480, y),
+    label: "Move Attachments",
+    config: {
+      remoteSystem: pill("inputs.remote_system"),
+      correlationId: pill(
+        suffix === "update"
+          ? "steps.lookup.correlation.localCorrelationId"
+          : "steps.correlate.correlation.localCorrelationId",
+      ),
+      table: literal("incident"),
+      sysId: pill(sysId),
+    },
+  },
+];
 
 const mapFieldsConfig = (onlyChanged: boolean) => ({
   table: "incident",
@@ -97,11 +147,12 @@ export const inboundBasic: CanvasGraph = {
         journal: pill("steps.map_update.journal"),
       },
     },
+    ...attachmentNodes("update", "steps.update.sys_id", -120, 1440),
     {
       id: "end_updated",
       type: "end",
       typeVersion: 1,
-      position: position(1440, -120),
+      position: position(2160, -120),
       label: "End",
       config: { values: { action: literal("updated"), record_sys_id: pill("steps.update.sys_id") } },
     },
@@ -139,11 +190,12 @@ export const inboundBasic: CanvasGraph = {
         remoteCorrelationId: pill("inputs.remote_correlation_id"),
       },
     },
+    ...attachmentNodes("create", "steps.create.sys_id", 120, 1680),
     {
       id: "end_created",
       type: "end",
       typeVersion: 1,
-      position: position(1680, 120),
+      position: position(2400, 120),
       label: "End",
       config: { values: { action: literal("created"), record_sys_id: pill("steps.create.sys_id") } },
     },
@@ -154,10 +206,26 @@ export const inboundBasic: CanvasGraph = {
     { id: "e3", source: "lookup", sourcePort: "next", target: "found" },
     { id: "e4", source: "found", sourcePort: "true", target: "map_update" },
     { id: "e5", source: "map_update", sourcePort: "next", target: "update" },
-    { id: "e6", source: "update", sourcePort: "next", target: "end_updated" },
+    { id: "e6", source: "update", sourcePort: "next", target: "attachments_new_update" },
+    { id: "e11", source: "attachments_new_update", sourcePort: "next", target: "attachments_request_update" },
+    {
+      id: "e12",
+      source: "attachments_request_update",
+      sourcePort: "next",
+      target: "attachments_move_update",
+    },
+    { id: "e13", source: "attachments_move_update", sourcePort: "next", target: "end_updated" },
     { id: "e7", source: "found", sourcePort: "false", target: "map_create" },
     { id: "e8", source: "map_create", sourcePort: "next", target: "create" },
     { id: "e9", source: "create", sourcePort: "next", target: "correlate" },
-    { id: "e10", source: "correlate", sourcePort: "next", target: "end_created" },
+    { id: "e10", source: "correlate", sourcePort: "next", target: "attachments_new_create" },
+    { id: "e14", source: "attachments_new_create", sourcePort: "next", target: "attachments_request_create" },
+    {
+      id: "e15",
+      source: "attachments_request_create",
+      sourcePort: "next",
+      target: "attachments_move_create",
+    },
+    { id: "e16", source: "attachments_move_create", sourcePort: "next", target: "end_created" },
   ],
 };

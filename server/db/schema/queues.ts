@@ -27,6 +27,7 @@ export const outboundQueue = sqliteTable(
     lastError: text("last_error"),
     // "connection" errors are retried again once the remote is re-activated; "data" errors wait for a person.
     errorKind: text("error_kind", { enum: ["connection", "data"] }),
+    warning: text("warning"), // something left out while the row still went through (e.g. a refused attachment)
     flowExecutionId: text("flow_execution_id"),
     flowVersion: integer("flow_version"), // version the row first ran with
     createdAt: integer("created_at").notNull(),
@@ -66,6 +67,7 @@ export const inboundQueue = sqliteTable(
     status: text("status", { enum: statuses }).notNull().default("ready"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    warning: text("warning"), // something left out while the row still went through (e.g. a refused attachment)
     flowExecutionId: text("flow_execution_id"),
     receivedAt: integer("received_at").notNull(),
     startedAt: integer("started_at"),

@@ -21,7 +21,13 @@ export interface InboundRow {
 }
 
 export type InboundResult =
-  | { sequence: number; kind: "processed"; executionId: string | null; durationMs: number }
+  | {
+      sequence: number;
+      kind: "processed";
+      executionId: string | null;
+      durationMs: number;
+      warning: string | null;
+    }
   | { sequence: number; kind: "error"; error: string; executionId: string | null; durationMs: number };
 
 /** The SQL of the inbound queue's state machine (ready → processing → processed | error). */
@@ -45,7 +51,7 @@ export class InboundStore {
       ),
       processed: c.prepare(
         `UPDATE inbound_queue SET status = 'processed', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
-           last_error = NULL WHERE sequence = ?`,
+           last_error = NULL, warning = ? WHERE sequence = ?`,
       ),
       error: c.prepare(
         `UPDATE inbound_queue SET status = 'error', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
@@ -78,7 +84,8 @@ export class InboundStore {
   complete(results: InboundResult[], now: number): void {
     this.db.$client.transaction(() => {
       for (const r of results) {
-        if (r.kind === "processed") this.sql.processed.run(now, r.durationMs, r.executionId, r.sequence);
+        if (r.kind === "processed")
+          this.sql.processed.run(now, r.durationMs, r.executionId, r.warning, r.sequence);
         else this.sql.error.run(now, r.durationMs, r.executionId, r.error, r.sequence);
       }
     })();

@@ -3,7 +3,7 @@ import type { SyncConfig } from "../../sync/config-store";
 import type { InboundResult, InboundRow, InboundStore } from "./store";
 
 export type InboundOutcome =
-  | { kind: "processed"; executionId: string | null }
+  | { kind: "processed"; executionId: string | null; warning?: string | null }
   | { kind: "error"; error: string; executionId: string | null };
 
 export interface InboundWorkerDeps {
@@ -88,7 +88,13 @@ export class InboundWorker {
         const durationMs = Date.now() - started;
         this.push(
           outcome.kind === "processed"
-            ? { sequence: row.sequence, kind: "processed", executionId: outcome.executionId, durationMs }
+            ? {
+                sequence: row.sequence,
+                kind: "processed",
+                executionId: outcome.executionId,
+                durationMs,
+                warning: outcome.warning ?? null,
+              }
             : {
                 sequence: row.sequence,
                 kind: "error",

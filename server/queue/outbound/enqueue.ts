@@ -11,6 +11,7 @@ export interface OutboundRowInput {
   recordSysId: string;
   payload: unknown;
   domain: string;
+  warning?: string | null;
 }
 
 /**
@@ -33,8 +34,8 @@ export class OutboundEnqueuer {
       insert: c.prepare(
         `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
            flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
-           retry_history, created_at, domain)
-         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?)`,
+           retry_history, created_at, domain, warning)
+         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)`,
       ),
     };
   }
@@ -58,6 +59,7 @@ export class OutboundEnqueuer {
       now,
       now,
       row.domain,
+      row.warning ?? null,
     );
     if (!this.wakePending) {
       this.wakePending = true;

@@ -8,6 +8,7 @@ import type {
   TransportPort,
 } from "../../../flows/ports/ports";
 import type { AttachmentService } from "../../attachments/attachment-service";
+import type { AttachmentReceiver } from "../../attachments/transfer/receiver";
 import type { EmailSender } from "../../email/email-sender";
 import type { Logger } from "../../log/logger";
 import type { QueueOperations } from "../../queue/operations";
@@ -25,6 +26,7 @@ export interface PortDeps {
   queues: QueueOperations;
   email: EmailSender;
   attachments: AttachmentService;
+  receiver: AttachmentReceiver;
   recordsShared: RecordsPortShared;
   writeLog: (line: {
     executionId: string;
@@ -77,15 +79,14 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         );
         return incoming.filter((a) => !have.has(`${a.hash}/${a.file_name}`));
       },
-      async request() {
-        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", {
-          code: "ATTACHMENTS_DISABLED",
-        });
+      async request(remote, attachments, record) {
+        const result = await deps.receiver.request(remoteId(deps.config, remote), attachments, record);
+        // Files our limits refuse are left out; the row still goes through, with a warning.
+        for (const refusal of result.refused) scope.warnings.push(`Attachment refused: ${refusal}`);
+        return { requested: result.requested };
       },
-      async move() {
-        throw new DataError("Attachment transfer between instances is not enabled on this instance yet", {
-          code: "ATTACHMENTS_DISABLED",
-        });
+      async move(remote, correlationId) {
+        return deps.receiver.move(remoteId(deps.config, remote), correlationId);
       },
     },
   };

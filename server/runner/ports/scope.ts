@@ -11,4 +11,6 @@ export interface RunScope {
   /** Field clocks from the inbound payload, by field name (SPEC 3.8). */
   fieldClocks?: Map<string, FieldClock>;
   signal?: AbortSignal;
+  /** Things left out while the run still succeeded; shown as the queue row's warning. */
+  warnings: string[];
 }

@@ -1,0 +1,12 @@
+import { instance } from "@/server/instance/instance";
+import { handleAttachmentPut } from "@/server/transport/attachment-handlers";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The bytes of one requested attachment, pushed by the sender (SPEC 3.6). */
+export async function PUT(request: Request, context: { params: Promise<{ key: string }> }) {
+  const inst = await instance();
+  const { key } = await context.params;
+  return handleAttachmentPut(request, decodeURIComponent(key), inst.sync.attachmentApi);
+}

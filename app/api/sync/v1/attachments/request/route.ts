@@ -1,0 +1,11 @@
+import { instance } from "@/server/instance/instance";
+import { handleAttachmentRequest } from "@/server/transport/attachment-handlers";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** The receiver asks this instance for attachments by their synthetic keys (SPEC 3.6). */
+export async function POST(request: Request) {
+  const inst = await instance();
+  return handleAttachmentRequest(request, inst.sync.attachmentApi);
+}

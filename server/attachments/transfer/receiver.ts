@@ -1,0 +1,171 @@
+import { createHash } from "node:crypto";
+import { DataError } from "../../../flows/ports/errors";
+import type { AttachmentMeta } from "../../../flows/ports/ports";
+import type { Db } from "../../db/client";
+import { ApiError } from "../../rest/responses";
+import type { CorrelationStore } from "../../sync/correlations";
+import type { SyncClient } from "../../transport/client";
+import type { AttachmentService } from "../attachment-service";
+import { sanitizeFileName } from "../file-names";
+import type { AttachmentLimits } from "../limits";
+
+interface TransferRow {
+  id: number;
+  key: string;
+  correlation_id: string;
+  table_name: string;
+  record_sys_id: string;
+  file_name: string;
+  content_type: string;
+  size_bytes: number;
+  hash: string;
+  status: "requested" | "received" | "moved" | "refused";
+}
+
+const keyHash = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/**
+ * The receiving side of attachment transfer (SPEC 3.6): records what it asks for, accepts the
+ * pushed bytes only for keys it asked for (size and type checked before reading, hash checked
+ * after), and on completion moves the staged files onto the record through the write path,
+ * marked as coming from the remote so they are not echoed back.
+ */
+export class AttachmentReceiver {
+  private readonly sql;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      attachments: AttachmentService;
+      correlations: CorrelationStore;
+      client: SyncClient;
+      limits: AttachmentLimits;
+      runAsOf: (remoteId: string) => string;
+    },
+  ) {
+    const c = deps.db.$client;
+    this.sql = {
+      insert: c.prepare(
+        `INSERT OR IGNORE INTO attachment_transfer (remote_system_id, key_hash, key, correlation_id, table_name,
+           record_sys_id, file_name, content_type, size_bytes, hash, status, error, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      byKey: c.prepare<[string, string], TransferRow>(
+        "SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND key_hash = ?",
+      ),
+      setStatus: c.prepare(
+        "UPDATE attachment_transfer SET status = ?, error = ?, attachment_sys_id = coalesce(?, attachment_sys_id), updated_at = ? WHERE id = ?",
+      ),
+      staged: c.prepare<[string, string], TransferRow>(
+        "SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND correlation_id = ? AND status = 'received' ORDER BY id",
+      ),
+    };
+  }
+
+  /** Asks the sender for the files; those our limits refuse are returned, not requested. */
+  async request(
+    remoteId: string,
+    offered: AttachmentMeta[],
+    record: { table: string; sysId: string },
+  ): Promise<{ requested: number; refused: string[] }> {
+    const correlation = this.deps.correlations.byRecord(remoteId, record.table, record.sysId);
+    if (!correlation)
+      throw new DataError(`${record.table} ${record.sysId} is not correlated with this remote system yet`);
+    const refused: string[] = [];
+    const keys: string[] = [];
+    const now = Date.now();
+    for (const meta of offered) {
+      const fileName = sanitizeFileName(meta.file_name);
+      const refusal = this.deps.limits.refusal(fileName, meta.size_bytes);
+      this.sql.insert.run(
+        remoteId,
+        keyHash(meta.key),
+        meta.key,
+        correlation.localCorrelationId,
+        record.table,
+        record.sysId,
+        fileName,
+        meta.content_type,
+        meta.size_bytes,
+        meta.hash,
+        refusal ? "refused" : "requested",
+        refusal,
+        now,
+        now,
+      );
+      if (refusal) refused.push(refusal);
+      else if (this.sql.byKey.get(remoteId, keyHash(meta.key))?.status === "requested") keys.push(meta.key);
+    }
+    if (keys.length > 0) {
+      await this.deps.client.call(remoteId, "/api/sync/v1/attachments/request", {
+        receiver_correlation_id: correlation.localCorrelationId,
+        keys,
+      });
+    }
+    return { requested: keys.length, refused };
+  }
+
+  /** PUT /api/sync/v1/attachments/{key}: stores the bytes of a requested file, once. */
+  async receive(
+    remoteId: string,
+    key: string,
+    declared: { hash: string; sizeBytes: number },
+    body: AsyncIterable<Uint8Array>,
+  ): Promise<"stored" | "already"> {
+    const row = this.sql.byKey.get(remoteId, keyHash(key));
+    if (!row)
+      throw new ApiError(404, "Attachment not requested", "No request of this instance matches the key");
+    if (row.status === "received" || row.status === "moved") return "already";
+    if (row.status === "refused")
+      throw new ApiError(409, "Attachment refused", `${row.file_name} was refused here`);
+    if (declared.hash !== row.hash || declared.sizeBytes !== row.size_bytes) {
+      throw new ApiError(
+        400,
+        "Attachment does not match its metadata",
+        `Expected ${row.size_bytes} bytes with hash ${row.hash}`,
+      );
+    }
+    const refusal = this.deps.limits.refusal(row.file_name, declared.sizeBytes);
+    if (refusal) throw new ApiError(413, "Attachment refused", refusal);
+    const stored = await this.deps.attachments.store(
+      body,
+      Math.min(row.size_bytes, this.deps.limits.maxBytes),
+    );
+    if (stored.hash !== row.hash || stored.sizeBytes !== row.size_bytes) {
+      this.deps.attachments.discardIfUnused(stored.hash);
+      throw new ApiError(
+        400,
+        "Attachment hash mismatch",
+        `Received ${stored.sizeBytes} bytes hashing to ${stored.hash}; expected ${row.hash}`,
+      );
+    }
+    this.sql.setStatus.run("received", null, null, Date.now(), row.id);
+    return "stored";
+  }
+
+  /** Moves every received file of a correlation onto its record, skipping ones it already has. */
+  move(remoteId: string, correlationId: string): { moved: number } {
+    let moved = 0;
+    for (const row of this.sql.staged.all(remoteId, correlationId)) {
+      const existing = this.deps.attachments
+        .ofRecord(row.table_name, row.record_sys_id)
+        .find((a) => a.hash === row.hash && a.file_name === row.file_name);
+      const attached =
+        existing ??
+        this.deps.attachments.attachStored(
+          {
+            tableName: row.table_name,
+            tableSysId: row.record_sys_id,
+            fileName: row.file_name,
+            contentType: row.content_type,
+            hash: row.hash,
+            sizeBytes: row.size_bytes,
+          },
+          { userName: this.deps.runAsOf(remoteId), origin: "flow", originRemote: remoteId },
+        );
+      this.sql.setStatus.run("moved", null, attached.sys_id, Date.now(), row.id);
+      if (!existing) moved += 1;
+    }
+    return { moved };
+  }
+}
