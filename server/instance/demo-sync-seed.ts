@@ -130,7 +130,7 @@ export async function seedDemoSync(deps: {
           { match: "all", groups: [] },
     includeFields:
       self === "alpha"
-        ? ["number", "short_description", "description", "state", "impact", "urgency", "category", "caller"]
+        ? ["short_description", "description", "state", "impact", "urgency", "category", "assignment_group", "caller"]
         : ["state", "resolved_by", "close_code", "close_notes"],
     includeJournal: ["comments", "work_notes"],
     includeAttachments: true,
