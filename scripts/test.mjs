@@ -7,6 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 
 const reports = path.resolve("reports");
+// The build and the test instances share one output folder; a stray NEXT_DIST_DIR must not split them.
+delete process.env.NEXT_DIST_DIR;
 fs.mkdirSync(reports, { recursive: true });
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
@@ -19,6 +21,23 @@ function run(label, cmd, args) {
 }
 
 const bin = (name) => path.join("node_modules", ".bin", name);
+
+// Browser tests drive Debian's Chromium (browsers cannot be downloaded here). A root shell on a
+// fresh Debian machine gets it installed; anyone else is told what to run.
+if (!fs.existsSync("/usr/bin/chromium")) {
+  const root = process.getuid?.() === 0;
+  if (
+    root &&
+    run("install chromium", "sh", ["-c", "apt-get update -qq && apt-get install -y -qq chromium"]) === 0
+  ) {
+    console.log("Installed Debian's Chromium for the browser tests.");
+  } else {
+    console.error(
+      "The browser tests need Debian's Chromium at /usr/bin/chromium: run `sudo apt-get install -y chromium`.",
+    );
+    process.exit(1);
+  }
+}
 const steps = [];
 steps.push(["lint", run("lint", bin("biome"), ["check", "."])]);
 steps.push(["types", run("types", bin("tsc"), ["--noEmit", "-p", "."])]);
