@@ -18,7 +18,7 @@ describe("registry", () => {
   it("lists every SPEC 4.2 node type once, each with an error port (End excepted) and defaults", () => {
     const ids = NODE_TYPES.map((n) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toHaveLength(25);
+    expect(ids).toHaveLength(26); // SPEC 4.2's 25, plus Remove Deleted Attachments (issue 7)
     for (const n of NODE_TYPES) {
       if (n.role !== "end") expect(n.ports).toContain("error");
       expect(n.label && n.description && n.version >= 1).toBeTruthy();
@@ -265,5 +265,31 @@ describe("sync nodes", () => {
       { ports, inputs: { c: null } },
     );
     expect(noCorr.step.status).toBe("error");
+  });
+
+  it("remove_attachments removes only entries marked deleted; identify_new never asks for them", async () => {
+    const ports = createMemoryPorts();
+    const record = { table: "incident", sysId: "s" };
+    ports.attachments.add(record, meta("k1", "h1", "a.txt"));
+    ports.attachments.add(record, meta("k2", "h2", "b.txt"));
+    const incoming = [{ ...meta("", "h1", "a.txt"), deleted: true }, meta("k3", "h3", "c.txt")];
+    const cfg = {
+      remoteSystem: literal("a"),
+      table: literal("incident"),
+      sysId: literal("s"),
+      attachments: literal(incoming),
+    };
+    expect((await runNode("remove_attachments", cfg, { ports })).step.outputs).toEqual({ removed: 1 });
+    expect((await ports.attachments.list(record, "all")).map((a) => a.file_name)).toEqual(["b.txt"]);
+    const fresh = await runNode(
+      "identify_new_attachments",
+      { table: literal("incident"), sysId: literal("s"), attachments: literal(incoming) },
+      { ports },
+    );
+    expect(
+      (fresh.step.outputs as { attachments: Array<{ file_name: string }> }).attachments.map(
+        (a) => a.file_name,
+      ),
+    ).toEqual(["c.txt"]);
   });
 });

@@ -52,6 +52,7 @@ const attachmentMetaSchema = z.object({
   file_name: z.string(),
   content_type: z.string(),
   size_bytes: z.number(),
+  deleted: z.boolean().optional(),
 });
 
 const attachmentListSchema = z.array(attachmentMetaSchema);

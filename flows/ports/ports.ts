@@ -142,6 +142,8 @@ export interface AttachmentMeta {
   file_name: string;
   content_type: string;
   size_bytes: number;
+  /** Set when the sender removed this attachment (deletions travel when a flow applies them). */
+  deleted?: boolean;
 }
 
 export interface RecordRef {
@@ -161,6 +163,8 @@ export interface AttachmentsPort {
     record: RecordRef,
     idempotencyKey: string,
   ): Promise<{ requested: number }>;
+  /** Removes the record's attachments that match entries the sender marked deleted. */
+  remove(remoteSystem: string, record: RecordRef, deleted: AttachmentMeta[]): Promise<{ removed: number }>;
   /** Move staged files received for a correlation to the target record. */
   move(remoteSystem: string, correlationId: string, record: RecordRef): Promise<{ moved: number }>;
 }

@@ -14,6 +14,7 @@ import { lookupCorrelation } from "../node-types/lookup-correlation";
 import { lookupRecord } from "../node-types/lookup-record";
 import { mapFields } from "../node-types/map-fields";
 import { moveAttachments } from "../node-types/move-attachments";
+import { removeAttachments } from "../node-types/remove-attachments";
 import { reprocessQueueRecord } from "../node-types/reprocess-queue-record";
 import { requestAttachments } from "../node-types/request-attachments";
 import { sendEmail } from "../node-types/send-email";
@@ -38,6 +39,7 @@ export const NODE_TYPES: readonly NodeType[] = [
   identifyNewAttachments,
   requestAttachments,
   moveAttachments,
+  removeAttachments,
   lookupRecord,
   createRecord,
   updateRecord,

@@ -130,7 +130,9 @@ export class MemoryAttachments implements AttachmentsPort {
 
   async identifyNew(record: RecordRef, incoming: AttachmentMeta[]) {
     const have = this.byRecord.get(refKey(record)) ?? [];
-    return incoming.filter((a) => !have.some((h) => h.hash === a.hash && h.file_name === a.file_name));
+    return incoming.filter(
+      (a) => !a.deleted && !have.some((h) => h.hash === a.hash && h.file_name === a.file_name),
+    );
   }
 
   async request(
@@ -144,6 +146,13 @@ export class MemoryAttachments implements AttachmentsPort {
       this.requests.push({ remoteSystem, keys, record, idempotencyKey });
     }
     return { requested: keys.length };
+  }
+
+  async remove(_remoteSystem: string, record: RecordRef, deleted: AttachmentMeta[]) {
+    const have = this.byRecord.get(refKey(record)) ?? [];
+    const kept = have.filter((h) => !deleted.some((d) => d.hash === h.hash && d.file_name === h.file_name));
+    this.byRecord.set(refKey(record), kept);
+    return { removed: have.length - kept.length };
   }
 
   async move(remoteSystem: string, correlationId: string, record: RecordRef) {

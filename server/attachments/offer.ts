@@ -59,6 +59,17 @@ export class AttachmentOffer {
         size_bytes: row.size_bytes,
       });
     }
+    // Deletions travel as entries marked deleted; the receiver's flow decides whether to apply them.
+    for (const gone of change.attachmentChanges.filter((a) => a.kind === "removed")) {
+      offer.metadata.push({
+        key: "",
+        hash: gone.hash,
+        file_name: gone.fileName,
+        content_type: "",
+        size_bytes: 0,
+        deleted: true,
+      });
+    }
     return offer;
   }
 }

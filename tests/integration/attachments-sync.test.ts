@@ -146,6 +146,20 @@ describe("attachments and journal entries travel with the sync", () => {
     await trpc(pair.alpha, "syncConfig.updateCapture", { id: captureId, data: { attachmentMode: "deltas" } });
   });
 
+  it("reflects a deletion when the inbound flow applies deletions (the basic template does)", async () => {
+    const notes = (await attachmentsOf(pair.alpha, alphaId)).find((a) => a.file_name === "notes.txt");
+    const res = await fetch(`${pair.alpha.inst.url}/api/now/attachment/${notes?.sys_id}`, {
+      method: "DELETE",
+      headers: { authorization: admin },
+    });
+    expect(res.status).toBe(204);
+    await waitForAttachments(2);
+    expect((await attachmentsOf(pair.beta, betaId)).map((a) => a.file_name).sort()).toEqual([
+      "log.csv",
+      "photo.png",
+    ]);
+  });
+
   it("refuses tampered (401), expired and foreign (403) keys and transfers nothing", async () => {
     const creds = demoCredentials(pair.secret, "beta", "alpha");
     const keys = new AttachmentKeys(SecretBox.fromEnvOrFile(pair.alpha.dataDir), 60_000);

@@ -5,7 +5,7 @@ import { sampleIncidentPayload } from "./sample-payload";
 /**
  * Inbound Flow Template – Basic (SPEC 4.6). Source of truth; flow.json mirrors it.
  *
- *   start → transform → lookup → found ─true→ map_update → update → attachments (update) → end_updated
+ *   start → transform → lookup → found ─true→ map_update → update → attachments (update) → remove deleted → end_updated
  *                                  └─false→ map_create → create → correlate → attachments (create) → end_created
  *
  * "attachments" is Identify New Attachments → Request Attachments → Move Attachments: the files
@@ -149,10 +149,23 @@ export const inboundBasic: CanvasGraph = {
     },
     ...attachmentNodes("update", "steps.update.sys_id", -120, 1440),
     {
+      id: "attachments_remove_update",
+      type: "remove_attachments",
+      typeVersion: 1,
+      position: position(2160, -120),
+      label: "Remove Deleted Attachments",
+      config: {
+        remoteSystem: pill("inputs.remote_system"),
+        table: literal("incident"),
+        sysId: pill("steps.update.sys_id"),
+        attachments: pill("steps.transform.attachment_metadata"),
+      },
+    },
+    {
       id: "end_updated",
       type: "end",
       typeVersion: 1,
-      position: position(2160, -120),
+      position: position(2400, -120),
       label: "End",
       config: { values: { action: literal("updated"), record_sys_id: pill("steps.update.sys_id") } },
     },
@@ -214,7 +227,8 @@ export const inboundBasic: CanvasGraph = {
       sourcePort: "next",
       target: "attachments_move_update",
     },
-    { id: "e13", source: "attachments_move_update", sourcePort: "next", target: "end_updated" },
+    { id: "e13", source: "attachments_move_update", sourcePort: "next", target: "attachments_remove_update" },
+    { id: "e17", source: "attachments_remove_update", sourcePort: "next", target: "end_updated" },
     { id: "e7", source: "found", sourcePort: "false", target: "map_create" },
     { id: "e8", source: "map_create", sourcePort: "next", target: "create" },
     { id: "e9", source: "create", sourcePort: "next", target: "correlate" },

@@ -77,13 +77,28 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         const have = new Set(
           deps.attachments.ofRecord(record.table, record.sysId).map((a) => `${a.hash}/${a.file_name}`),
         );
-        return incoming.filter((a) => !have.has(`${a.hash}/${a.file_name}`));
+        return incoming.filter((a) => !a.deleted && !have.has(`${a.hash}/${a.file_name}`));
       },
       async request(remote, attachments, record) {
         const result = await deps.receiver.request(remoteId(deps.config, remote), attachments, record);
         // Files our limits refuse are left out; the row still goes through, with a warning.
         for (const refusal of result.refused) scope.warnings.push(`Attachment refused: ${refusal}`);
         return { requested: result.requested };
+      },
+      async remove(remote, record, deleted) {
+        const gone = new Set(deleted.map((d) => `${d.hash}/${d.file_name}`));
+        const actor = {
+          userName: scope.runAs,
+          origin: "flow" as const,
+          originRemote: remoteId(deps.config, remote),
+        };
+        let removed = 0;
+        for (const a of deps.attachments.ofRecord(record.table, record.sysId)) {
+          if (!gone.has(`${a.hash}/${a.file_name}`)) continue;
+          deps.attachments.remove(a.sys_id, actor);
+          removed += 1;
+        }
+        return { removed };
       },
       async move(remote, correlationId) {
         return deps.receiver.move(remoteId(deps.config, remote), correlationId);
