@@ -96,6 +96,10 @@ export function createSyncEngine(core: CoreDeps) {
   const enqueuer = new OutboundEnqueuer(db, wakeOutbound);
   const acceptor = new InboundAcceptor(db, wakeInbound);
   const queues = new QueueOperations(db, wake);
+  const deliveredStmt = db.$client.prepare(
+    `SELECT p.attachment_sys_id FROM attachment_push p JOIN attachment a ON a.sys_id = p.attachment_sys_id
+     WHERE p.remote_system_id = ? AND a.table_sys_id = ? AND p.status = 'pushed'`,
+  );
   const insertLog = db.$client.prepare(
     "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
@@ -114,6 +118,11 @@ export function createSyncEngine(core: CoreDeps) {
       email,
       attachments: core.attachments,
       receiver,
+      attachmentKeys,
+      deliveredTo: (remoteId, recordSysId) => {
+        const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
+        return new Set(rows.map((r) => r.attachment_sys_id));
+      },
       recordsShared: recordsPortShared(db, records, correlations),
       writeLog: (l) => {
         insertLog.run(

@@ -8,6 +8,7 @@ import type {
   TransportPort,
 } from "../../../flows/ports/ports";
 import type { AttachmentService } from "../../attachments/attachment-service";
+import type { AttachmentKeys } from "../../attachments/synthetic-keys";
 import type { AttachmentReceiver } from "../../attachments/transfer/receiver";
 import type { EmailSender } from "../../email/email-sender";
 import type { Logger } from "../../log/logger";
@@ -27,6 +28,9 @@ export interface PortDeps {
   email: EmailSender;
   attachments: AttachmentService;
   receiver: AttachmentReceiver;
+  attachmentKeys: AttachmentKeys;
+  /** sys_ids of the record's attachments already pushed to a remote (for "deltas"). */
+  deliveredTo: (remoteId: string, recordSysId: string) => Set<string>;
   recordsShared: RecordsPortShared;
   writeLog: (line: {
     executionId: string;
@@ -64,14 +68,26 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
       call: (flow, inputs, opts) => deps.callSubflow(flow, inputs, opts.idempotencyKey, scope),
     },
     attachments: {
-      async list(record, _mode): Promise<AttachmentMeta[]> {
-        return deps.attachments.ofRecord(record.table, record.sysId).map((a) => ({
-          key: a.sys_id,
-          hash: a.hash,
-          file_name: a.file_name,
-          content_type: a.content_type,
-          size_bytes: a.size_bytes,
-        }));
+      async list(record, mode, remote): Promise<AttachmentMeta[]> {
+        // Keys are issued for a remote; without one there is nobody to offer them to.
+        if (!remote) throw new DataError("Get Attachment Metadata needs the remote system the files are for");
+        const id = remoteId(deps.config, remote);
+        const delivered = mode === "deltas" ? deps.deliveredTo(id, record.sysId) : new Set<string>();
+        return deps.attachments
+          .ofRecord(record.table, record.sysId)
+          .filter((a) => !delivered.has(a.sys_id))
+          .map((a) => ({
+            key: deps.attachmentKeys.issue({
+              attachmentSysId: a.sys_id,
+              remoteSystemId: id,
+              table: record.table,
+              recordSysId: record.sysId,
+            }),
+            hash: a.hash,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+          }));
       },
       async identifyNew(record, incoming) {
         const have = new Set(
