@@ -1,4 +1,7 @@
 import { attachmentsRouter } from "./routers/attachments";
+import { correlationsRouter } from "./routers/correlations";
+import { dashboardRouter } from "./routers/dashboard";
+import { flowsRouter } from "./routers/flows";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
 import { syncConfigRouter } from "./routers/sync-config";
@@ -10,6 +13,9 @@ export const appRouter = router({
   attachments: attachmentsRouter,
   syncConfig: syncConfigRouter,
   queues: queuesRouter,
+  dashboard: dashboardRouter,
+  correlations: correlationsRouter,
+  flows: flowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -60,6 +60,10 @@ export class FlowStore {
     return row;
   }
 
+  findById(id: string): FlowRow | undefined {
+    return this.db.select().from(flow).where(eq(flow.id, id)).get();
+  }
+
   findByName(name: string): FlowRow | undefined {
     return this.db.select().from(flow).where(eq(flow.name, name)).get();
   }

@@ -130,7 +130,16 @@ export async function seedDemoSync(deps: {
           { match: "all", groups: [] },
     includeFields:
       self === "alpha"
-        ? ["short_description", "description", "state", "impact", "urgency", "category", "assignment_group", "caller"]
+        ? [
+            "short_description",
+            "description",
+            "state",
+            "impact",
+            "urgency",
+            "category",
+            "assignment_group",
+            "caller",
+          ]
         : ["state", "resolved_by", "close_code", "close_notes"],
     includeJournal: ["comments", "work_notes"],
     includeAttachments: true,

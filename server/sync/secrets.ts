@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -24,6 +24,11 @@ export class SecretBox {
 
   static forTests(): SecretBox {
     return new SecretBox(randomBytes(32));
+  }
+
+  /** A key for one purpose (e.g. attachment keys), derived so no two uses share key material. */
+  subkey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, Buffer.alloc(0), `tandem:${purpose}`, 32));
   }
 
   /** "v1.iv.tag.ciphertext" (base64url parts); "" stays "" (no secret set). */

@@ -249,7 +249,7 @@ describe("attachments and journal entries travel with the sync", () => {
       "the hostile names on beta",
     );
     for (const a of await attachmentsOf(pair.beta, betaId)) {
-      expect(a.file_name).not.toMatch(/[/\\\u0000\u202e]/);
+      for (const bad of ["/", "\\", "\u0000", "\u202e"]) expect(a.file_name).not.toContain(bad);
       expect(a.file_name.length).toBeLessThanOrEqual(200);
     }
   });

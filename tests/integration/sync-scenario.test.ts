@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, hardwareGroup, type Pair, query, startPair, waitFor } from "../support/pair";
+import { api, hardwareGroup, type Pair, query, remoteState, startPair, trpc, waitFor } from "../support/pair";
 
 // The demo scenario over real HTTP between two real instances, through the Table API only:
 //   alpha: Hardware incident ──outbound──▶ beta: created + correlated
@@ -103,6 +103,69 @@ describe("two instances in sync", () => {
     expect(rows(pair.beta, "outbound_queue")).toEqual([{ status: "processed" }]);
     expect(rows(pair.alpha, "inbound_queue")).toEqual([{ status: "processed" }]);
     console.log(`alpha → beta ${createdOnBetaMs} ms; beta → alpha ${resolvedOnAlphaMs} ms`);
+  });
+
+  it("converges when both sides change the same field at the same time", async () => {
+    // ARRANGE: a synced incident
+    const group = await hardwareGroup(pair.alpha);
+    const created = await api(pair.alpha, "POST", "/api/now/table/incident", {
+      short_description: "Race on state",
+      assignment_group: group,
+    });
+    const alphaId = created.body.result.sys_id as string;
+    let betaId = "";
+    await waitFor(
+      async () => {
+        const found = await api<{ result: Array<{ sys_id: string }> }>(
+          pair.beta,
+          "GET",
+          "/api/now/table/incident?sysparm_query=short_description=Race on state",
+        );
+        betaId = found.body.result[0]?.sys_id ?? "";
+        return betaId !== "";
+      },
+      3_000,
+      "the incident on beta",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    // ACT: with both directions paused (re-saving the connection disables a remote until it is
+    // validated again), each side changes state; then both resume, so the changes cross.
+    for (const [m, peer] of [
+      [pair.alpha, pair.beta],
+      [pair.beta, pair.alpha],
+    ] as const) {
+      await trpc(m, "syncConfig.updateRemote", {
+        id: remoteState(m).id,
+        data: { baseUrl: `http://127.0.0.1:${peer.port}` },
+      });
+    }
+    await api(pair.alpha, "PATCH", `/api/now/table/incident/${alphaId}`, { state: "2" });
+    await api(pair.beta, "PATCH", `/api/now/table/incident/${betaId}`, { state: "3" });
+    for (const m of [pair.alpha, pair.beta]) {
+      expect(
+        (await trpc<{ ok: boolean }>(m, "syncConfig.validateAndActivate", { id: remoteState(m).id })).ok,
+      ).toBe(true);
+    }
+
+    // ASSERT: both end on the same value, and the losing write was counted as stale
+    const stateOf = async (m: typeof pair.alpha, id: string) =>
+      (await api(m, "GET", `/api/now/table/incident/${id}`)).body.result.state;
+    await waitFor(
+      async () => (await stateOf(pair.alpha, alphaId)) === (await stateOf(pair.beta, betaId)),
+      5_000,
+      "both sides to agree",
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const final = await stateOf(pair.alpha, alphaId);
+    expect(["2", "3"]).toContain(final);
+    expect(await stateOf(pair.beta, betaId)).toBe(final);
+    const stale = [pair.alpha, pair.beta].map(
+      (m) =>
+        query<{ n: number }>(m, "SELECT coalesce(sum(stale_fields_skipped), 0) AS n FROM correlation")[0]
+          ?.n ?? 0,
+    );
+    expect((stale[0] ?? 0) + (stale[1] ?? 0)).toBe(1); // exactly one side kept its own, newer-by-tie-break value
   });
 
   it("does not send incidents of other groups, nor resolutions of beta's own incidents", async () => {

@@ -1,25 +1,13 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
+import { FlowList } from "@/components/editor/flow-list";
 import { pageRoles } from "@/server/api/access";
 import { requireUiUser } from "@/server/api/session";
+import { hasRole } from "@/server/auth/roles";
 
 export const metadata: Metadata = { title: "Flows" };
+export const dynamic = "force-dynamic";
 
 export default async function Page() {
-  await requireUiUser({ path: "/flows", anyOf: pageRoles.flows });
-  return (
-    <>
-      <PageHeader
-        title="Flows"
-        subtitle="Outbound and inbound flows that carry changes between this instance and its remote systems."
-      />
-      <div className="p-6">
-        <EmptyState testId="flows-empty" title="No flows yet">
-          Flows appear here once they are created or cloned from a template, with their version, status and
-          the process sync definition they belong to.
-        </EmptyState>
-      </div>
-    </>
-  );
+  const user = await requireUiUser({ path: "/flows", anyOf: pageRoles.flows });
+  return <FlowList canEdit={hasRole(user, "flow_designer", "sync_admin")} />;
 }

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { Suspense } from "react";
+import { QueueMonitor } from "@/components/monitor/queue-monitor";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageRoles } from "@/server/api/access";
 import { requireUiUser } from "@/server/api/session";
@@ -12,14 +13,12 @@ export default async function Page() {
     <>
       <PageHeader
         title="Queues"
-        subtitle="Messages waiting to go to remote systems, and messages received from them."
+        subtitle="Messages waiting to go to remote systems, and messages received from them — live."
       />
-      <div className="p-6">
-        <EmptyState testId="queues-empty" title="The outbound and inbound queues are empty">
-          Captured changes and received messages appear here as they arrive, with their status, errors and
-          retry history.
-        </EmptyState>
-      </div>
+      {/* useSearchParams needs a Suspense boundary in the App Router. */}
+      <Suspense>
+        <QueueMonitor />
+      </Suspense>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { EmptyState } from "@/components/ui/empty-state";
+import { SyncHome } from "@/components/config/sync-home";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageRoles } from "@/server/api/access";
 import { requireUiUser } from "@/server/api/session";
@@ -12,14 +12,9 @@ export default async function Page() {
     <>
       <PageHeader
         title="Sync configuration"
-        subtitle="Process sync definitions, remote systems, capture definitions and process events of this instance."
+        subtitle="Pairing, process sync definitions and remote systems of this instance."
       />
-      <div className="p-6">
-        <EmptyState testId="sync-empty" title="No process sync definitions yet">
-          Each definition appears here with its remote systems, the changes it captures and whether it is
-          active.
-        </EmptyState>
-      </div>
+      <SyncHome />
     </>
   );
 }

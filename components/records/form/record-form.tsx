@@ -17,6 +17,7 @@ import { FormFields } from "./form-fields";
 import { HistoryPanel } from "./history-panel";
 import { JournalStream } from "./journal-stream";
 import { RecordInfo } from "./record-info";
+import { SyncPanel } from "./sync-panel";
 import { fieldMessage, useRecordForm } from "./use-record-form";
 
 /** The form of one record (sysId) or of a new one (sysId null), with its journal and attachments. */
@@ -200,6 +201,7 @@ export function RecordForm({
               maxBytes={maxAttachmentBytes}
             />
             <HistoryPanel view={view} sysId={sysId} />
+            <SyncPanel table={view.name} sysId={sysId} />
             <RecordInfo values={record.data.values} />
           </>
         ) : null}

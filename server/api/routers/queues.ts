@@ -1,7 +1,9 @@
 import { z } from "zod";
+import { QueueMonitor, queueStatuses } from "../../queue/monitor";
 import { roleProcedure, router } from "../trpc";
 
-// The outbound and inbound queues through the API; the live monitors build on these.
+// The outbound and inbound queues for the live monitors (SPEC 6): filtered lists, one row with
+// its payload, retry history and who-did-what, the flow execution a row ran, reprocess and skip.
 
 const operator = roleProcedure("sync_operator", "sync_admin");
 const queue = z.enum(["outbound", "inbound"]);
@@ -11,19 +13,26 @@ export const queuesRouter = router({
     .input(
       z.object({
         queue,
-        status: z.enum(["ready", "processing", "processed", "error", "skipped"]).optional(),
-        limit: z.number().int().min(1).max(1000).default(100),
+        statuses: z.array(z.enum(queueStatuses)).optional(),
+        remoteId: z.string().optional(),
+        processEvent: z.string().optional(),
+        from: z.number().int().optional(),
+        to: z.number().int().optional(),
+        before: z.number().int().optional(),
+        limit: z.number().int().min(1).max(500).default(100),
       }),
     )
-    .query(({ ctx, input }) => {
-      const table = input.queue === "outbound" ? "outbound_queue" : "inbound_queue";
-      const key = input.queue === "outbound" ? "id" : "sequence";
-      const where = input.status ? "WHERE status = ?" : "";
-      const params: unknown[] = input.status ? [input.status, input.limit] : [input.limit];
-      return ctx.inst.db.$client
-        .prepare(`SELECT * FROM ${table} ${where} ORDER BY ${key} DESC LIMIT ?`)
-        .all(...params) as Array<Record<string, unknown>>;
-    }),
+    .query(({ ctx, input }) => new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).list(input)),
+  row: operator
+    .input(z.object({ queue, id: z.number().int() }))
+    .query(({ ctx, input }) =>
+      new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).row(input.queue, input.id),
+    ),
+  /** Filter choices: remote systems and the process events seen in the queue. */
+  facets: operator.input(z.object({ queue })).query(({ ctx, input }) => ({
+    remotes: ctx.inst.sync.config.listRemotes().map((r) => ({ id: r.id, name: r.name })),
+    events: new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).events(input.queue),
+  })),
   reprocess: operator
     .input(
       z.object({ queue, ids: z.array(z.number().int()).min(1), originalVersion: z.boolean().default(false) }),

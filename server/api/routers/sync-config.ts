@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { roleProcedure, router, uiProcedure } from "../trpc";
+import { FLOW_TEMPLATES } from "@/flows";
+import { roleProcedure, router } from "../trpc";
 
 // Sync configuration (SPEC 2) through the API: thin procedures over server/sync/config-store.ts,
-// which validates every input with the schemas in server/sync/config-schemas.ts.
+// which validates every input with the schemas in server/sync/config-schemas.ts; pairing over
+// server/sync/pairing.ts.
 
 const admin = roleProcedure("sync_admin");
 const id = z.object({ id: z.string().min(1) });
@@ -10,7 +12,7 @@ const withData = z.object({ id: z.string().min(1), data: z.record(z.string(), z.
 const data = z.record(z.string(), z.unknown());
 
 export const syncConfigRouter = router({
-  overview: uiProcedure.query(({ ctx }) => {
+  overview: admin.query(({ ctx }) => {
     const c = ctx.inst.sync.config;
     return {
       definitions: c.listDefinitions(),
@@ -18,6 +20,37 @@ export const syncConfigRouter = router({
       captures: c.listCaptures(),
       remotes: c.listRemotes(),
       bindings: c.listBindings(),
+    };
+  }),
+  /** What the configuration forms pick from: tables and fields, users, flows, templates. */
+  choices: admin.query(({ ctx }) => {
+    const users = ctx.inst.db.$client
+      .prepare(
+        `SELECT sys_id AS id, json_extract(data, '$.user_name') AS userName, coalesce(json_extract(data, '$.roles'), '') AS roles
+         FROM record WHERE table_name = 'sys_user' ORDER BY 2`,
+      )
+      .all() as Array<{ id: string; userName: string; roles: string }>;
+    return {
+      self: { instance: ctx.inst.config.instance, url: ctx.inst.config.publicUrl },
+      tables: ctx.inst.registry.list().map((t) => ({
+        name: t.name,
+        label: t.label,
+        fields: t.fields.map((f) => ({
+          name: f.name,
+          label: f.label,
+          type: f.type,
+          choices: f.choices ?? [],
+          reference: f.reference ?? null,
+        })),
+      })),
+      users,
+      flows: ctx.inst.sync.flows.list().map((f) => ({
+        id: f.id,
+        name: f.name,
+        kind: f.kind,
+        latestVersion: f.latestVersion,
+      })),
+      templates: FLOW_TEMPLATES.map((t) => ({ id: t.id, name: t.name, kind: t.kind })),
     };
   }),
   createDefinition: admin
@@ -40,4 +73,21 @@ export const syncConfigRouter = router({
   validateAndActivate: admin
     .input(id)
     .mutation(({ ctx, input }) => ctx.inst.sync.validateAndActivate(input.id)),
+  /**
+   * "New from template" for flow records: clones a template and publishes it, so a flow record
+   * can bind it at once; the designer (/flows/<id>) edits it later.
+   */
+  flowFromTemplate: admin
+    .input(z.object({ templateId: z.string().min(1), name: z.string().trim().min(1).max(100) }))
+    .mutation(({ ctx, input }) => {
+      const flow = ctx.inst.sync.flows.cloneTemplate(input.templateId, input.name, ctx.user.userName);
+      const version = ctx.inst.sync.flows.publish(flow.id, ctx.user.userName);
+      return { id: flow.id, name: flow.name, kind: flow.kind, latestVersion: version.version };
+    }),
+  createInvitation: admin.mutation(({ ctx }) =>
+    ctx.inst.sync.pairing.createInvitation({ userName: ctx.user.userName, sysId: ctx.user.sysId }),
+  ),
+  acceptInvitation: admin
+    .input(z.object({ token: z.string().min(1).max(4000) }))
+    .mutation(({ ctx, input }) => ctx.inst.sync.pairing.accept(input.token, { sysId: ctx.user.sysId })),
 });

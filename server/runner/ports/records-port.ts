@@ -127,7 +127,9 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           let stale = 0;
           for (const [field, value] of Object.entries(values)) {
             const incoming: FieldClock | undefined = scope.fieldClocks?.get(field);
-            if (incoming && !isNewer(incoming, clocks.get(sysId, field))) stale += 1;
+            // Stale only when our copy is strictly newer: an equal clock means the same version,
+            // so what the flow maps (a constant, a value map) is applied as designed.
+            if (incoming && isNewer(clocks.get(sysId, field), incoming)) stale += 1;
             else applied[field] = value;
           }
           const updated = records.update(table, sysId, applied, actor(meta), {

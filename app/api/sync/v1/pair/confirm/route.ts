@@ -1,0 +1,21 @@
+import { instance } from "@/server/instance/instance";
+import { errorResponse, failure, resultResponse } from "@/server/rest/responses";
+import { confirmRequestSchema } from "@/server/sync/pairing";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Second step of pairing: the inviter validates and activates its side, once. */
+export async function POST(request: Request) {
+  const inst = await instance();
+  const parsed = confirmRequestSchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success)
+    return failure(400, "Malformed pairing request", parsed.error.issues[0]?.message ?? "");
+  try {
+    return resultResponse(
+      await inst.sync.pairing.confirmAsInviter(parsed.data.invitation, parsed.data.secret),
+    );
+  } catch (error) {
+    return errorResponse(error, (e) => inst.logger.error({ err: e }, "pairing confirm failed"));
+  }
+}

@@ -1,0 +1,22 @@
+import { instance } from "@/server/instance/instance";
+import { errorResponse, failure, resultResponse } from "@/server/rest/responses";
+import { pairRequestSchema } from "@/server/sync/pairing";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/**
+ * The inviter's half of pairing (SPEC 2, ours): the invitation's one-time secret is the only
+ * credential, so this endpoint creates nothing unless the secret matches an open invitation.
+ */
+export async function POST(request: Request) {
+  const inst = await instance();
+  const parsed = pairRequestSchema.safeParse(await request.json().catch(() => null));
+  if (!parsed.success)
+    return failure(400, "Malformed pairing request", parsed.error.issues[0]?.message ?? "");
+  try {
+    return resultResponse(await inst.sync.pairing.acceptAsInviter(parsed.data));
+  } catch (error) {
+    return errorResponse(error, (e) => inst.logger.error({ err: e }, "pairing failed"));
+  }
+}

@@ -1,0 +1,248 @@
+import type { CanvasGraph, StepRecord } from "../../flows";
+import type { Db } from "../db/client";
+
+// Read models for the designer and the operations views: plain SQL over flow, flow_version,
+// flow_execution and flow_log, shaped for the UI. Writes stay in FlowStore.
+
+export type FlowStatus = "draft" | "published" | "changed";
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  description: string;
+  kind: "outbound" | "inbound" | "error" | "subflow";
+  templateId: string | null;
+  latestVersion: number | null;
+  /** draft: never published; changed: the draft differs from the latest version. */
+  status: FlowStatus;
+  lastPublishedAt: number | null;
+  lastPublishedBy: string | null;
+  updatedAt: number;
+  updatedBy: string;
+  nodeCount: number;
+}
+
+export interface ExecutionSummary {
+  id: string;
+  flowId: string;
+  flowName: string | null;
+  version: number;
+  status: "running" | "completed" | "error" | "cancelled";
+  queue: "outbound" | "inbound" | "none";
+  queueRowId: number | null;
+  error: string | null;
+  startedAt: number;
+  durationMs: number | null;
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+  inputs: unknown;
+  outputs: unknown;
+  steps: StepRecord[];
+  /** The canvas graph of the version that ran (null if that version is gone). */
+  graph: CanvasGraph | null;
+  logs: Array<{ id: number; level: string; message: string; data: unknown; at: number }>;
+}
+
+interface FlowListRow {
+  id: string;
+  name: string;
+  description: string;
+  kind: FlowSummary["kind"];
+  template_id: string | null;
+  latest_version: number | null;
+  updated_at: number;
+  updated_by: string;
+  draft: string;
+  published_graph: string | null;
+  published_at: number | null;
+  published_by: string | null;
+}
+
+const parse = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
+
+/** Node/edge content without positions, so moving a node alone does not read as "changed". */
+function shape(graph: CanvasGraph | null): string {
+  if (!graph) return "";
+  const { nodes, edges, ...meta } = graph;
+  return JSON.stringify({
+    meta: { ...meta, id: undefined },
+    nodes: nodes.map(({ position: _p, ...n }) => n),
+    edges,
+  });
+}
+
+export function listFlows(db: Db): FlowSummary[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT f.id, f.name, f.description, f.kind, f.template_id, f.latest_version, f.updated_at, f.updated_by,
+              f.draft, v.graph AS published_graph, v.published_at, v.published_by
+         FROM flow f LEFT JOIN flow_version v ON v.flow_id = f.id AND v.version = f.latest_version
+        ORDER BY f.name COLLATE NOCASE`,
+    )
+    .all() as FlowListRow[];
+  return rows.map((r) => {
+    const draft = parse<CanvasGraph>(r.draft);
+    const published = parse<CanvasGraph>(r.published_graph);
+    const status: FlowStatus =
+      r.latest_version === null ? "draft" : shape(draft) === shape(published) ? "published" : "changed";
+    return {
+      id: r.id,
+      name: r.name,
+      description: r.description,
+      kind: r.kind,
+      templateId: r.template_id,
+      latestVersion: r.latest_version,
+      status,
+      lastPublishedAt: r.published_at,
+      lastPublishedBy: r.published_by,
+      updatedAt: r.updated_at,
+      updatedBy: r.updated_by,
+      nodeCount: draft?.nodes.length ?? 0,
+    };
+  });
+}
+
+interface ExecutionRow {
+  id: string;
+  flow_id: string;
+  flow_name: string | null;
+  version: number;
+  status: ExecutionSummary["status"];
+  queue: ExecutionSummary["queue"];
+  queue_row_id: number | null;
+  error: string | null;
+  started_at: number;
+  duration_ms: number | null;
+}
+
+const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
+  id: r.id,
+  flowId: r.flow_id,
+  flowName: r.flow_name,
+  version: r.version,
+  status: r.status,
+  queue: r.queue,
+  queueRowId: r.queue_row_id,
+  error: r.error,
+  startedAt: r.started_at,
+  durationMs: r.duration_ms,
+});
+
+const executionColumns = `e.id, e.flow_id, f.name AS flow_name, e.version, e.status, e.queue, e.queue_row_id,
+  e.error, e.started_at, e.duration_ms`;
+
+export interface ExecutionFilter {
+  flowId?: string | undefined;
+  queue?: "outbound" | "inbound" | undefined;
+  queueRowId?: number | undefined;
+  status?: ExecutionSummary["status"] | undefined;
+  limit: number;
+}
+
+/** Newest first, by flow and/or by queue row. */
+export function listExecutions(db: Db, f: ExecutionFilter): ExecutionSummary[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.flowId) {
+    where.push("e.flow_id = ?");
+    params.push(f.flowId);
+  }
+  if (f.queue) {
+    where.push("e.queue = ?");
+    params.push(f.queue);
+  }
+  if (f.queueRowId !== undefined) {
+    where.push("e.queue_row_id = ?");
+    params.push(f.queueRowId);
+  }
+  if (f.status) {
+    where.push("e.status = ?");
+    params.push(f.status);
+  }
+  const sql = `SELECT ${executionColumns} FROM flow_execution e LEFT JOIN flow f ON f.id = e.flow_id
+    ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY e.started_at DESC LIMIT ?`;
+  return (db.$client.prepare(sql).all(...params, f.limit) as ExecutionRow[]).map(summaryOf);
+}
+
+export function getExecution(db: Db, id: string): ExecutionDetail | null {
+  const c = db.$client;
+  const row = c
+    .prepare(
+      `SELECT ${executionColumns}, e.inputs, e.outputs, e.steps FROM flow_execution e
+         LEFT JOIN flow f ON f.id = e.flow_id WHERE e.id = ?`,
+    )
+    .get(id) as
+    | (ExecutionRow & { inputs: string | null; outputs: string | null; steps: string | null })
+    | undefined;
+  if (!row) return null;
+  const version = c
+    .prepare("SELECT graph FROM flow_version WHERE flow_id = ? AND version = ?")
+    .get(row.flow_id, row.version) as { graph: string } | undefined;
+  const logs = (
+    c
+      .prepare("SELECT id, level, message, data, at FROM flow_log WHERE execution_id = ? ORDER BY id")
+      .all(id) as Array<{ id: number; level: string; message: string; data: string | null; at: number }>
+  ).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
+  return {
+    ...summaryOf(row),
+    inputs: parse<unknown>(row.inputs),
+    outputs: parse<unknown>(row.outputs),
+    steps: parse<StepRecord[]>(row.steps) ?? [],
+    graph: parse<CanvasGraph>(version?.graph ?? null),
+    logs,
+  };
+}
+
+export interface InboundSample {
+  sequence: number;
+  processEvent: string;
+  operation: string;
+  remoteCorrelationId: string;
+  localCorrelationId: string | null;
+  remoteSystemId: string;
+  remoteSystemName: string | null;
+  receivedAt: number;
+  payload: unknown;
+}
+
+/** Recent inbound payloads, to test-run an inbound flow with real data. */
+export function inboundSamples(db: Db, limit: number): InboundSample[] {
+  const rows = db.$client
+    .prepare(
+      `SELECT q.sequence, q.process_event, q.operation, q.remote_correlation_id, q.local_correlation_id, q.remote_system_id,
+              r.name AS remote_name, q.received_at, q.payload
+         FROM inbound_queue q LEFT JOIN remote_system r ON r.id = q.remote_system_id
+        ORDER BY q.sequence DESC LIMIT ?`,
+    )
+    .all(limit) as Array<{
+    sequence: number;
+    process_event: string;
+    operation: string;
+    remote_correlation_id: string;
+    local_correlation_id: string | null;
+    remote_system_id: string;
+    remote_name: string | null;
+    received_at: number;
+    payload: string;
+  }>;
+  return rows.map((r) => {
+    let payload: unknown = r.payload;
+    try {
+      payload = JSON.parse(r.payload);
+    } catch {
+      // keep the raw text; Transform Payload reports it as invalid JSON in the test run
+    }
+    return {
+      sequence: r.sequence,
+      processEvent: r.process_event,
+      operation: r.operation,
+      remoteCorrelationId: r.remote_correlation_id,
+      localCorrelationId: r.local_correlation_id,
+      remoteSystemId: r.remote_system_id,
+      remoteSystemName: r.remote_name,
+      receivedAt: r.received_at,
+      payload,
+    };
+  });
+}
