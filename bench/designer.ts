@@ -74,11 +74,18 @@ async function main() {
 
     const t0 = Date.now();
     await page.goto(`${inst.url}/flows/${result.data.id}`);
-    // The editor fits the view to the whole flow, so every node is on screen and rendered.
-    await page.waitForFunction((n) => document.querySelectorAll(".react-flow__node").length >= n, NODES);
+    // A large flow opens on its start and renders what is on screen: "open" is until that view
+    // is drawn and the editor is ready (nodes on screen, their count steady for two frames).
+    await page.locator('.react-flow__node[data-id="start"]').waitFor();
+    await page.waitForFunction(`new Promise((resolve) => {
+      const count = () => document.querySelectorAll(".react-flow__node").length;
+      const before = count();
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(count() === before && before > 0)));
+    })`);
     const openMs = Date.now() - t0;
+    const rendered = await page.locator(".react-flow__node").count();
 
-    const box = await page.locator('.react-flow__node[data-id="log_12"]').boundingBox();
+    const box = await page.locator('.react-flow__node[data-id^="log_"]').nth(3).boundingBox();
     if (!box) throw new Error("node not visible");
     // A string, not a function: tsx would inject its __name helper, which the page lacks.
     await page.evaluate(`(() => {
@@ -106,7 +113,7 @@ async function main() {
     );
     const line = (label: string, value: string, aim: string) =>
       console.log(`${label.padEnd(44)}${value.padStart(10)}   (aim ${aim})`);
-    line(`open a ${NODES}-node flow (all nodes shown)`, `${openMs} ms`, "< 2000 ms");
+    line(`open a ${NODES}-node flow (${rendered} nodes on screen)`, `${openMs} ms`, "< 2000 ms");
     line("frames per second while dragging a node", `${((frames * 1000) / dragMs).toFixed(1)}`, "> 50");
   } finally {
     await browser.close();

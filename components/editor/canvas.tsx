@@ -12,13 +12,20 @@ import {
   ReactFlow,
   useReactFlow,
 } from "@xyflow/react";
-import { type DragEvent, useCallback, useRef, useState } from "react";
+import { type DragEvent, useCallback, useMemo, useRef, useState } from "react";
 import { getNodeType } from "@/flows";
 import { groupTone, nodeTypes } from "./nodes/flow-node";
 import { useEditor, useEditorApi } from "./store/context";
 import type { FlowNode } from "./store/graph-model";
 
 export const PALETTE_MIME = "application/x-tandem-node-type";
+
+/** Above this many nodes the canvas renders only what is visible and opens on the start. */
+const LARGE_FLOW = 150;
+/** How many nodes around the start a large flow opens on. */
+const START_REGION = 24;
+/** The minimap redraws every node on every frame of a drag; past this it costs more than it shows. */
+const MINIMAP_LIMIT = 300;
 
 const miniMapColor = (n: FlowNode) => {
   const group = getNodeType(n.data.typeId)?.group;
@@ -75,6 +82,19 @@ export function Canvas({ onNodeFocus }: { onNodeFocus?: (id: string) => void }) 
     [api, flow, readOnly],
   );
 
+  // A large flow opens on its beginning (the nodes nearest its start) rather than shrunk to fit:
+  // the canvas then renders only what is on screen, which keeps opening and dragging smooth.
+  const large = nodes.length > LARGE_FLOW;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first fit only; later edits must not move the view
+  const fitOptions = useMemo(() => {
+    if (!large) return { padding: 0.15, maxZoom: 1.1 };
+    const start = nodes.find((n) => n.data.typeId === "flow_inputs") ?? nodes[0];
+    const from = start?.position ?? { x: 0, y: 0 };
+    const distance = (n: FlowNode) => Math.hypot(n.position.x - from.x, n.position.y - from.y);
+    const near = [...nodes].sort((a, b) => distance(a) - distance(b)).slice(0, START_REGION);
+    return { padding: 0.15, maxZoom: 1.1, nodes: near.map((n) => ({ id: n.id })) };
+  }, [large]);
+
   return (
     <div className="relative h-full w-full" data-testid="flow-canvas">
       <ReactFlow<FlowNode, Edge>
@@ -102,15 +122,17 @@ export function Canvas({ onNodeFocus }: { onNodeFocus?: (id: string) => void }) 
         deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
         selectionOnDrag={false}
-        onlyRenderVisibleElements={nodes.length > 150}
+        onlyRenderVisibleElements={large}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        fitViewOptions={fitOptions}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: "smoothstep" }}
       >
         <Background gap={20} color="#e2e8f0" />
-        <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} className="!bg-white/90" />
+        {nodes.length <= MINIMAP_LIMIT && (
+          <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} className="!bg-white/90" />
+        )}
         <Controls showInteractive={false} />
       </ReactFlow>
       {refusal && (
