@@ -59,7 +59,7 @@ export class InboundWorker {
 
   private tick(): void {
     try {
-      const limit = this.deps.concurrency ?? 64;
+      const limit = this.deps.concurrency ?? 256;
       for (const remote of this.deps.config.snapshot().remotesById.values()) {
         if (remote.inboundState !== "active") continue;
         const free = limit - this.total;

@@ -49,8 +49,8 @@ export class OutboundWorker {
   private readonly now: () => number;
 
   constructor(private readonly deps: OutboundWorkerDeps) {
-    this.concurrency = deps.concurrency ?? 128;
-    this.perRemote = deps.perRemote ?? 100;
+    this.concurrency = deps.concurrency ?? 512;
+    this.perRemote = deps.perRemote ?? 400;
     this.now = deps.now ?? Date.now;
   }
 
