@@ -1,6 +1,7 @@
 import type { Logger } from "../../log/logger";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
+import { WorkerLoop } from "../worker-loop";
 import type { OutboundResult, OutboundRow, OutboundStore } from "./store";
 
 /** What running a row's outbound flow came to. */
@@ -34,21 +35,14 @@ export interface OutboundWorkerDeps {
  * and writes outcomes in batches. Woken on commit by the enqueuer; otherwise it sleeps until
  * the next retry is due (or `idleMs`, as a safety net).
  */
-export class OutboundWorker {
-  private readonly inflight = new Map<string, number>();
-  private total = 0;
-  private pending: OutboundResult[] = [];
-  private flushScheduled = false;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
-  private again = false;
-  private stopped = false;
-  private readonly idle = new Set<() => void>();
+export class OutboundWorker extends WorkerLoop<OutboundResult> {
+  private readonly perRemoteInFlight = new Map<string, number>();
   private readonly concurrency: number;
   private readonly perRemote: number;
   private readonly now: () => number;
 
   constructor(private readonly deps: OutboundWorkerDeps) {
+    super(deps.logger, "outbound");
     this.concurrency = deps.concurrency ?? 512;
     this.perRemote = deps.perRemote ?? 400;
     this.now = deps.now ?? Date.now;
@@ -56,79 +50,48 @@ export class OutboundWorker {
 
   start(): void {
     const recovered = this.deps.store.recover();
-    if (recovered > 0)
-      this.deps.logger.info({ recovered }, "outbound rows from before a restart are ready again");
+    if (recovered > 0) this.logger.info({ recovered }, "outbound rows from before a restart are ready again");
     this.wake();
   }
 
-  /** Finishes the rows in flight (their outcomes are written), then stops claiming. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.total > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
-    this.flush();
+  protected claim(): number {
+    const now = this.now();
+    let soonest = now + (this.deps.idleMs ?? 1000);
+    for (const remote of this.deps.config.snapshot().remotesById.values()) {
+      if (remote.outboundState !== "active") continue;
+      const free = Math.min(
+        this.perRemote - (this.perRemoteInFlight.get(remote.id) ?? 0),
+        this.concurrency - this.inFlight,
+      );
+      if (free <= 0) continue;
+      const rows = this.deps.store.claim(remote.id, now, free);
+      for (const row of rows) this.launch(row);
+      if (rows.length < free) {
+        const due = this.deps.store.nextDue(remote.id);
+        if (due !== null && due > now) soonest = Math.min(soonest, due);
+      }
+    }
+    return soonest - now;
   }
 
-  wake = (): void => {
-    if (this.stopped) return;
-    if (this.ticking) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.ticking = true;
-    setImmediate(() => this.tick());
-  };
-
-  private tick(): void {
-    try {
-      const now = this.now();
-      let soonest = now + (this.deps.idleMs ?? 1000);
-      for (const remote of this.deps.config.snapshot().remotesById.values()) {
-        if (remote.outboundState !== "active") continue;
-        const free = Math.min(
-          this.perRemote - (this.inflight.get(remote.id) ?? 0),
-          this.concurrency - this.total,
-        );
-        if (free <= 0) continue;
-        const rows = this.deps.store.claim(remote.id, now, free);
-        for (const row of rows) this.launch(row);
-        if (rows.length < free) {
-          const due = this.deps.store.nextDue(remote.id);
-          if (due !== null && due > now) soonest = Math.min(soonest, due);
-        }
-      }
-      if (!this.stopped) this.timer = setTimeout(this.wake, Math.max(5, soonest - now));
-    } catch (error) {
-      this.deps.logger.error({ err: error }, "outbound worker tick failed");
-      if (!this.stopped) this.timer = setTimeout(this.wake, 1000);
-    } finally {
-      this.ticking = false;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    }
+  protected write(batch: OutboundResult[]): void {
+    this.deps.store.complete(batch, this.now());
   }
 
   private launch(row: OutboundRow): void {
     const remoteId = row.remote_system_id;
-    this.inflight.set(remoteId, (this.inflight.get(remoteId) ?? 0) + 1);
-    this.total += 1;
+    this.perRemoteInFlight.set(remoteId, (this.perRemoteInFlight.get(remoteId) ?? 0) + 1);
     const started = this.now();
-    this.deps
+    const work = this.deps
       .run(row)
       .catch(
         (error): RunOutcome => ({ kind: "data", error: String(error), executionId: null, flowVersion: null }),
       )
       .then((outcome) => this.settle(row, outcome, this.now() - started))
       .finally(() => {
-        this.inflight.set(remoteId, (this.inflight.get(remoteId) ?? 1) - 1);
-        this.total -= 1;
-        if (this.total === 0) for (const resolve of this.idle) resolve();
-        this.wake(); // a lane may have been unblocked
+        this.perRemoteInFlight.set(remoteId, (this.perRemoteInFlight.get(remoteId) ?? 1) - 1);
       });
+    this.track(work);
   }
 
   private settle(row: OutboundRow, outcome: RunOutcome, durationMs: number): void {
@@ -168,22 +131,5 @@ export class OutboundWorker {
         this.deps.logger.error({ err: error, remote: remote.name }, "error subflow failed");
       });
     }
-  }
-
-  private push(result: OutboundResult): void {
-    this.pending.push(result);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  /** One transaction for every outcome gathered since the last flush. */
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    this.deps.store.complete(batch, this.now());
   }
 }
