@@ -270,3 +270,23 @@ test("failed inbound rows link to their execution; reprocess and skip, one and m
   await expect(drawer.getByTestId("drawer-actions")).toContainText("admin skipped the row");
   await screenshot(pa, "ops-monitor-inbound");
 });
+
+test("renames a process event from the definition page, with the link warning", async () => {
+  await pa.goto("/sync");
+  await pa.getByRole("link", { name: "Hardware requests" }).click();
+  const events = pa.getByTestId("events");
+  await events.getByRole("button", { name: "Edit process event Hardware Request" }).click();
+  const form = pa.getByTestId("event-edit-form");
+  await expect(form.getByLabel("Name", { exact: true })).toBeFocused();
+  await pa.keyboard.press("Escape");
+  await expect(form).toHaveCount(0);
+
+  await events.getByRole("button", { name: "Edit process event Hardware Request" }).click();
+  await form.getByLabel("Name", { exact: true }).fill("Hardware Request v2");
+  await expect(form.getByTestId("event-rename-warning")).toContainText(
+    "Renaming breaks the link until the other instance uses the same name",
+  );
+  await pa.keyboard.press("Enter");
+  await expect(form).toHaveCount(0);
+  await expect(events.getByRole("cell", { name: "Hardware Request v2", exact: true })).toBeVisible();
+});

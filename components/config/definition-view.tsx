@@ -6,7 +6,7 @@ import { useState } from "react";
 import { StatusBadge } from "../monitor/status-badge";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
-import { buttonClass } from "../ui/button";
+import { Button, buttonClass } from "../ui/button";
 import { EmptyState } from "../ui/empty-state";
 import { Field, inputClass } from "../ui/field";
 import { PageHeader } from "../ui/page-header";
@@ -14,11 +14,14 @@ import { BindingForm } from "./binding-form";
 import { CaptureForm } from "./capture-form";
 import { operatorLabels } from "./condition-builder";
 import { FormCard, LoadError, LoadingCards, RelatedList, Table } from "./config-bits";
+import { DefinitionEditForm, EventEditForm } from "./edit-forms";
 import { type Binding, type Capture, useConfig, useSaver } from "./use-config";
 
 type Editing =
   | { kind: "capture"; capture: Capture | null }
   | { kind: "event" }
+  | { kind: "definition" }
+  | { kind: "event-edit"; eventId: string }
   | { kind: "binding"; direction: "outbound" | "inbound"; binding: Binding | null }
   | null;
 
@@ -120,12 +123,26 @@ export function DefinitionView({ id }: { id: string }) {
 
   return (
     <>
-      <PageHeader title={def.name} subtitle={def.description || "Process sync definition"}>
+      <PageHeader
+        title={def.name}
+        subtitle={def.description || "Process sync definition"}
+        actions={
+          <Button
+            size="sm"
+            data-testid="definition-edit"
+            aria-expanded={editing?.kind === "definition"}
+            onClick={() => setEditing({ kind: "definition" })}
+          >
+            Edit
+          </Button>
+        }
+      >
         <Link href="/sync" className="text-xs text-slate-500 hover:text-brand-700">
           ← Sync configuration
         </Link>
       </PageHeader>
       <div className="flex flex-col gap-4 p-6">
+        {editing?.kind === "definition" ? <DefinitionEditForm definition={def} onClose={close} /> : null}
         <RelatedList
           title="Capture definitions"
           count={captures.length}
@@ -177,15 +194,32 @@ export function DefinitionView({ id }: { id: string }) {
           onNew={() => setEditing({ kind: "event" })}
           empty="No process events. Two instances are linked by events with exactly the same name."
         >
-          <Table head={["Name", "Domain"]}>
+          <Table head={["Name", "Domain", ""]}>
             {events.map((e) => (
-              <tr key={e.id}>
+              <tr key={e.id} data-testid={`event-row-${e.name}`}>
                 <td className="px-4 py-2 font-medium">{e.name}</td>
                 <td className="px-4 py-2 text-slate-600">{e.domain}</td>
+                <td className="px-4 py-2 text-right">
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    aria-label={`Edit process event ${e.name}`}
+                    data-testid="event-edit"
+                    onClick={() => setEditing({ kind: "event-edit", eventId: e.id })}
+                  >
+                    Edit
+                  </Button>
+                </td>
               </tr>
             ))}
           </Table>
         </RelatedList>
+        {editing?.kind === "event-edit"
+          ? (() => {
+              const event = events.find((e) => e.id === editing.eventId);
+              return event ? <EventEditForm key={event.id} event={event} onClose={close} /> : null;
+            })()
+          : null}
         {editing?.kind === "event" ? (
           <FormCard
             title="New process event"

@@ -1,5 +1,6 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { unpackSteps } from "../runner/execution-journal";
 
 // Read models for the designer and the operations views: plain SQL over flow, flow_version,
 // flow_execution and flow_log, shaped for the UI. Writes stay in FlowStore.
@@ -184,11 +185,12 @@ export function getExecution(db: Db, id: string): ExecutionDetail | null {
       .prepare("SELECT id, level, message, data, at FROM flow_log WHERE execution_id = ? ORDER BY id")
       .all(id) as Array<{ id: number; level: string; message: string; data: string | null; at: number }>
   ).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
+  const inputs = parse<unknown>(row.inputs);
   return {
     ...summaryOf(row),
-    inputs: parse<unknown>(row.inputs),
+    inputs,
     outputs: parse<unknown>(row.outputs),
-    steps: parse<StepRecord[]>(row.steps) ?? [],
+    steps: unpackSteps(row.steps, inputs),
     graph: parse<CanvasGraph>(version?.graph ?? null),
     logs,
   };

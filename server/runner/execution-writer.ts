@@ -1,5 +1,6 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { packSteps, unpackSteps } from "./execution-journal";
 
 export interface ExecutionRecord {
   id: string;
@@ -33,7 +34,9 @@ export class ExecutionWriter {
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
            error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      steps: c.prepare<[string], { steps: string | null }>("SELECT steps FROM flow_execution WHERE id = ?"),
+      steps: c.prepare<[string], { steps: string | null; inputs: string | null }>(
+        "SELECT steps, inputs FROM flow_execution WHERE id = ?",
+      ),
     };
   }
 
@@ -62,7 +65,7 @@ export class ExecutionWriter {
           e.runKey,
           JSON.stringify(e.inputs),
           JSON.stringify(e.outputs),
-          JSON.stringify(e.steps),
+          packSteps(e.steps, e.inputs),
           e.error,
           e.startedAt,
           Math.round(e.durationMs),
@@ -76,6 +79,6 @@ export class ExecutionWriter {
     const pending = this.pending.find((e) => e.id === executionId);
     if (pending) return pending.steps;
     const row = this.sql.steps.get(executionId);
-    return row?.steps ? (JSON.parse(row.steps) as StepRecord[]) : undefined;
+    return row?.steps ? unpackSteps(row.steps, row.inputs ? JSON.parse(row.inputs) : null) : undefined;
   }
 }

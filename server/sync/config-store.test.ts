@@ -54,4 +54,66 @@ describe("SyncConfig", () => {
       /Connection must be a URL/,
     );
   });
+
+  describe("editing definitions and events", () => {
+    const withEvent = () => {
+      const { config } = setup();
+      const def = config.createDefinition({ name: "Hardware", description: "one way", domain: "acme" });
+      const event = config.createEvent({ definitionId: def.id, name: "Hardware Request" });
+      return { config, def, event };
+    };
+
+    it("updates a definition's name and description, keeping fields not sent", () => {
+      const { config, def } = withEvent();
+      const renamed = config.updateDefinition(def.id, { name: "Hardware requests" });
+      expect(renamed).toMatchObject({ name: "Hardware requests", description: "one way", domain: "acme" });
+      expect(renamed.updatedAt).toBeGreaterThanOrEqual(def.updatedAt);
+      expect(config.updateDefinition(def.id, { description: "both ways" })).toMatchObject({
+        name: "Hardware requests",
+        description: "both ways",
+        domain: "acme",
+      });
+    });
+
+    it("renames an event, keeping its definition, and the hot paths see the new name", () => {
+      const { config, def, event } = withEvent();
+      expect(config.snapshot().eventsByName.has("Hardware Request")).toBe(true);
+      const renamed = config.updateEvent(event.id, { name: "Hardware request v2" });
+      expect(renamed).toMatchObject({ id: event.id, name: "Hardware request v2", definitionId: def.id });
+      expect(config.snapshot().eventsByName.has("Hardware Request")).toBe(false);
+      expect(config.snapshot().eventsByName.get("Hardware request v2")?.id).toBe(event.id);
+      expect(config.updateEvent(event.id, {})).toMatchObject({ name: "Hardware request v2" });
+    });
+
+    it("answers 404 for a definition or event that does not exist", () => {
+      const { config } = withEvent();
+      expect(() => config.updateDefinition("nope", { name: "x" })).toThrow(
+        expect.objectContaining({ status: 404 }),
+      );
+      expect(() => config.updateEvent("nope", { name: "x" })).toThrow(
+        expect.objectContaining({ status: 404 }),
+      );
+      expect(() => config.updateEvent("nope", {})).toThrow(expect.objectContaining({ status: 404 }));
+    });
+
+    it("answers 409 when the new name is taken, and changes nothing", () => {
+      const { config, def, event } = withEvent();
+      const other = config.createDefinition({ name: "Changes" });
+      config.createEvent({ definitionId: other.id, name: "Change Request" });
+      expect(() => config.updateDefinition(def.id, { name: "Changes" })).toThrow(
+        expect.objectContaining({ status: 409 }),
+      );
+      expect(() => config.updateEvent(event.id, { name: "Change Request" })).toThrow(
+        expect.objectContaining({ status: 409 }),
+      );
+      expect(config.listDefinitions().find((d) => d.id === def.id)?.name).toBe("Hardware");
+      expect(config.listEvents().find((e) => e.id === event.id)?.name).toBe("Hardware Request");
+    });
+
+    it("refuses an empty name with a message", () => {
+      const { config, def, event } = withEvent();
+      expect(() => config.updateDefinition(def.id, { name: "  " })).toThrow(/Name is required/);
+      expect(() => config.updateEvent(event.id, { name: "" })).toThrow(/Name is required/);
+    });
+  });
 });

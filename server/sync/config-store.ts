@@ -112,6 +112,21 @@ export class SyncConfig {
     );
   }
 
+  /** Name and description (and domain); fields not sent keep their values. */
+  updateDefinition(id: string, input: unknown): SyncDefinitionRow {
+    const v = parsePartial(definitionInput, input);
+    const row = this.write(() =>
+      this.db
+        .update(syncDefinition)
+        .set({ ...v, updatedAt: Date.now() })
+        .where(eq(syncDefinition.id, id))
+        .returning()
+        .get(),
+    );
+    if (!row) throw new RecordError(404, "Process sync definition not found", id);
+    return row;
+  }
+
   listEvents(): ProcessEventRow[] {
     return this.db.select().from(processEvent).all();
   }
@@ -125,6 +140,21 @@ export class SyncConfig {
         .returning()
         .get(),
     );
+  }
+
+  /**
+   * Renaming an event breaks the link with the peer until it uses the same name (SPEC 2: the
+   * name travels on the wire); the UI warns before saving.
+   */
+  updateEvent(id: string, input: unknown): ProcessEventRow {
+    const v = parsePartial(processEventInput, input);
+    const row = this.write(() =>
+      Object.keys(v).length === 0
+        ? this.db.select().from(processEvent).where(eq(processEvent.id, id)).get()
+        : this.db.update(processEvent).set(v).where(eq(processEvent.id, id)).returning().get(),
+    );
+    if (!row) throw new RecordError(404, "Process event not found", id);
+    return row;
   }
 
   // ---- capture definitions ----------------------------------------------------------------

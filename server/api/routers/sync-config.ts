@@ -56,7 +56,13 @@ export const syncConfigRouter = router({
   createDefinition: admin
     .input(data)
     .mutation(({ ctx, input }) => ctx.inst.sync.config.createDefinition(input)),
+  updateDefinition: admin
+    .input(withData)
+    .mutation(({ ctx, input }) => ctx.inst.sync.config.updateDefinition(input.id, input.data)),
   createEvent: admin.input(data).mutation(({ ctx, input }) => ctx.inst.sync.config.createEvent(input)),
+  updateEvent: admin
+    .input(withData)
+    .mutation(({ ctx, input }) => ctx.inst.sync.config.updateEvent(input.id, input.data)),
   createCapture: admin.input(data).mutation(({ ctx, input }) => ctx.inst.sync.config.createCapture(input)),
   updateCapture: admin
     .input(withData)
