@@ -8,14 +8,24 @@ import { sampleIncidentPayload } from "./sample-payload";
  *   start → transform → lookup → found ─true→ map_update → update → attachments (update) → remove deleted → end_updated
  *                                  └─false→ map_create → create → correlate → attachments (create) → end_created
  *
- * "attachments" is Identify New Attachments → Request Attachments → Move Attachments: the files
+ * "attachments" is Attachments offered? → Identify New Attachments → Request Attachments → Move
+ * Attachments (skipped when the payload offers none): the files
  * the record lacks are asked for by key; the sender pushes them, and they are moved onto the
  * record when the transfer completes (Move also picks up files that arrived before a re-run).
  */
 const position = (x: number, y: number) => ({ x, y });
 
-/** Identify New → Request → Move for the record `sysId` points at, placed at row `y`. */
+/** Any attachments offered? → Identify New → Request → Move for the record `sysId` points at. */
 const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) => [
+  {
+    // Most messages carry no attachments: skip the look-ups then (they cost queries per row).
+    id: `has_attachments_${suffix}`,
+    type: "if",
+    typeVersion: 1,
+    position: position(x0 - 120, y + 90),
+    label: "Attachments offered?",
+    config: { left: pill("steps.transform.attachment_metadata"), operator: "is_not_empty" },
+  },
   {
     id: `attachments_new_${suffix}`,
     type: "identify_new_attachments",
@@ -219,7 +229,9 @@ export const inboundBasic: CanvasGraph = {
     { id: "e3", source: "lookup", sourcePort: "next", target: "found" },
     { id: "e4", source: "found", sourcePort: "true", target: "map_update" },
     { id: "e5", source: "map_update", sourcePort: "next", target: "update" },
-    { id: "e6", source: "update", sourcePort: "next", target: "attachments_new_update" },
+    { id: "e6", source: "update", sourcePort: "next", target: "has_attachments_update" },
+    { id: "e18", source: "has_attachments_update", sourcePort: "true", target: "attachments_new_update" },
+    { id: "e19", source: "has_attachments_update", sourcePort: "false", target: "end_updated" },
     { id: "e11", source: "attachments_new_update", sourcePort: "next", target: "attachments_request_update" },
     {
       id: "e12",
@@ -232,7 +244,9 @@ export const inboundBasic: CanvasGraph = {
     { id: "e7", source: "found", sourcePort: "false", target: "map_create" },
     { id: "e8", source: "map_create", sourcePort: "next", target: "create" },
     { id: "e9", source: "create", sourcePort: "next", target: "correlate" },
-    { id: "e10", source: "correlate", sourcePort: "next", target: "attachments_new_create" },
+    { id: "e10", source: "correlate", sourcePort: "next", target: "has_attachments_create" },
+    { id: "e20", source: "has_attachments_create", sourcePort: "true", target: "attachments_new_create" },
+    { id: "e21", source: "has_attachments_create", sourcePort: "false", target: "end_created" },
     { id: "e14", source: "attachments_new_create", sourcePort: "next", target: "attachments_request_create" },
     {
       id: "e15",
