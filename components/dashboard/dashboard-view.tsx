@@ -92,6 +92,9 @@ export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
               data-testid={`dashboard-${q}`}
               className="flex flex-col gap-3"
             >
+              <h2 className="font-semibold text-slate-700 text-sm uppercase tracking-wide">
+                {q === "outbound" ? "Outbound queue" : "Inbound queue"}
+              </h2>
               <div className="grid grid-cols-3 gap-2">
                 <Stat label="In error" tone={s && s.errors > 0 ? "bad" : "ok"} testId={`stat-${q}-errors`}>
                   {s ? link(q, "error", s.errors) : null}

@@ -65,7 +65,7 @@ function queueStats(db: Db, queue: QueueName, now: number): QueueStats {
   const first = Math.floor(now / hourMs) * hourMs - 23 * hourMs;
   const buckets = c
     .prepare(
-      `SELECT (finished_at - @first) / ${hourMs} AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
+      `SELECT CAST((finished_at - @first) / ${hourMs} AS INTEGER) AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
        FROM ${t} WHERE finished_at >= @first GROUP BY b`,
     )
     .all({ first }) as Array<{ b: number; processed: number; errors: number }>;
@@ -77,8 +77,8 @@ function queueStats(db: Db, queue: QueueName, now: number): QueueStats {
   for (const b of buckets) {
     const slot = hours[Math.floor(b.b)];
     if (slot) {
-      slot.processed = b.processed;
-      slot.errors = b.errors;
+      slot.processed += b.processed;
+      slot.errors += b.errors;
     }
   }
   return {
