@@ -126,6 +126,29 @@ describe("OutboundWorker", () => {
     await t.worker.stop();
   });
 
+  it("probes a remote that cannot be reached with one row at a time, so only the first exhausts its retries", async () => {
+    let inFlight = 0;
+    let most = 0;
+    let failures = 0;
+    const t = setup(async () => {
+      inFlight += 1;
+      most = failures > 0 ? Math.max(most, inFlight) : most;
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight -= 1;
+      failures += 1;
+      return { kind: "connection", error: "ECONNREFUSED", executionId: null, flowVersion: 1 };
+    });
+    const dead = t.remote("dead");
+    for (const record of ["A", "B", "C", "D"]) t.enqueue(dead, record);
+    t.worker.start();
+    await t.settle();
+    const rows = t.statuses() as Array<{ status: string }>;
+    expect(rows.filter((r) => r.status === "error")).toHaveLength(1);
+    expect(rows.filter((r) => r.status === "ready")).toHaveLength(3);
+    expect(most).toBe(1); // after the first failures, one attempt at a time
+    await t.worker.stop();
+  });
+
   it("puts rows a crash left in processing back to ready at start", () => {
     const t = setup(() => ok);
     const r = t.remote("beta");

@@ -37,6 +37,12 @@ export interface OutboundWorkerDeps {
  */
 export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly perRemoteInFlight = new Map<string, number>();
+  /**
+   * Remotes whose last attempt could not connect: they get one row at a time until one goes
+   * through (a half-open circuit), so a peer that is down is probed, not flooded, and the
+   * first row to use up its retries stops the others.
+   */
+  private readonly probing = new Set<string>();
   private readonly concurrency: number;
   private readonly perRemote: number;
   private readonly now: () => number;
@@ -59,8 +65,9 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     let soonest = now + (this.deps.idleMs ?? 1000);
     for (const remote of this.deps.config.snapshot().remotesById.values()) {
       if (remote.outboundState !== "active") continue;
+      const limit = this.probing.has(remote.id) ? 1 : this.perRemote;
       const free = Math.min(
-        this.perRemote - (this.perRemoteInFlight.get(remote.id) ?? 0),
+        limit - (this.perRemoteInFlight.get(remote.id) ?? 0),
         this.concurrency - this.inFlight,
       );
       if (free <= 0) continue;
@@ -101,6 +108,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
       flowVersion: outcome.flowVersion,
       durationMs,
     };
+    if (outcome.kind !== "connection") this.probing.delete(row.remote_system_id);
     if (outcome.kind === "processed") {
       this.push({ ...base, kind: "processed" });
       return;
@@ -109,6 +117,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
       this.push({ ...base, kind: "error", errorKind: "data", error: outcome.error });
       return;
     }
+    this.probing.add(row.remote_system_id);
     const remote = this.deps.config.snapshot().remotesById.get(row.remote_system_id);
     const delay = remote ? nextRetryDelay(remote, row.attempts) : null;
     if (delay !== null) {
