@@ -87,7 +87,7 @@ test("edit with the canvas: cycles refused, diagnostics block publishing, undo, 
 
   // Wired to Update Record's error port, the pill picker offers Update's outputs.
   const edges = await editor.edgeCount();
-  await editor.connect("update", "error", "log_1");
+  await editor.connectAndWait("update", "error", "log_1");
   await expect.poll(() => editor.edgeCount()).toBe(edges + 1);
   await editor.select("log_1");
   await editor.pickPill("message", "steps.update.sys_id");
@@ -104,7 +104,7 @@ test("edit with the canvas: cycles refused, diagnostics block publishing, undo, 
   await expect(editor.node("log_1")).toHaveCount(0);
   await page.keyboard.press("Control+v");
   await expect(editor.node("log_1")).toBeVisible();
-  await editor.connect("log_1", "next", "update");
+  await editor.connectAndWait("log_1", "next", "update");
   await editor.tab("problems");
   await expect(page.locator('[data-code="PILL_NOT_UPSTREAM"][data-node="log_1"]')).toBeVisible();
   await editor.saved();
@@ -171,7 +171,7 @@ test("a Log on Update Record's error port records the failure of a real inbound 
   await page.getByTestId("input-sysId").press("Enter");
 
   await editor.dropFromPalette("log", { x: 400, y: 80 });
-  await editor.connect("update", "error", "log_1");
+  await editor.connectAndWait("update", "error", "log_1");
   await editor.select("log_1");
   await page.getByTestId("select-level").selectOption("error");
   await editor.pickPill("message", "steps.transform.changed_fields.short_description.value");

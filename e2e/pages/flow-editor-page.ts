@@ -47,6 +47,23 @@ export class FlowEditorPage {
     await this.page.mouse.up();
   }
 
+  /**
+   * Connects and waits for the new edge. A template fitted into the view draws its ports a few
+   * pixels wide, so a press can land just beside one: then the gesture is made again.
+   */
+  async connectAndWait(source: string, port: string, target: string): Promise<void> {
+    const before = await this.edgeCount();
+    for (let attempt = 1; ; attempt++) {
+      await this.connect(source, port, target);
+      const deadline = Date.now() + 2_000;
+      while (Date.now() < deadline) {
+        if ((await this.edgeCount()) > before) return;
+        await this.page.waitForTimeout(100);
+      }
+      if (attempt === 3) throw new Error(`No edge from ${source}.${port} to ${target} after 3 attempts`);
+    }
+  }
+
   async select(id: string): Promise<void> {
     await this.node(id).click();
     await this.tab("inspect");
