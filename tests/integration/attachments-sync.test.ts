@@ -64,7 +64,7 @@ describe("attachments and journal entries travel with the sync", () => {
   const files = new Map<string, Buffer>();
 
   beforeAll(async () => {
-    pair = await startPair({}, [], { beta: { TANDEM_MAX_ATTACHMENT_BYTES: String(3 * 1024 * 1024) } });
+    pair = await startPair({}, { beta: { TANDEM_MAX_ATTACHMENT_BYTES: String(3 * 1024 * 1024) } });
     const group = await hardwareGroup(pair.alpha);
     const created = await api(pair.alpha, "POST", "/api/now/table/incident", {
       short_description: "Broken screen",

@@ -29,8 +29,6 @@ export interface StartOptions {
   /** Reuse a data folder (restart tests); a fresh temp folder otherwise. */
   dataDir?: string;
   env?: Record<string, string>;
-  /** Extra Node.js flags for the server process (e.g. --cpu-prof when profiling). */
-  nodeArgs?: string[];
 }
 
 export async function freePort(): Promise<number> {
@@ -58,7 +56,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
   const dataDir = options.dataDir ?? tempDataDir(name);
   const url = `http://127.0.0.1:${port}`;
   const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), next, "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [next, "start", "-p", String(port)], {
     cwd: root,
     env: {
       ...process.env,

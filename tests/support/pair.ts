@@ -21,7 +21,6 @@ export interface Pair {
 
 export async function startPair(
   extraEnv: Record<string, string> = {},
-  nodeArgs: string[] = [],
   perInstance: { alpha?: Record<string, string>; beta?: Record<string, string> } = {},
 ): Promise<Pair> {
   const secret = randomBytes(16).toString("hex");
@@ -44,8 +43,8 @@ export async function startPair(
   const a = member("alpha");
   const b = member("beta");
   const [alpha, beta] = await Promise.all([
-    startInstance({ name: "alpha", port: a.port, dataDir: a.dataDir, env: a.env, nodeArgs }),
-    startInstance({ name: "beta", port: b.port, dataDir: b.dataDir, env: b.env, nodeArgs }),
+    startInstance({ name: "alpha", port: a.port, dataDir: a.dataDir, env: a.env }),
+    startInstance({ name: "beta", port: b.port, dataDir: b.dataDir, env: b.env }),
   ]);
   const pair: Pair = {
     alpha: { ...a, inst: alpha },
