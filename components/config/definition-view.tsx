@@ -15,6 +15,7 @@ import { CaptureForm } from "./capture-form";
 import { operatorLabels } from "./condition-builder";
 import { FormCard, LoadError, LoadingCards, RelatedList, Table } from "./config-bits";
 import { DefinitionEditForm, EventEditForm } from "./edit-forms";
+import { RemoteSystemsTable } from "./remote-table";
 import { type Binding, type Capture, useConfig, useSaver } from "./use-config";
 
 type Editing =
@@ -259,24 +260,7 @@ export function DefinitionView({ id }: { id: string }) {
           testId="definition-remotes"
           empty="No remote system belongs to this definition. Pairing creates one; pick this definition on it, or add one."
         >
-          <Table head={["Name", "Connection", "Outbound", "Inbound"]}>
-            {remotes.map((r) => (
-              <tr key={r.id}>
-                <td className="px-4 py-2">
-                  <Link className="font-medium text-brand-700 hover:underline" href={`/sync/remotes/${r.id}`}>
-                    {r.name}
-                  </Link>
-                </td>
-                <td className="px-4 py-2 font-mono text-xs">{r.baseUrl}</td>
-                <td className="px-4 py-2">
-                  <StatusBadge status={r.outboundState} />
-                </td>
-                <td className="px-4 py-2">
-                  <StatusBadge status={r.inboundState} />
-                </td>
-              </tr>
-            ))}
-          </Table>
+          <RemoteSystemsTable remotes={remotes} />
         </RelatedList>
         <div>
           <Link className={buttonClass("secondary", "sm")} href={`/sync/remotes/new?definition=${id}`}>

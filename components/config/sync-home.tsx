@@ -3,12 +3,12 @@
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
-import { StatusBadge } from "../monitor/status-badge";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { Field, inputClass } from "../ui/field";
 import { FormCard, LoadError, LoadingCards, RelatedList, Table } from "./config-bits";
 import { PairingPanel } from "./pairing-panel";
+import { RemoteSystemsTable } from "./remote-table";
 import { useConfig, useSaver } from "./use-config";
 
 /** /sync: pairing, process sync definitions and every remote system of this instance. */
@@ -102,27 +102,7 @@ export function SyncHome() {
         testId="remotes"
         empty="No remote systems yet. Pair with another instance above, or add one by hand from a definition."
       >
-        <Table head={["Name", "Connection", "Outbound", "Inbound", "State"]}>
-          {o.remotes.map((r) => (
-            <tr key={r.id} data-testid={`remote-row-${r.name}`}>
-              <td className="px-4 py-2">
-                <Link className="font-medium text-brand-700 hover:underline" href={`/sync/remotes/${r.id}`}>
-                  {r.name}
-                </Link>
-              </td>
-              <td className="px-4 py-2 font-mono text-xs text-slate-600">{r.baseUrl}</td>
-              <td className="px-4 py-2">
-                <StatusBadge status={r.outboundState} />
-              </td>
-              <td className="px-4 py-2">
-                <StatusBadge status={r.inboundState} />
-              </td>
-              <td className="max-w-sm truncate px-4 py-2 text-xs text-slate-600" title={r.stateMessage}>
-                {r.stateMessage}
-              </td>
-            </tr>
-          ))}
-        </Table>
+        <RemoteSystemsTable remotes={o.remotes} />
       </RelatedList>
     </div>
   );

@@ -20,7 +20,8 @@ export interface ClientOptions {
 
 interface Pending {
   message: WireMessage;
-  size: number;
+  /** The message serialized once: its length counts toward the batch limit, and it goes into the body as is. */
+  json: string;
   resolve: (r: MessageResult) => void;
   reject: (e: Error) => void;
 }
@@ -52,18 +53,20 @@ export class SyncClient {
 
   send(remoteId: string, message: WireMessage): Promise<MessageResult> {
     return new Promise((resolve, reject) => {
-      const size = JSON.stringify(message).length;
+      const json = JSON.stringify(message);
+      const waiting = this.queues.get(remoteId);
+      if (waiting && waiting.items.length > 0 && waiting.bytes + json.length > this.options.maxBatchBytes) {
+        this.flush(remoteId);
+      }
       let queue = this.queues.get(remoteId);
       if (!queue) {
         queue = { items: [], bytes: 0 };
         this.queues.set(remoteId, queue);
       }
-      if (queue.items.length > 0 && queue.bytes + size > this.options.maxBatchBytes) this.flush(remoteId);
-      const current = this.queues.get(remoteId) ?? queue;
-      current.items.push({ message, size, resolve, reject });
-      current.bytes += size;
-      if (current.items.length >= this.options.maxBatch) this.flush(remoteId);
-      else current.timer ??= setTimeout(() => this.flush(remoteId), this.options.lingerMs);
+      queue.items.push({ message, json, resolve, reject });
+      queue.bytes += json.length;
+      if (queue.items.length >= this.options.maxBatch) this.flush(remoteId);
+      else queue.timer ??= setTimeout(() => this.flush(remoteId), this.options.lingerMs);
     });
   }
 
@@ -71,13 +74,13 @@ export class SyncClient {
     const queue = this.queues.get(remoteId);
     if (!queue || queue.items.length === 0) return;
     if (queue.timer) clearTimeout(queue.timer);
-    this.queues.set(remoteId, { items: [], bytes: 0 });
+    this.queues.delete(remoteId);
     void this.deliver(remoteId, queue.items);
   }
 
   private async deliver(remoteId: string, items: Pending[]): Promise<void> {
     try {
-      const body = JSON.stringify({ messages: items.map((i) => i.message) });
+      const body = `{"messages":[${items.map((i) => i.json).join(",")}]}`;
       const answer = await this.post(remoteId, "/api/sync/v1/messages", body);
       const parsed = batchResponseSchema.safeParse(answer.json);
       if (!parsed.success) throw new RetriableError("The remote answered with an unreadable body");

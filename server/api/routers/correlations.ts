@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type QueueHistoryRow, queueHistoryOfRecord } from "../../queue/record-history";
 import { readRecordRoles } from "../access";
 import { roleProcedure, router } from "../trpc";
 
@@ -16,28 +17,19 @@ export const correlationsRouter = router({
       }),
     )
     .query(({ ctx, input }) => {
-      const c = ctx.inst.db.$client;
       const remotes = ctx.inst.sync.config.snapshot().remotesById;
       const correlations = ctx.inst.sync.correlations
         .ofRecord(input.table, input.sysId)
         .map((k) => ({ ...k, remoteName: remotes.get(k.remoteSystem)?.name ?? k.remoteSystem }));
-      const outbound = c
-        .prepare(
-          `SELECT id, status, process_event AS processEvent, remote_system_id AS remoteSystemId, operation, attempts,
-             last_error AS lastError, flow_execution_id AS executionId, created_at AS at FROM outbound_queue
-           WHERE table_name = ? AND record_sys_id = ? ORDER BY id DESC LIMIT ?`,
-        )
-        .all(input.table, input.sysId, input.limit) as QueueHistoryRow[];
-      // Inbound rows name the record through its correlation (local id), not its sys_id.
-      const inbound = correlations.length
-        ? (c
-            .prepare(
-              `SELECT sequence AS id, status, process_event AS processEvent, remote_system_id AS remoteSystemId, operation,
-                 attempts, last_error AS lastError, flow_execution_id AS executionId, received_at AS at FROM inbound_queue
-               WHERE local_correlation_id IN (${correlations.map(() => "?").join(", ")}) ORDER BY sequence DESC LIMIT ?`,
-            )
-            .all(...correlations.map((k) => k.localCorrelationId), input.limit) as QueueHistoryRow[])
-        : [];
+      const { outbound, inbound } = queueHistoryOfRecord(
+        ctx.inst.db,
+        {
+          table: input.table,
+          sysId: input.sysId,
+          correlationIds: correlations.map((k) => k.localCorrelationId),
+        },
+        input.limit,
+      );
       const name = (r: QueueHistoryRow) => ({
         ...r,
         remoteName: remotes.get(r.remoteSystemId)?.name ?? r.remoteSystemId,
@@ -45,15 +37,3 @@ export const correlationsRouter = router({
       return { correlations, outbound: outbound.map(name), inbound: inbound.map(name) };
     }),
 });
-
-interface QueueHistoryRow {
-  id: number;
-  status: string;
-  processEvent: string;
-  remoteSystemId: string;
-  operation: string;
-  attempts: number;
-  lastError: string | null;
-  executionId: string | null;
-  at: number;
-}

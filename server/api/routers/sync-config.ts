@@ -24,12 +24,9 @@ export const syncConfigRouter = router({
   }),
   /** What the configuration forms pick from: tables and fields, users, flows, templates. */
   choices: admin.query(({ ctx }) => {
-    const users = ctx.inst.db.$client
-      .prepare(
-        `SELECT sys_id AS id, json_extract(data, '$.user_name') AS userName, coalesce(json_extract(data, '$.roles'), '') AS roles
-         FROM record WHERE table_name = 'sys_user' ORDER BY 2`,
-      )
-      .all() as Array<{ id: string; userName: string; roles: string }>;
+    const users = ctx.inst.records
+      .list("sys_user", { query: "ORDERBYuser_name", count: false })
+      .rows.map((u) => ({ id: u.sys_id, userName: u.user_name ?? "", roles: u.roles ?? "" }));
     return {
       self: { instance: ctx.inst.config.instance, url: ctx.inst.config.publicUrl },
       tables: ctx.inst.registry.list().map((t) => ({
