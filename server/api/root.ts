@@ -1,4 +1,5 @@
 import { attachmentsRouter } from "./routers/attachments";
+import { configAsCodeRouter } from "./routers/config-as-code";
 import { correlationsRouter } from "./routers/correlations";
 import { dashboardRouter } from "./routers/dashboard";
 import { flowsRouter } from "./routers/flows";
@@ -16,6 +17,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   correlations: correlationsRouter,
   flows: flowsRouter,
+  configAsCode: configAsCodeRouter,
 });
 
 export type AppRouter = typeof appRouter;

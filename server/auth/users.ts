@@ -94,6 +94,15 @@ export class UserDirectory {
     });
   }
 
+  /** Creates a user with a password hashed beforehand, inside the caller's transaction. */
+  createWithHash(user: Omit<NewUser, "password">, hash: string, actor: Actor): RecordValues {
+    return this.records.transaction(() => {
+      const created = this.records.create("sys_user", user, actor);
+      this.sql.setCredential.run(created.sys_id, hash, this.records.now());
+      return created;
+    });
+  }
+
   /**
    * Creates (sysId null) or updates a user record and sets its password in one transaction, so a
    * rejected record change keeps the old password. The password never enters the record.

@@ -145,6 +145,36 @@ export class FlowStore {
     });
   }
 
+  /**
+   * Stores a version exactly as numbered elsewhere (configuration imports): compiled here, so
+   * a graph that does not compile is refused like a publish.
+   */
+  importVersion(id: string, version: number, graph: unknown, user: string): void {
+    const result = compileFlow(graph);
+    if (!result.dag || hasErrors(result.diagnostics)) throw new PublishRefused(result.diagnostics);
+    this.db.transaction((tx) => {
+      tx.insert(flowVersion)
+        .values({ flowId: id, version, graph, dag: result.dag, publishedAt: Date.now(), publishedBy: user })
+        .run();
+      const row = tx.select().from(flow).where(eq(flow.id, id)).get();
+      if ((row?.latestVersion ?? 0) < version)
+        tx.update(flow).set({ latestVersion: version }).where(eq(flow.id, id)).run();
+    });
+    this.latest.delete(id);
+  }
+
+  /** Removes a flow and its versions (configuration imports); past executions keep its id. */
+  delete(id: string): void {
+    this.db.delete(flow).where(eq(flow.id, id)).run();
+    this.latest.delete(id);
+  }
+
+  /** Forgets cached look-ups after a rolled-back or external change. */
+  forgetCaches(): void {
+    this.latest.clear();
+    this.dagCache.clear();
+  }
+
   versions(id: string): FlowVersionRow[] {
     return this.db
       .select()

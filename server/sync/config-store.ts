@@ -259,6 +259,23 @@ export class SyncConfig {
     return toPublic(row);
   }
 
+  /** Removals for configuration imports (server/config-as-code), children before parents. */
+  deleteDefinition(id: string): void {
+    this.write(() => this.db.delete(syncDefinition).where(eq(syncDefinition.id, id)).run());
+  }
+
+  deleteEvent(id: string): void {
+    this.write(() => this.db.delete(processEvent).where(eq(processEvent.id, id)).run());
+  }
+
+  deleteCapture(id: string): void {
+    this.write(() => this.db.delete(captureDefinition).where(eq(captureDefinition.id, id)).run());
+  }
+
+  deleteBinding(id: string): void {
+    this.write(() => this.db.delete(flowBinding).where(eq(flowBinding.id, id)).run());
+  }
+
   /** Removes a remote system nothing refers to yet (a pairing that the peer refused). */
   deleteRemote(id: string): void {
     this.write(() => this.db.delete(remoteSystem).where(eq(remoteSystem.id, id)).run());
