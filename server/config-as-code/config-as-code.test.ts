@@ -22,7 +22,7 @@ async function boot(name: string, env: Record<string, string>): Promise<Instance
   const saved = { ...process.env };
   Object.assign(process.env, full);
   try {
-    return await createInstance(loadConfig(full as NodeJS.ProcessEnv));
+    return await createInstance(loadConfig({ ...process.env, ...full }));
   } finally {
     for (const key of Object.keys(full)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
