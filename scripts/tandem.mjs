@@ -149,7 +149,7 @@ function show(value) {
 
 const auth = await credentials();
 if (command === "export") {
-  const { files } = await call(auth, "configAsCode.export");
+  const { files } = await call(auth, "configAsCode.exportFiles");
   fs.mkdirSync(folder, { recursive: true });
   // The folder mirrors the instance: files of objects that no longer exist are removed.
   const stale = Object.keys(readFolder(folder)).filter((p) => !(p in files));
@@ -167,7 +167,7 @@ if (command === "export") {
   const files = readFolder(folder);
   const secrets = secretsFromEnv(files);
   const dryRun = values["dry-run"];
-  let plan = await call(auth, "configAsCode.plan", { files, secrets });
+  let plan = await call(auth, "configAsCode.planImport", { files, secrets });
   if (!dryRun && interactive && plan.errors.length === 0) {
     for (const need of plan.needsSecrets) {
       for (const secret of need.missing) {
@@ -179,7 +179,7 @@ if (command === "export") {
       }
     }
   }
-  if (!dryRun && plan.errors.length === 0) plan = await call(auth, "configAsCode.apply", { files, secrets });
+  if (!dryRun && plan.errors.length === 0) plan = await call(auth, "configAsCode.applyImport", { files, secrets });
   printPlan(plan, dryRun);
   process.exit(plan.errors.length > 0 ? 1 : 0);
 }

@@ -32,11 +32,11 @@ function summary(plan: Plan) {
 }
 
 export const configAsCodeRouter = router({
-  export: admin.query(({ ctx }) => ({ files: exportFiles(ctx.inst) })),
-  plan: admin
+  exportFiles: admin.query(({ ctx }) => ({ files: exportFiles(ctx.inst) })),
+  planImport: admin
     .input(importInput)
     .mutation(({ ctx, input }) => summary(planImport(ctx.inst, input.files, input.secrets))),
-  apply: admin.input(importInput).mutation(async ({ ctx, input }) => {
+  applyImport: admin.input(importInput).mutation(async ({ ctx, input }) => {
     const plan = planImport(ctx.inst, input.files, input.secrets);
     if (plan.errors.length === 0) await applyPlan(ctx.inst, plan, input.secrets, ctx.actor);
     return { ...summary(plan), applied: plan.errors.length === 0 };
