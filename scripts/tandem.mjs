@@ -179,7 +179,8 @@ if (command === "export") {
       }
     }
   }
-  if (!dryRun && plan.errors.length === 0) plan = await call(auth, "configAsCode.applyImport", { files, secrets });
+  if (!dryRun && plan.errors.length === 0)
+    plan = await call(auth, "configAsCode.applyImport", { files, secrets });
   printPlan(plan, dryRun);
   process.exit(plan.errors.length > 0 ? 1 : 0);
 }
