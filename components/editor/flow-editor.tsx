@@ -10,6 +10,8 @@ import { problemOf } from "../trpc/errors";
 import { toast } from "../ui/toast";
 import { Canvas } from "./canvas";
 import { Inspector } from "./inspector/inspector";
+import { LiveBar } from "./live/live-bar";
+import { createOverlayStore, OverlayProvider, type OverlayStore } from "./live/overlay-store";
 import { Palette } from "./palette";
 import { DiagnosticsList } from "./panels/diagnostics-list";
 import { HistoryPanel } from "./panels/history-panel";
@@ -36,10 +38,13 @@ export function FlowEditor(props: FlowEditorProps) {
     () => createEditorStore(props.graph, { readOnly: !props.canEdit }),
     [props.graph, props.canEdit],
   );
+  const overlay = useMemo(() => createOverlayStore(), []);
   return (
     <ReactFlowProvider>
       <EditorProvider store={store}>
-        <EditorLayout {...props} store={store} />
+        <OverlayProvider store={overlay}>
+          <EditorLayout {...props} store={store} overlay={overlay} />
+        </OverlayProvider>
       </EditorProvider>
     </ReactFlowProvider>
   );
@@ -54,7 +59,12 @@ function download(name: string, graph: CanvasGraph) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { store: EditorStore }) {
+function EditorLayout({
+  flowId,
+  latestVersion,
+  store,
+  overlay,
+}: FlowEditorProps & { store: EditorStore; overlay: OverlayStore }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -150,8 +160,11 @@ function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { stor
         <aside className="w-60 shrink-0 border-r border-slate-200 bg-slate-50">
           <Palette />
         </aside>
-        <div className="relative min-w-0 flex-1 bg-slate-50">
-          <Canvas onNodeFocus={(id) => focusNode(id)} />
+        <div className="relative flex min-w-0 flex-1 flex-col bg-slate-50">
+          {version !== null && <LiveBar flowId={flowId} latestVersion={version} overlay={overlay} />}
+          <div className="relative min-h-0 flex-1">
+            <Canvas onNodeFocus={(id) => focusNode(id)} />
+          </div>
         </div>
         <aside className="flex w-96 shrink-0 flex-col border-l border-slate-200 bg-white">
           <div className="flex border-b border-slate-200" role="tablist">

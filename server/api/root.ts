@@ -1,6 +1,7 @@
 import { attachmentsRouter } from "./routers/attachments";
 import { correlationsRouter } from "./routers/correlations";
 import { dashboardRouter } from "./routers/dashboard";
+import { flowStatsRouter } from "./routers/flow-stats";
 import { flowsRouter } from "./routers/flows";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
@@ -16,6 +17,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   correlations: correlationsRouter,
   flows: flowsRouter,
+  flowStats: flowStatsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
 import { getNodeType, type PaletteGroup } from "@/flows";
+import { NodeFigures, useHasErrors } from "../live/node-figures";
 import { useEditor } from "../store/context";
 import type { FlowNode } from "../store/graph-model";
 import { configSummary } from "./summary";
@@ -59,7 +60,9 @@ function DiagnosticBadge({ id }: { id: string }) {
 function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const type = getNodeType(data.typeId);
   const diff = useEditor((s) => s.diff[id]);
-  const failed = useEditor((s) => s.steps[id]?.status === "error");
+  const failedStep = useEditor((s) => s.steps[id]?.status === "error");
+  // On the live canvas, a node where runs failed in the window stands out the same way.
+  const failed = useHasErrors(id) || failedStep;
   const ports = type?.ports ?? ["next"];
   const isStart = type?.role === "start";
   const summary = configSummary(data.typeId, data.config);
@@ -100,6 +103,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           {summary || "\u00a0"}
         </p>
       </div>
+      <NodeFigures id={id} />
       {ports.length > 0 && (
         <div className="flex flex-col items-end gap-1 pb-1.5">
           {ports.map((port) => (
