@@ -87,7 +87,10 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       )}
       <div className="flex items-center gap-2 border-b border-slate-100 px-2.5 py-1.5">
         <span className={`size-2.5 shrink-0 rounded-sm ${type ? groupTone[type.group] : "bg-red-600"}`} />
-        <span className="min-w-0 flex-1 truncate text-[13px] font-semibold text-slate-900">
+        <span
+          data-testid={`node-label-${id}`}
+          className="min-w-0 flex-1 truncate text-[13px] font-semibold text-slate-900"
+        >
           {data.label || type?.label || data.typeId}
         </span>
         <DiagnosticBadge id={id} />
