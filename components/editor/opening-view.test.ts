@@ -28,5 +28,7 @@ describe("the view a flow opens on", () => {
     expect(left + 220 * v.zoom).toBeLessThanOrEqual(screen.width);
     expect(top).toBeGreaterThanOrEqual(0);
     expect(top + (trigger?.height ?? 0) * v.zoom).toBeLessThanOrEqual(screen.height);
+    // …vertically centred on it.
+    expect(top + ((trigger?.height ?? 0) * v.zoom) / 2).toBeCloseTo(screen.height / 2);
   });
 });

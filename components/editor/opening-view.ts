@@ -60,11 +60,9 @@ export function openingViewport(
     };
   }
   const zoom = OPEN_ZOOM;
-  // Vertically centred on the trigger; when the flow is shorter than the screen, on the flow.
-  const centreY = b.height * zoom <= screen.height ? b.y + b.height / 2 : trigger.y + trigger.height / 2;
   return {
     x: LEFT_MARGIN - trigger.x * zoom,
-    y: screen.height / 2 - centreY * zoom,
+    y: screen.height / 2 - (trigger.y + trigger.height / 2) * zoom,
     zoom,
     fitted: false,
   };
