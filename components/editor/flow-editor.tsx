@@ -5,6 +5,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { type CanvasGraph, parseCanvas } from "@/flows";
+import type { FlowFigures } from "@/server/stats/flow-figures";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { toast } from "../ui/toast";
@@ -30,6 +31,8 @@ export interface FlowEditorProps {
   graph: CanvasGraph;
   latestVersion: number | null;
   canEdit: boolean;
+  /** The live canvas's figures for the latest version over the default window, rendered with the page. */
+  initialFigures?: FlowFigures | undefined;
 }
 
 /** The flow designer: palette, canvas, and a side panel (inspector, problems, test run, history). */
@@ -62,6 +65,7 @@ function download(name: string, graph: CanvasGraph) {
 function EditorLayout({
   flowId,
   latestVersion,
+  initialFigures,
   store,
   overlay,
 }: FlowEditorProps & { store: EditorStore; overlay: OverlayStore }) {
@@ -161,7 +165,14 @@ function EditorLayout({
           <Palette />
         </aside>
         <div className="relative flex min-w-0 flex-1 flex-col bg-slate-50">
-          {version !== null && <LiveBar flowId={flowId} latestVersion={version} overlay={overlay} />}
+          {version !== null && (
+            <LiveBar
+              flowId={flowId}
+              latestVersion={version}
+              overlay={overlay}
+              initialFigures={version === latestVersion ? initialFigures : undefined}
+            />
+          )}
           <div className="relative min-h-0 flex-1">
             <Canvas onNodeFocus={(id) => focusNode(id)} />
           </div>

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
+import type { FlowFigures } from "@/server/stats/flow-figures";
 import { LiveIndicator, useLive } from "../../monitor/use-live";
 import { useTRPC } from "../../trpc/client";
 import { controlClass } from "../../ui/field";
@@ -23,10 +24,12 @@ export function LiveBar({
   flowId,
   latestVersion,
   overlay,
+  initialFigures,
 }: {
   flowId: string;
   latestVersion: number;
   overlay: OverlayStore;
+  initialFigures?: FlowFigures | undefined;
 }) {
   const trpc = useTRPC();
   const [version, setVersion] = useState(latestVersion);
@@ -34,10 +37,12 @@ export function LiveBar({
   const [on, setOn] = useState(true);
   useEffect(() => setVersion(latestVersion), [latestVersion]);
   const versions = useQuery(trpc.flows.versions.queryOptions({ id: flowId }));
+  const first = initialFigures && version === latestVersion && window === "24h" ? initialFigures : undefined;
   const figures = useQuery({
     ...trpc.flowStats.figures.queryOptions({ flowId, version, window }),
     enabled: on,
     placeholderData: (prev) => prev,
+    ...(first ? { initialData: first, initialDataUpdatedAt: first.at } : {}),
   });
   const labels = useEditor((s) => s.nodes);
 

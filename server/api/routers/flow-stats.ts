@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { NodeStatsQuery, statWindows } from "../../stats/node-stats-query";
+import { flowFigures } from "../../stats/flow-figures";
+import { type StatWindow, statWindows } from "../../stats/node-stats-query";
 import { pageRoles } from "../access";
 import { roleProcedure, router } from "../trpc";
 
@@ -8,9 +9,7 @@ import { roleProcedure, router } from "../trpc";
 // the flow_node_stat aggregate only, never from execution journals.
 
 const reader = roleProcedure(...pageRoles.flows);
-const windowKey = z.enum(
-  Object.keys(statWindows) as [keyof typeof statWindows, ...(keyof typeof statWindows)[]],
-);
+const windowKey = z.enum(Object.keys(statWindows) as [StatWindow, ...StatWindow[]]);
 
 export const flowStatsRouter = router({
   figures: reader
@@ -22,19 +21,5 @@ export const flowStatsRouter = router({
         window: windowKey.default("24h"),
       }),
     )
-    .query(({ ctx, input }) => {
-      const flow = ctx.inst.sync.flows.get(input.flowId);
-      const version = input.version ?? flow.latestVersion;
-      const at = Date.now();
-      if (version === null) return { at, kind: flow.kind, current: null, previous: null };
-      const q = new NodeStatsQuery(ctx.inst.db);
-      const windowMs = statWindows[input.window];
-      const previousVersion = q.previousVersion(input.flowId, version);
-      return {
-        at,
-        kind: flow.kind,
-        current: q.figures(input.flowId, version, windowMs, at),
-        previous: previousVersion === null ? null : q.figures(input.flowId, previousVersion, windowMs, at),
-      };
-    }),
+    .query(({ ctx, input }) => flowFigures({ db: ctx.inst.db, flows: ctx.inst.sync.flows }, input)),
 });
