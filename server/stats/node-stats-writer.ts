@@ -9,7 +9,6 @@ import { emptyHistogram, type Histogram, merge, pack, record, unpack } from "./h
 
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
-export const SPANS = [MINUTE, HOUR] as const;
 
 /** What the aggregate needs of one run. */
 export interface RunForStats {
@@ -39,52 +38,82 @@ interface Cell {
 /** Sums runs into cells; `cells()` hands them out for the upsert. Pure: tests use it directly. */
 export class StatsBatch {
   private readonly byKey = new Map<string, Cell>();
+  private rolledUp: Map<string, Cell> | null = null;
 
   add(run: RunForStats): void {
     // A node inside a loop runs many steps per run: the canvas counts runs, so steps of one run
     // are folded per node first (durations add up, each port counts once).
-    const perNode = new Map<string, { durationMs: number; ports: Set<string> }>();
+    const perNode = new Map<string, { durationMs: number; ports: string[] }>();
     for (const s of run.steps) {
       let n = perNode.get(s.nodeId);
       if (!n) {
-        n = { durationMs: 0, ports: new Set() };
+        n = { durationMs: 0, ports: [] };
         perNode.set(s.nodeId, n);
       }
       n.durationMs += s.durationMs;
-      if (s.port) n.ports.add(s.port);
+      if (s.port && !n.ports.includes(s.port)) n.ports.push(s.port);
     }
     if (run.errorNodeId && !perNode.has(run.errorNodeId))
-      perNode.set(run.errorNodeId, { durationMs: 0, ports: new Set() });
-    for (const span of SPANS) {
-      const bucket = run.startedAt - (run.startedAt % span);
-      for (const [nodeId, n] of perNode) {
-        const failed = run.status === "error" && run.errorNodeId === nodeId;
-        const cell = this.cell(run, span, bucket, nodeId, "");
-        cell.runs++;
-        record(cell.histogram ?? emptyHistogram(), n.durationMs);
-        if (failed) {
-          cell.errors++;
-          if (cell.lastErrorAt === null || run.startedAt >= cell.lastErrorAt) {
-            cell.lastError = run.error ?? "Failed";
-            cell.lastErrorAt = run.startedAt;
-          }
+      perNode.set(run.errorNodeId, { durationMs: 0, ports: [] });
+    // Minute cells only: hour cells are rolled up from them once per batch (far fewer cells than
+    // runs), which halves the work per run on the writer's hot path.
+    const bucket = run.startedAt - (run.startedAt % MINUTE);
+    const prefix = `${run.flowId}\u0000${run.version}\u0000${MINUTE}\u0000${bucket}\u0000`;
+    for (const [nodeId, n] of perNode) {
+      const cell = this.cell(this.byKey, prefix, run, MINUTE, bucket, nodeId, "");
+      cell.runs++;
+      if (cell.histogram) record(cell.histogram, n.durationMs);
+      if (run.status === "error" && run.errorNodeId === nodeId) {
+        cell.errors++;
+        if (cell.lastErrorAt === null || run.startedAt >= cell.lastErrorAt) {
+          cell.lastError = run.error ?? "Failed";
+          cell.lastErrorAt = run.startedAt;
         }
-        for (const port of n.ports) this.cell(run, span, bucket, nodeId, port).runs++;
       }
+      for (const port of n.ports) this.cell(this.byKey, prefix, run, MINUTE, bucket, nodeId, port).runs++;
     }
+    this.rolledUp = null;
   }
 
-  cells(): IterableIterator<Cell> {
-    return this.byKey.values();
+  /** Every cell of the batch: its minute cells and the hour cells summed from them. */
+  cells(): Cell[] {
+    return [...this.byKey.values(), ...this.hours().values()];
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.byKey.size + this.hours().size;
   }
 
-  private cell(run: RunForStats, span: number, bucket: number, nodeId: string, port: string): Cell {
-    const key = `${run.flowId}\u0000${run.version}\u0000${span}\u0000${bucket}\u0000${nodeId}\u0000${port}`;
-    let c = this.byKey.get(key);
+  private hours(): Map<string, Cell> {
+    if (this.rolledUp) return this.rolledUp;
+    const hours = new Map<string, Cell>();
+    for (const m of this.byKey.values()) {
+      const bucket = m.bucket - (m.bucket % HOUR);
+      const prefix = `${m.flowId}\u0000${m.version}\u0000${HOUR}\u0000${bucket}\u0000`;
+      const h = this.cell(hours, prefix, m, HOUR, bucket, m.nodeId, m.port);
+      h.runs += m.runs;
+      h.errors += m.errors;
+      if (h.histogram && m.histogram) merge(h.histogram, m.histogram);
+      if (m.lastErrorAt !== null && (h.lastErrorAt === null || m.lastErrorAt >= h.lastErrorAt)) {
+        h.lastError = m.lastError;
+        h.lastErrorAt = m.lastErrorAt;
+      }
+    }
+    this.rolledUp = hours;
+    return hours;
+  }
+
+  private cell(
+    into: Map<string, Cell>,
+    prefix: string,
+    run: Pick<RunForStats, "flowId" | "version">,
+    span: number,
+    bucket: number,
+    nodeId: string,
+    port: string,
+  ): Cell {
+    const key = `${prefix}${nodeId}\u0000${port}`;
+    let c = into.get(key);
     if (!c) {
       c = {
         flowId: run.flowId,
@@ -99,7 +128,7 @@ export class StatsBatch {
         lastError: null,
         lastErrorAt: null,
       };
-      this.byKey.set(key, c);
+      into.set(key, c);
     }
     return c;
   }
