@@ -42,6 +42,8 @@ export function LiveBar({
     ...trpc.flowStats.figures.queryOptions({ flowId, version, window }),
     enabled: on,
     placeholderData: (prev) => prev,
+    // New runs refetch over SSE; this keeps the window sliding when none arrive.
+    refetchInterval: 60_000,
     ...(first ? { initialData: first, initialDataUpdatedAt: first.at } : {}),
   });
   const labels = useEditor((s) => s.nodes);
