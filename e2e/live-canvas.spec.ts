@@ -152,6 +152,7 @@ test("beta's inbound flow as a live monitor: counts from the aggregate, 5 errors
   await expect(page.getByTestId("figures-update")).toHaveAttribute("data-errors", "5");
   await expectCanvasMatchesDatabase(page, flowId, version, graph);
   await expect(page.getByTestId("figures-update")).toHaveAttribute("title", /Invalid choice value "9"/);
+  await expect(page.getByTestId("last-error-update")).toContainText('Invalid choice value "9"');
   await expect(page.getByTestId("compare-update")).toHaveText(
     `errors at Update Record: 0 → 5 since v${version - 1}`,
   );
@@ -175,6 +176,14 @@ test("beta's inbound flow as a live monitor: counts from the aggregate, 5 errors
   const rows = page.locator('[data-testid="monitor-table"] tbody tr');
   await expect(rows).toHaveCount(5);
   for (const f of failed) await expect(page.getByTestId(`row-${f.sequence}`)).toBeVisible();
+  // One row: its drawer offers reprocess and skip.
+  const one = failed[0]?.sequence ?? 0;
+  await page.getByRole("button", { name: `Open row ${one}` }).click();
+  await expect(page.getByTestId("drawer-error")).toContainText('Invalid choice value "9"');
+  await expect(page.getByTestId("drawer-reprocess")).toBeEnabled();
+  await expect(page.getByTestId("drawer-skip")).toBeEnabled();
+  await page.getByRole("button", { name: "Close details" }).click();
+  // All of them at once.
   await page.getByLabel("Select all rows on this page").check();
   await expect(page.getByTestId("bulk-bar")).toContainText("5 selected");
   await expect(page.getByTestId("bulk-reprocess")).toBeEnabled();

@@ -55,6 +55,21 @@ export function NodeFigures({ id }: { id: string }) {
   );
 }
 
+/** The newest error message at the node, one line (the whole of it on hover). */
+export function NodeLastError({ id }: { id: string }) {
+  const f = useOverlay((o) => o?.nodes[id]);
+  if (!f?.errors || !f.lastError) return null;
+  return (
+    <p
+      data-testid={`last-error-${id}`}
+      title={f.lastError}
+      className="truncate px-2.5 pb-1 text-[11px] text-red-700"
+    >
+      {f.lastError}
+    </p>
+  );
+}
+
 /** Whether the node failed runs in the window (its frame turns red). */
 export function useHasErrors(id: string): boolean {
   return useOverlay((o) => (o?.nodes[id]?.errors ?? 0) > 0);

@@ -3,7 +3,7 @@
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
 import { getNodeType, type PaletteGroup } from "@/flows";
-import { NodeFigures, useHasErrors } from "../live/node-figures";
+import { NodeFigures, NodeLastError, useHasErrors } from "../live/node-figures";
 import { useEditor } from "../store/context";
 import type { FlowNode } from "../store/graph-model";
 import { configSummary } from "./summary";
@@ -107,6 +107,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
         </p>
       </div>
       <NodeFigures id={id} />
+      <NodeLastError id={id} />
       {ports.length > 0 && (
         <div className="flex flex-col items-end gap-1 pb-1.5">
           {ports.map((port) => (
