@@ -1,11 +1,13 @@
 /**
  * Designer bench: `npm run bench -- designer` (needs a production build). Prints, in real
  * Chromium, the time to open a generated 500-node flow until every node is on the canvas, and
- * frames per second while dragging one node for about two seconds. Figures only, never asserted.
+ * frames per second while dragging one node for about two seconds; then the live canvas's
+ * overlay on a flow with 100,000 executions (bench/_live-canvas.ts). Figures only, never asserted.
  */
 import { chromium } from "playwright-core";
 import type { CanvasGraph } from "../flows/schema/canvas";
 import { basic, startInstance } from "../tests/support/instances";
+import { liveCanvasBench } from "./_live-canvas";
 
 const NODES = 500;
 const COLUMNS = 25;
@@ -116,8 +118,12 @@ async function main() {
     line(`open a ${NODES}-node flow (${rendered} nodes on screen)`, `${openMs} ms`, "< 2000 ms");
     line("frames per second while dragging a node", `${((frames * 1000) / dragMs).toFixed(1)}`, "> 50");
   } finally {
-    await browser.close();
     await inst.stop();
+  }
+  try {
+    await liveCanvasBench(browser);
+  } finally {
+    await browser.close();
   }
 }
 

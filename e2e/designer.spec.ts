@@ -51,6 +51,17 @@ test("edit with the canvas: cycles refused, diagnostics block publishing, undo, 
   await signIn(page);
   const flowId = await editor.cloneTemplate("Inbound Flow Template – Basic", "Designer checks");
 
+  // Readable on open (issue 15): the 20-node template opens with labels of at least 12 px on
+  // screen, its trigger in view; a far node is off screen rather than shrunk.
+  await expect(editor.node("end_created")).toBeAttached();
+  await expect.poll(async () => (await editor.labelOnScreen("start")).inView).toBe(true);
+  const onOpen = await editor.labelOnScreen("start");
+  console.log(`inbound template on open: zoom ${onOpen.zoom.toFixed(2)}, label ${onOpen.px.toFixed(1)} px`);
+  expect(onOpen.px).toBeGreaterThanOrEqual(12);
+  expect((await editor.labelOnScreen("transform")).px).toBeGreaterThanOrEqual(12);
+  // The steps below reach nodes all over the flow: see it whole.
+  await editor.fitView();
+
   // A test run with the template's sample payload: every node shows outputs, nothing is written.
   const before = incidentCount();
   await editor.tab("test");
@@ -163,6 +174,7 @@ test("a Log on Update Record's error port records the failure of a real inbound 
   test.setTimeout(90_000);
   await signIn(page);
   const flowId = await editor.cloneTemplate("Inbound Flow Template – Basic", "Inbound with failure log");
+  await editor.fitView();
 
   // Point Update Record at a record beta does not have, so every update fails there.
   await editor.select("update");

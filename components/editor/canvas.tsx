@@ -10,20 +10,23 @@ import {
   type IsValidConnection,
   MiniMap,
   ReactFlow,
+  type ReactFlowInstance,
   useReactFlow,
 } from "@xyflow/react";
 import { type DragEvent, useCallback, useMemo, useRef, useState } from "react";
 import { getNodeType } from "@/flows";
+import { useOverlay } from "./live/overlay-store";
 import { groupTone, nodeTypes } from "./nodes/flow-node";
+import { openingViewport } from "./opening-view";
 import { useEditor, useEditorApi } from "./store/context";
 import type { FlowNode } from "./store/graph-model";
 
 export const PALETTE_MIME = "application/x-tandem-node-type";
 
-/** Above this many nodes the canvas renders only what is visible and opens on the start. */
+/** Above this many nodes the canvas renders only what is visible. */
 const LARGE_FLOW = 150;
-/** How many nodes around the start a large flow opens on. */
-const START_REGION = 24;
+/** A node's size before React Flow has measured it (opening happens before measuring). */
+const NODE_SIZE = { width: 220, height: 120 };
 /** The minimap redraws every node on every frame of a drag; past this it costs more than it shows. */
 const MINIMAP_LIMIT = 300;
 
@@ -82,24 +85,44 @@ export function Canvas({ onNodeFocus }: { onNodeFocus?: (id: string) => void }) 
     [api, flow, readOnly],
   );
 
-  // A large flow opens on its beginning (the nodes nearest its start) rather than shrunk to fit:
-  // the canvas then renders only what is on screen, which keeps opening and dragging smooth.
   const large = nodes.length > LARGE_FLOW;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the first fit only; later edits must not move the view
-  const fitOptions = useMemo(() => {
-    if (!large) return { padding: 0.15, maxZoom: 1.1 };
-    const start = nodes.find((n) => n.data.typeId === "flow_inputs") ?? nodes[0];
-    const from = start?.position ?? { x: 0, y: 0 };
-    const distance = (n: FlowNode) => Math.hypot(n.position.x - from.x, n.position.y - from.y);
-    const near = [...nodes].sort((a, b) => distance(a) - distance(b)).slice(0, START_REGION);
-    return { padding: 0.15, maxZoom: 1.1, nodes: near.map((n) => ({ id: n.id })) };
-  }, [large]);
+  const box = useRef<HTMLDivElement>(null);
+  // Opens readable (issue 15): the whole flow when it fits with labels of at least 12 px, else
+  // at 100 % on its trigger. Once, when the viewport is ready; later edits never move the view.
+  const onInit = useCallback((instance: ReactFlowInstance<FlowNode, Edge>) => {
+    const el = box.current;
+    const all = instance.getNodes();
+    if (!el || all.length === 0) return;
+    const rect = (n: FlowNode) => ({
+      ...n.position,
+      width: n.measured?.width ?? NODE_SIZE.width,
+      height: n.measured?.height ?? NODE_SIZE.height,
+    });
+    const start = all.find((n) => n.data.typeId === "flow_inputs");
+    const v = openingViewport(all.map(rect), start && rect(start), {
+      width: el.clientWidth,
+      height: el.clientHeight,
+    });
+    void instance.setViewport({ x: v.x, y: v.y, zoom: v.zoom });
+  }, []);
+
+  // The live canvas: an edge shows how many runs took it (runs that left its source by its port).
+  const ports = useOverlay((o) => o?.ports);
+  const shown = useMemo(() => {
+    if (!ports) return edges;
+    return edges.map((e) => {
+      const runs = ports[`${e.source}:${e.sourceHandle ?? "next"}`] ?? 0;
+      const port = e.sourceHandle && e.sourceHandle !== "next" ? `${e.sourceHandle} · ` : "";
+      return { ...e, label: `${port}${runs}`, data: { ...e.data, runs } };
+    });
+  }, [edges, ports]);
 
   return (
-    <div className="relative h-full w-full" data-testid="flow-canvas">
+    <div ref={box} className="relative h-full w-full" data-testid="flow-canvas">
       <ReactFlow<FlowNode, Edge>
         nodes={nodes}
-        edges={edges}
+        edges={shown}
+        onInit={onInit}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -123,8 +146,6 @@ export function Canvas({ onNodeFocus }: { onNodeFocus?: (id: string) => void }) 
         multiSelectionKeyCode={["Shift", "Meta", "Control"]}
         selectionOnDrag={false}
         onlyRenderVisibleElements={large}
-        fitView
-        fitViewOptions={fitOptions}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: "smoothstep" }}

@@ -5,11 +5,14 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { type CanvasGraph, parseCanvas } from "@/flows";
+import type { FlowFigures } from "@/server/stats/flow-figures";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { toast } from "../ui/toast";
 import { Canvas } from "./canvas";
 import { Inspector } from "./inspector/inspector";
+import { LiveBar } from "./live/live-bar";
+import { createOverlayStore, OverlayProvider, type OverlayStore } from "./live/overlay-store";
 import { Palette } from "./palette";
 import { DiagnosticsList } from "./panels/diagnostics-list";
 import { HistoryPanel } from "./panels/history-panel";
@@ -28,6 +31,8 @@ export interface FlowEditorProps {
   graph: CanvasGraph;
   latestVersion: number | null;
   canEdit: boolean;
+  /** The live canvas's figures for the latest version over the default window, rendered with the page. */
+  initialFigures?: FlowFigures | undefined;
 }
 
 /** The flow designer: palette, canvas, and a side panel (inspector, problems, test run, history). */
@@ -36,10 +41,13 @@ export function FlowEditor(props: FlowEditorProps) {
     () => createEditorStore(props.graph, { readOnly: !props.canEdit }),
     [props.graph, props.canEdit],
   );
+  const overlay = useMemo(() => createOverlayStore(), []);
   return (
     <ReactFlowProvider>
       <EditorProvider store={store}>
-        <EditorLayout {...props} store={store} />
+        <OverlayProvider store={overlay}>
+          <EditorLayout {...props} store={store} overlay={overlay} />
+        </OverlayProvider>
       </EditorProvider>
     </ReactFlowProvider>
   );
@@ -54,7 +62,13 @@ function download(name: string, graph: CanvasGraph) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { store: EditorStore }) {
+function EditorLayout({
+  flowId,
+  latestVersion,
+  initialFigures,
+  store,
+  overlay,
+}: FlowEditorProps & { store: EditorStore; overlay: OverlayStore }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
@@ -150,8 +164,18 @@ function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { stor
         <aside className="w-60 shrink-0 border-r border-slate-200 bg-slate-50">
           <Palette />
         </aside>
-        <div className="relative min-w-0 flex-1 bg-slate-50">
-          <Canvas onNodeFocus={(id) => focusNode(id)} />
+        <div className="relative flex min-w-0 flex-1 flex-col bg-slate-50">
+          {version !== null && (
+            <LiveBar
+              flowId={flowId}
+              latestVersion={version}
+              overlay={overlay}
+              initialFigures={version === latestVersion ? initialFigures : undefined}
+            />
+          )}
+          <div className="relative min-h-0 flex-1">
+            <Canvas onNodeFocus={(id) => focusNode(id)} />
+          </div>
         </div>
         <aside className="flex w-96 shrink-0 flex-col border-l border-slate-200 bg-white">
           <div className="flex border-b border-slate-200" role="tablist">

@@ -36,6 +36,14 @@ export function QueueMonitor() {
     processEvent: "",
     range: 0,
   });
+  // Set by the live canvas's error count: rows whose execution failed at that node.
+  const failedAt = useMemo(() => {
+    const flowId = params.get("flow");
+    const nodeId = params.get("node");
+    const version = Number(params.get("version"));
+    if (!flowId || !nodeId) return undefined;
+    return { flowId, nodeId, ...(Number.isInteger(version) && version > 0 ? { version } : {}) };
+  }, [params]);
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [open, setOpen] = useState<number | null>(params.get("row") ? Number(params.get("row")) : null);
 
@@ -47,8 +55,9 @@ export function QueueMonitor() {
       ...(filters.remoteId ? { remoteId: filters.remoteId } : {}),
       ...(filters.processEvent ? { processEvent: filters.processEvent } : {}),
       ...(filters.from ? { from: filters.from } : {}),
+      ...(failedAt ? { failedAt } : {}),
     }),
-    [queue, filters],
+    [queue, filters, failedAt],
   );
   const list = useQuery({ ...trpc.queues.list.queryOptions(input), placeholderData: (prev) => prev });
   const rows = list.data?.rows ?? [];
@@ -102,6 +111,28 @@ export function QueueMonitor() {
           setSelected(new Set());
         }}
       />
+      {failedAt ? (
+        <div
+          className="flex items-center gap-2 rounded border border-red-200 bg-red-50 px-3 py-1.5 text-sm text-red-900"
+          data-testid="failed-at-filter"
+        >
+          <span>
+            Rows whose flow run failed at node <span className="font-mono">{failedAt.nodeId}</span>
+            {failedAt.version ? ` (version ${failedAt.version})` : ""}
+          </span>
+          <Link href={`/flows/${failedAt.flowId}`} className="text-red-800 underline">
+            Back to the flow
+          </Link>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => router.replace(`${pathname}?queue=${queue}`)}
+            data-testid="clear-failed-at"
+          >
+            Show all rows
+          </Button>
+        </div>
+      ) : null}
       {selected.size > 0 ? (
         <div
           className="flex items-center gap-2 rounded border border-brand-100 bg-brand-50 px-3 py-1.5 text-sm"

@@ -64,6 +64,29 @@ export class FlowEditorPage {
     }
   }
 
+  /**
+   * A node label's size on screen in px: its computed font size times the canvas zoom (the
+   * viewport's CSS scale), and whether the node lies inside the visible canvas.
+   */
+  async labelOnScreen(id: string): Promise<{ px: number; zoom: number; inView: boolean }> {
+    return this.page.evaluate((nodeId) => {
+      const label = document.querySelector(`[data-testid="node-label-${nodeId}"]`);
+      const viewport = document.querySelector(".react-flow__viewport");
+      const canvas = document.querySelector('[data-testid="flow-canvas"]');
+      if (!label || !viewport || !canvas) throw new Error(`no label for ${nodeId}`);
+      const zoom = new DOMMatrixReadOnly(getComputedStyle(viewport).transform).a;
+      const r = label.getBoundingClientRect();
+      const c = canvas.getBoundingClientRect();
+      const inView = r.left >= c.left && r.right <= c.right && r.top >= c.top && r.bottom <= c.bottom;
+      return { px: Number.parseFloat(getComputedStyle(label).fontSize) * zoom, zoom, inView };
+    }, id);
+  }
+
+  /** Fits the whole flow into the canvas (the Controls button), for steps that reach far nodes. */
+  async fitView(): Promise<void> {
+    await this.page.locator(".react-flow__controls-fitview").click();
+  }
+
   async select(id: string): Promise<void> {
     await this.node(id).click();
     await this.tab("inspect");

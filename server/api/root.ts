@@ -2,6 +2,7 @@ import { attachmentsRouter } from "./routers/attachments";
 import { configAsCodeRouter } from "./routers/config-as-code";
 import { correlationsRouter } from "./routers/correlations";
 import { dashboardRouter } from "./routers/dashboard";
+import { flowStatsRouter } from "./routers/flow-stats";
 import { flowsRouter } from "./routers/flows";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
@@ -18,6 +19,7 @@ export const appRouter = router({
   correlations: correlationsRouter,
   flows: flowsRouter,
   configAsCode: configAsCodeRouter,
+  flowStats: flowStatsRouter,
 });
 
 export type AppRouter = typeof appRouter;

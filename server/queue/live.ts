@@ -10,7 +10,7 @@ import type { Db } from "../db/client";
 // changed; subscribers get the topic names and refetch what they show. Nothing is missed (no hook
 // to forget when a new write path appears) and an idle instance does no work at all.
 
-export type LiveTopic = "outbound" | "inbound" | "remotes";
+export type LiveTopic = "outbound" | "inbound" | "remotes" | "executions";
 type Listener = (topics: LiveTopic[]) => void;
 
 const signatures: Record<LiveTopic, string> = {
@@ -19,6 +19,9 @@ const signatures: Record<LiveTopic, string> = {
   inbound: `SELECT count(*) || ':' || coalesce(max(sequence), 0) || ':' || total(attempts) || ':' || total(status = 'processed')
     || ':' || total(status = 'error') || ':' || total(status = 'skipped') || ':' || total(status = 'processing') AS s FROM inbound_queue`,
   remotes: "SELECT count(*) || ':' || coalesce(max(updated_at), 0) AS s FROM remote_system",
+  // The live canvas: a new run (its figures are written in the same transaction). max(rowid) is
+  // one index probe, however many runs are kept.
+  executions: "SELECT coalesce(max(rowid), 0) AS s FROM flow_execution",
 };
 
 export class LiveChanges {

@@ -18,6 +18,8 @@ export interface MonitorFilter {
   to?: number;
   /** Rows with an id below this one (the next page). */
   before?: number;
+  /** Rows whose last flow execution failed at this node (the live canvas's error count links here). */
+  failedAt?: { flowId: string; version?: number | undefined; nodeId: string } | undefined;
   limit: number;
 }
 
@@ -115,6 +117,14 @@ export class QueueMonitor {
     if (filter.before !== undefined) {
       where.push(`${keyOf[q]} < ?`);
       params.push(filter.before);
+    }
+    if (filter.failedAt) {
+      // The row references its last execution; the execution records the node it failed at.
+      const f = filter.failedAt;
+      where.push(
+        `EXISTS (SELECT 1 FROM flow_execution e WHERE e.id = flow_execution_id AND e.flow_id = ? AND e.error_node_id = ?${f.version === undefined ? "" : " AND e.version = ?"})`,
+      );
+      params.push(f.flowId, f.nodeId, ...(f.version === undefined ? [] : [f.version]));
     }
     const sql = `SELECT ${columns[q]} FROM ${tableOf[q]} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY ${keyOf[q]} DESC LIMIT ?`;

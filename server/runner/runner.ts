@@ -221,6 +221,7 @@ export class FlowRunner {
       outputs: result.outputs,
       steps: result.steps,
       error: result.error?.message ?? null,
+      errorNodeId: result.status === "error" ? (result.error?.nodeId ?? null) : null,
       startedAt,
       durationMs: result.durationMs,
     });

@@ -17,7 +17,11 @@ const heartbeatMs = 15_000;
 export async function GET(request: Request) {
   const inst = await instance();
   const auth = await authenticate(request, inst);
-  if (!auth.ok || !canUseUi(auth.user) || !(canOpen(auth.user, "queues") || canOpen(auth.user, "dashboard")))
+  if (
+    !auth.ok ||
+    !canUseUi(auth.user) ||
+    !(canOpen(auth.user, "queues") || canOpen(auth.user, "dashboard") || canOpen(auth.user, "flows"))
+  )
     return new Response("Sign in to watch live changes", { status: 401 });
 
   const encoder = new TextEncoder();

@@ -3,6 +3,7 @@
 import { Handle, type NodeProps, Position } from "@xyflow/react";
 import { memo } from "react";
 import { getNodeType, type PaletteGroup } from "@/flows";
+import { NodeFigures, NodeLastError, useHasErrors } from "../live/node-figures";
 import { useEditor } from "../store/context";
 import type { FlowNode } from "../store/graph-model";
 import { configSummary } from "./summary";
@@ -59,7 +60,9 @@ function DiagnosticBadge({ id }: { id: string }) {
 function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
   const type = getNodeType(data.typeId);
   const diff = useEditor((s) => s.diff[id]);
-  const failed = useEditor((s) => s.steps[id]?.status === "error");
+  const failedStep = useEditor((s) => s.steps[id]?.status === "error");
+  // On the live canvas, a node where runs failed in the window stands out the same way.
+  const failed = useHasErrors(id) || failedStep;
   const ports = type?.ports ?? ["next"];
   const isStart = type?.role === "start";
   const summary = configSummary(data.typeId, data.config);
@@ -84,7 +87,10 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       )}
       <div className="flex items-center gap-2 border-b border-slate-100 px-2.5 py-1.5">
         <span className={`size-2.5 shrink-0 rounded-sm ${type ? groupTone[type.group] : "bg-red-600"}`} />
-        <span className="min-w-0 flex-1 truncate text-[13px] font-semibold text-slate-900">
+        <span
+          data-testid={`node-label-${id}`}
+          className="min-w-0 flex-1 truncate text-[13px] font-semibold text-slate-900"
+        >
           {data.label || type?.label || data.typeId}
         </span>
         <DiagnosticBadge id={id} />
@@ -100,6 +106,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
           {summary || "\u00a0"}
         </p>
       </div>
+      <NodeFigures id={id} />
+      <NodeLastError id={id} />
       {ports.length > 0 && (
         <div className="flex flex-col items-end gap-1 pb-1.5">
           {ports.map((port) => (

@@ -31,7 +31,7 @@ export const errorSubflow: CanvasGraph = {
       id: "log",
       type: "log",
       typeVersion: 1,
-      position: { x: 240, y: 0 },
+      position: { x: 300, y: 0 },
       label: "Log",
       config: {
         level: "error",
@@ -43,7 +43,7 @@ export const errorSubflow: CanvasGraph = {
       id: "email",
       type: "send_email",
       typeVersion: 1,
-      position: { x: 480, y: 0 },
+      position: { x: 600, y: 0 },
       label: "Send Email",
       config: {
         to: pill("inputs.admin_emails"),
@@ -57,7 +57,7 @@ export const errorSubflow: CanvasGraph = {
       id: "end",
       type: "end",
       typeVersion: 1,
-      position: { x: 720, y: 0 },
+      position: { x: 900, y: 0 },
       label: "End",
       config: { values: { notified: literal(true) } },
     },

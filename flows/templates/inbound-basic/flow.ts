@@ -14,9 +14,16 @@ import { sampleIncidentPayload } from "./sample-payload";
  * record when the transfer completes (Move also picks up files that arrived before a re-run).
  */
 const position = (x: number, y: number) => ({ x, y });
+/** Column width on the canvas: a 220 px node and room for the edge's arrow (issue 15). */
+const STEP = 300;
 
-/** Any attachments offered? → Identify New → Request → Move for the record `sysId` points at. */
-const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) => [
+/**
+ * Any attachments offered? → Identify New → Request → Move for the record `sysId` points at.
+ * The If sits on its branch's row at (x0, y); the attachment steps run on their own row
+ * (`chainY`) on the side of the If's "true" port, so its "false" edge goes straight on
+ * without crossing them.
+ */
+const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number, chainY: number) => [
   {
     // Most messages carry no attachments: skip the look-ups then (they cost queries per row).
     id: `has_attachments_${suffix}`,
@@ -30,7 +37,7 @@ const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) =
     id: `attachments_new_${suffix}`,
     type: "identify_new_attachments",
     typeVersion: 1,
-    position: position(x0 + 240, y),
+    position: position(x0 + STEP, chainY),
     label: "Identify New Attachments",
     config: {
       table: literal("incident"),
@@ -42,7 +49,7 @@ const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) =
     id: `attachments_request_${suffix}`,
     type: "request_attachments",
     typeVersion: 1,
-    position: position(x0 + 480, y),
+    position: position(x0 + 2 * STEP, chainY),
     label: "Request Attachments",
     config: {
       remoteSystem: pill("inputs.remote_system"),
@@ -55,7 +62,7 @@ const attachmentNodes = (suffix: string, sysId: string, y: number, x0: number) =
     id: `attachments_move_${suffix}`,
     type: "move_attachments",
     typeVersion: 1,
-    position: position(x0 + 720, y),
+    position: position(x0 + 3 * STEP, chainY),
     label: "Move Attachments",
     config: {
       remoteSystem: pill("inputs.remote_system"),
@@ -111,7 +118,7 @@ export const inboundBasic: CanvasGraph = {
       id: "transform",
       type: "transform_payload",
       typeVersion: 1,
-      position: position(240, 0),
+      position: position(STEP, 0),
       label: "Transform Payload",
       config: { payload: pill("inputs.payload"), format: "captured", samplePayload: sampleIncidentPayload },
     },
@@ -119,7 +126,7 @@ export const inboundBasic: CanvasGraph = {
       id: "lookup",
       type: "lookup_correlation",
       typeVersion: 1,
-      position: position(480, 0),
+      position: position(2 * STEP, 0),
       label: "Look Up Correlation",
       config: {
         by: "local_or_remote_id",
@@ -132,7 +139,7 @@ export const inboundBasic: CanvasGraph = {
       id: "found",
       type: "if",
       typeVersion: 1,
-      position: position(720, 0),
+      position: position(3 * STEP, 0),
       label: "Found?",
       config: { left: pill("steps.lookup.found"), operator: "is_true" },
     },
@@ -140,7 +147,7 @@ export const inboundBasic: CanvasGraph = {
       id: "map_update",
       type: "map_fields",
       typeVersion: 1,
-      position: position(960, -120),
+      position: position(4 * STEP, -200),
       label: "Map Fields",
       config: mapFieldsConfig(true),
     },
@@ -148,7 +155,7 @@ export const inboundBasic: CanvasGraph = {
       id: "update",
       type: "update_record",
       typeVersion: 1,
-      position: position(1200, -120),
+      position: position(5 * STEP, -200),
       label: "Update Record",
       config: {
         table: "incident",
@@ -157,12 +164,12 @@ export const inboundBasic: CanvasGraph = {
         journal: pill("steps.map_update.journal"),
       },
     },
-    ...attachmentNodes("update", "steps.update.sys_id", -120, 1440),
+    ...attachmentNodes("update", "steps.update.sys_id", -200, 6 * STEP, -400),
     {
       id: "attachments_remove_update",
       type: "remove_attachments",
       typeVersion: 1,
-      position: position(2400, -120),
+      position: position(10 * STEP, -400),
       label: "Remove Deleted Attachments",
       config: {
         remoteSystem: pill("inputs.remote_system"),
@@ -175,7 +182,7 @@ export const inboundBasic: CanvasGraph = {
       id: "end_updated",
       type: "end",
       typeVersion: 1,
-      position: position(2640, -120),
+      position: position(11 * STEP, -200),
       label: "End",
       config: { values: { action: literal("updated"), record_sys_id: pill("steps.update.sys_id") } },
     },
@@ -183,7 +190,7 @@ export const inboundBasic: CanvasGraph = {
       id: "map_create",
       type: "map_fields",
       typeVersion: 1,
-      position: position(960, 120),
+      position: position(4 * STEP, 200),
       label: "Map Fields",
       config: mapFieldsConfig(false),
     },
@@ -191,7 +198,7 @@ export const inboundBasic: CanvasGraph = {
       id: "create",
       type: "create_record",
       typeVersion: 1,
-      position: position(1200, 120),
+      position: position(5 * STEP, 200),
       label: "Create Record",
       config: {
         table: "incident",
@@ -203,7 +210,7 @@ export const inboundBasic: CanvasGraph = {
       id: "correlate",
       type: "create_correlation",
       typeVersion: 1,
-      position: position(1440, 120),
+      position: position(6 * STEP, 200),
       label: "Create Correlation",
       config: {
         remoteSystem: pill("inputs.remote_system"),
@@ -213,12 +220,12 @@ export const inboundBasic: CanvasGraph = {
         remoteCorrelationId: pill("inputs.remote_correlation_id"),
       },
     },
-    ...attachmentNodes("create", "steps.create.sys_id", 120, 1680),
+    ...attachmentNodes("create", "steps.create.sys_id", 200, 7 * STEP, 0),
     {
       id: "end_created",
       type: "end",
       typeVersion: 1,
-      position: position(2640, 120),
+      position: position(11 * STEP, 200),
       label: "End",
       config: { values: { action: literal("created"), record_sys_id: pill("steps.create.sys_id") } },
     },

@@ -19,6 +19,13 @@ export const queuesRouter = router({
         from: z.number().int().optional(),
         to: z.number().int().optional(),
         before: z.number().int().optional(),
+        failedAt: z
+          .object({
+            flowId: z.string().min(1),
+            version: z.number().int().positive().optional(),
+            nodeId: z.string().min(1),
+          })
+          .optional(),
         limit: z.number().int().min(1).max(500).default(100),
       }),
     )

@@ -46,6 +46,7 @@ export const flowExecution = sqliteTable(
     outputs: text("outputs", { mode: "json" }),
     steps: text("steps", { mode: "json" }), // the interpreter's step journal
     error: text("error"),
+    errorNodeId: text("error_node_id"), // the node the run failed at (null unless status = error)
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
   },
@@ -53,6 +54,29 @@ export const flowExecution = sqliteTable(
     index("flow_execution_flow").on(t.flowId, t.startedAt),
     index("flow_execution_row").on(t.queue, t.queueRowId),
   ],
+);
+
+// The live canvas's figures (issue 15): per flow version, node, port and time bucket, kept up
+// to date by the execution writer in the same transaction as the runs, so opening a flow never
+// scans journals. A row with port "" counts runs through the node; a row with a port counts runs
+// that left the node by it (the edge figures). Two spans: minutes for short windows, hours for
+// long ones, so a 7-day window reads at most a few hundred rows per key.
+export const flowNodeStat = sqliteTable(
+  "flow_node_stat",
+  {
+    flowId: text("flow_id").notNull(),
+    version: integer("version").notNull(),
+    span: integer("span").notNull(), // bucket length in ms: 60000 or 3600000
+    bucket: integer("bucket").notNull(), // bucket start, epoch ms
+    nodeId: text("node_id").notNull(),
+    port: text("port").notNull(), // "" for the node itself, else the port runs left by
+    runs: integer("runs").notNull(), // runs that executed the node (or took the port)
+    errors: integer("errors").notNull(), // runs that ended in error at this node
+    histogram: text("histogram").notNull(), // duration counts per log-scale bucket (server/stats/histogram.ts), JSON
+    lastError: text("last_error"), // the newest error message in the bucket
+    lastErrorAt: integer("last_error_at"), // when it happened, epoch ms
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.version, t.span, t.bucket, t.nodeId, t.port] })],
 );
 
 export const flowLog = sqliteTable(

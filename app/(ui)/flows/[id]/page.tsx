@@ -6,6 +6,7 @@ import { pageRoles } from "@/server/api/access";
 import { requireUiUser } from "@/server/api/session";
 import { hasRole } from "@/server/auth/roles";
 import { instance } from "@/server/instance/instance";
+import { flowFigures } from "@/server/stats/flow-figures";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Flow designer" };
@@ -13,14 +14,21 @@ export const metadata: Metadata = { title: "Flow designer" };
 export default async function FlowPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const user = await requireUiUser({ path: `/flows/${id}`, anyOf: pageRoles.flows });
-  const flow = (await instance()).sync.flows.findById(id);
+  const inst = await instance();
+  const flow = inst.sync.flows.findById(id);
   if (!flow) notFound();
+  // The live canvas's first figures come with the page (one aggregate read), not after hydration.
+  const figures =
+    flow.latestVersion === null
+      ? undefined
+      : flowFigures({ db: inst.db, flows: inst.sync.flows }, { flowId: id, window: "24h" });
   return (
     <FlowEditor
       key={`${flow.id}@${flow.updatedAt}`}
       flowId={flow.id}
       graph={flow.draft as CanvasGraph}
       latestVersion={flow.latestVersion}
+      initialFigures={figures}
       canEdit={hasRole(user, "flow_designer", "sync_admin")}
     />
   );
