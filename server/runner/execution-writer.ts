@@ -1,5 +1,6 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { noteStorageError } from "../db/storage";
 import { packSteps, unpackSteps } from "./execution-journal";
 
 export interface ExecutionRecord {
@@ -25,6 +26,9 @@ export interface ExecutionRecord {
 export class ExecutionWriter {
   private pending: ExecutionRecord[] = [];
   private scheduled = false;
+  /** Backoff after a failed write (disk full): executions wait in memory, then go again. */
+  private retryMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly sql;
 
   constructor(private readonly db: Db) {
@@ -48,11 +52,32 @@ export class ExecutionWriter {
     }
   }
 
+  /**
+   * Writes the waiting executions in one transaction. Runs from setImmediate, so it must never
+   * throw: a failed write (disk full, database busy) keeps the batch — its journal is what lets
+   * a retry replay finished side effects instead of repeating them — and tries again with backoff.
+   */
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.retryTimer) return;
     const batch = this.pending;
     this.pending = [];
+    try {
+      this.insert(batch);
+      this.retryMs = 0;
+    } catch (error) {
+      this.pending = [...batch, ...this.pending];
+      noteStorageError(error);
+      this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 10_000);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.flush();
+      }, this.retryMs);
+      this.retryTimer.unref();
+    }
+  }
+
+  private insert(batch: ExecutionRecord[]): void {
     this.db.$client.transaction(() => {
       for (const e of batch) {
         this.sql.insert.run(
