@@ -1,10 +1,12 @@
+// Lives under server/: it freezes this process with a helper shell (node:child_process), which
+// flows/ may not import.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { describe, expect, it } from "vitest";
-import { literal, pill } from "../schema/binding";
-import { flow } from "../testing/builders";
-import { createMemoryPorts, slowPort } from "../testing/memory-ports";
-import { runFlow } from "./run";
+import { runFlow } from "../../flows/interpreter/run";
+import { literal, pill } from "../../flows/schema/binding";
+import { flow } from "../../flows/testing/builders";
+import { createMemoryPorts, slowPort } from "../../flows/testing/memory-ports";
 
 // A run whose process is frozen (SIGSTOP: an operator pausing it, a VM suspended) must not be
 // charged for the time it was not running. A helper shell stops THIS process while its run
