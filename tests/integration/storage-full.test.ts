@@ -57,11 +57,10 @@ describe("the receiver's disk fills up", () => {
         },
       },
     );
-    pair.beta.dataDir = mountDir;
   });
   afterAll(async () => {
     await pair?.stop();
-    if (!skipReason) execFileSync("umount", [mountDir]);
+    if (!skipReason) execFileSync("umount", ["--lazy", mountDir]);
     fs.rmSync(mountDir, { recursive: true, force: true });
   });
 
