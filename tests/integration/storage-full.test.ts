@@ -90,6 +90,11 @@ describe("the receiver's disk fills up", () => {
 
     // ASSERT: beta refuses cleanly and says why
     await waitFor(() => remoteState(p.alpha).outbound === "error", 60_000, "alpha's remote to go to error");
+    const refused = query<{ last_error: string }>(
+      p.alpha,
+      "SELECT last_error FROM outbound_queue WHERE status = 'error' LIMIT 1",
+    )[0];
+    expect(refused?.last_error).toMatch(/503.*Storage full/);
     const health = await fetch(`${p.beta.inst.url}/api/health`);
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "degraded", problems: ["storage full"] });
@@ -106,11 +111,6 @@ describe("the receiver's disk fills up", () => {
     expect(write.status).toBe(503);
     expect(write.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(((await write.json()) as { error: { message: string } }).error.message).toBe("Storage full");
-    const refused = query<{ last_error: string }>(
-      p.alpha,
-      "SELECT last_error FROM outbound_queue WHERE status = 'error' LIMIT 1",
-    )[0];
-    expect(refused?.last_error).toMatch(/503.*Storage full/);
     const validate = await trpc<{ ok: boolean; message: string }>(p.alpha, "syncConfig.validateAndActivate", {
       id: remote.id,
     });
