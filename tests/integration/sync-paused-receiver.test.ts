@@ -1,20 +1,62 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { admin, api, hardwareGroup, type Pair, query, startPair, waitFor } from "../support/pair";
+import {
+  admin,
+  api,
+  hardwareGroup,
+  type Pair,
+  query,
+  remoteState,
+  startPair,
+  trpc,
+  waitFor,
+} from "../support/pair";
 
-// The receiver is frozen (SIGSTOP) while it runs inbound flows (issue 11, defect 2):
-//   alpha: a burst of 100 incidents, each then given an attachment ──▶ beta (200 messages), whose
-//          flow limit is 2 s (TANDEM_FLOW_TIMEOUT_MS); an attachment message's flow waits on a
-//          real HTTP call back to alpha (Request Attachments), so flows are in flight across turns
-//   beta:  SIGSTOP as soon as it has inbound rows in `processing`, SIGCONT 5 s later
-// Expected: the frozen time is not charged to the flows, and anything that still fails
+// The receiver is frozen (SIGSTOP) while an inbound flow waits (issue 11, defect 2):
+//   alpha: 20 incidents, each then given an attachment ──▶ beta (40 messages); beta's flow limit
+//          is 5 s (TANDEM_FLOW_TIMEOUT_MS)
+//   beta ──▶ proxy ──▶ alpha   the proxy holds each Request Attachments answer for 1 s; the first
+//          time one arrives, a flow on beta is known to be waiting on it: beta gets SIGSTOP then,
+//          and SIGCONT 8 s later (longer than the limit)
+// Expected: the frozen time is not charged to that flow, and anything that still fails
 // transiently is retried: every row ends `processed` once, none in `error`.
-const RECORDS = 100;
+const RECORDS = 20;
 const BURST = 2 * RECORDS; // a create and an attachment update per record
-const LIMIT_MS = 2000;
-const FROZEN_MS = 5000;
+const LIMIT_MS = 5000;
+const FROZEN_MS = 8000;
+
+function holdingProxy(target: string, onHeld: () => void) {
+  return http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const held = req.url === "/api/sync/v1/attachments/request";
+      if (held) onHeld();
+      const up = http.request(
+        `${target}${req.url}`,
+        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+        (upRes) => {
+          const out: Buffer[] = [];
+          upRes.on("data", (c: Buffer) => out.push(c));
+          upRes.on("end", () => {
+            const body = Buffer.concat(out);
+            const head = { ...upRes.headers, "content-length": String(body.length) };
+            delete head["transfer-encoding"];
+            delete head.connection;
+            setTimeout(() => res.writeHead(upRes.statusCode ?? 502, head).end(body), held ? 1000 : 0);
+          });
+        },
+      );
+      up.on("error", () => res.socket?.destroy());
+      up.end(Buffer.concat(chunks));
+    });
+  });
+}
 
 describe("a receiver paused with SIGSTOP", () => {
   let pair: Pair;
+  let proxy: http.Server | undefined;
   beforeAll(async () => {
     pair = await startPair({}, { beta: { TANDEM_FLOW_TIMEOUT_MS: String(LIMIT_MS) } });
   });
@@ -27,21 +69,38 @@ describe("a receiver paused with SIGSTOP", () => {
       }
     }
     await pair?.stop();
+    await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
   });
 
   it("finishes every accepted inbound row once after SIGCONT, none in error", async () => {
-    // ARRANGE
-    const group = await hardwareGroup(pair.alpha);
+    // ARRANGE: beta reaches alpha through the holding proxy
     const pid = pair.beta.inst.process.pid as number;
-    let frozenWith = -1;
-    const processing = () =>
-      query<{ n: number }>(
-        pair.beta,
-        "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processing'",
-      )[0]?.n ?? 0;
+    let frozen: Promise<void> | undefined;
+    const freeze = () => {
+      if (frozen) return;
+      process.kill(pid, "SIGSTOP");
+      frozen = new Promise<void>((r) =>
+        setTimeout(() => {
+          process.kill(pid, "SIGCONT");
+          r();
+        }, FROZEN_MS),
+      );
+    };
+    proxy = holdingProxy(pair.alpha.inst.url, freeze);
+    const server = proxy;
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const remote = remoteState(pair.beta);
+    await trpc(pair.beta, "syncConfig.updateRemote", {
+      id: remote.id,
+      data: { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
+    });
+    expect(
+      (await trpc<{ ok: boolean }>(pair.beta, "syncConfig.validateAndActivate", { id: remote.id })).ok,
+    ).toBe(true);
+    const group = await hardwareGroup(pair.alpha);
 
-    // ACT: the burst, 10 at a time; beta is frozen the first time it is seen running flows
-    const one = async (i: number) => {
+    // ACT: the burst; the first attachment request freezes beta for FROZEN_MS
+    for (let i = 0; i < RECORDS; i++) {
       const created = await api(pair.alpha, "POST", "/api/now/table/incident", {
         short_description: `Paused ${i}`,
         assignment_group: group,
@@ -55,28 +114,11 @@ describe("a receiver paused with SIGSTOP", () => {
         },
       );
       expect(res.status).toBe(201);
-    };
-    const burst = (async () => {
-      for (let i = 0; i < RECORDS; i += 10)
-        await Promise.all(Array.from({ length: 10 }, (_, k) => one(i + k)));
-    })();
-    await waitFor(
-      () => {
-        const n = processing();
-        if (n === 0) return false;
-        process.kill(pid, "SIGSTOP");
-        frozenWith = n;
-        return true;
-      },
-      60_000,
-      "beta to run inbound flows",
-    );
-    await new Promise((r) => setTimeout(r, FROZEN_MS));
-    process.kill(pid, "SIGCONT");
-    await burst;
+    }
+    await waitFor(() => frozen !== undefined, 30_000, "a flow on beta to wait on an attachment request");
+    await frozen;
 
     // ASSERT
-    console.log(`beta was frozen for ${FROZEN_MS} ms with ${frozenWith} inbound rows processing`);
     const settled = () =>
       query<{ n: number }>(
         pair.beta,
@@ -108,15 +150,11 @@ describe("a receiver paused with SIGSTOP", () => {
       60_000,
       "every attachment on beta",
     );
-    const retried = query<{ n: number }>(
-      pair.beta,
-      "SELECT count(*) AS n FROM inbound_queue WHERE retry_history != '[]'",
-    )[0];
     const why = query<{ e: string; n: number }>(
       pair.beta,
       `SELECT json_extract(h.value, '$.error') AS e, count(*) AS n FROM inbound_queue q, json_each(q.retry_history) h
        WHERE json_extract(h.value, '$.outcome') = 'retry' GROUP BY 1`,
     );
-    console.log(`inbound rows that needed a retry: ${retried?.n}`, why);
+    console.log(`beta was frozen for ${FROZEN_MS} ms; inbound retries:`, why);
   }, 180_000);
 });
