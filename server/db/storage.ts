@@ -41,9 +41,15 @@ export const storageMessage: Record<StorageProblem, { message: string; detail: s
 const LOW_WATER_BYTES = 1024 * 1024;
 /** Space that must come back after a failure before the folder counts as usable again. */
 const RECOVERED_BYTES = 2 * 1024 * 1024;
+/**
+ * A noted failure counts this long: while the folder stays full, retried writes (workers, peers)
+ * keep noting it; a one-off I/O error on a roomy disk must not leave health degraded for good.
+ */
+const NOTE_MS = 30_000;
 
 interface FullNote {
   at: number;
+  problem: "full" | "io";
   freeBytes: number | null;
 }
 
@@ -64,21 +70,31 @@ export function watchDataDir(dir: string): void {
 export function noteStorageError(error: unknown): StorageProblem | null {
   const problem = storageProblem(error);
   if (problem === "full" || problem === "io")
-    state.__tandemStorageFull = { at: Date.now(), freeBytes: freeBytes(state.__tandemDataDir) };
+    state.__tandemStorageFull = { at: Date.now(), problem, freeBytes: freeBytes(state.__tandemDataDir) };
   return problem;
 }
 
-/** Problems of the data folder for /api/health: ["storage full"] while it is (or was just) full. */
-export function storageProblems(dir = state.__tandemDataDir): string[] {
+/**
+ * Problems of the data folder for /api/health: "storage full" while it is nearly full or a write
+ * just failed for want of space ("storage error" for other I/O failures), until space comes back
+ * or the failure is older than NOTE_MS.
+ */
+export function storageProblems(dir = state.__tandemDataDir, now = Date.now()): string[] {
   const free = freeBytes(dir);
   const note = state.__tandemStorageFull;
   if (note) {
     const recovered = free !== null && note.freeBytes !== null && free >= note.freeBytes + RECOVERED_BYTES;
-    if (recovered || (free !== null && note.freeBytes === null && free >= LOW_WATER_BYTES))
-      state.__tandemStorageFull = null;
+    if (recovered || now - note.at > NOTE_MS) state.__tandemStorageFull = null;
   }
-  if (state.__tandemStorageFull || (free !== null && free < LOW_WATER_BYTES)) return ["storage full"];
+  const current = state.__tandemStorageFull;
+  if ((free !== null && free < LOW_WATER_BYTES) || current?.problem === "full") return ["storage full"];
+  if (current) return ["storage error"];
   return [];
+}
+
+/** Forgets noted failures (tests). */
+export function resetStorageNotes(): void {
+  state.__tandemStorageFull = null;
 }
 
 function freeBytes(dir: string | undefined): number | null {
