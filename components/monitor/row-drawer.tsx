@@ -103,6 +103,11 @@ export function RowDrawer({ queue, id, onClose }: { queue: Queue; id: number; on
               </Term>
               <Term label="Message id">{r.messageId}</Term>
               <Term label="Attempts">{r.attempts}</Term>
+              {r.status === "ready" && r.nextAttemptAt && r.nextAttemptAt > r.createdAt && r.attempts > 0 ? (
+                <Term label="Next attempt at">
+                  <span data-testid="drawer-next-attempt">{formatTime(r.nextAttemptAt)}</span>
+                </Term>
+              ) : null}
               <Term label="Created">{formatTime(r.createdAt)}</Term>
               <Term label="Time in queue">
                 {r.startedAt ? formatDuration(r.startedAt - r.createdAt) : "not started"}

@@ -15,7 +15,17 @@ import {
 } from "./options";
 import type { PreparedDag, PreparedNode } from "./prepare";
 import type { RunData } from "./resolve";
-import { cancelled, flowTimeout, Stop, stepTimeout, unwatch, type Watched, watch } from "./watchdog";
+import {
+  cancelled,
+  flowTimeout,
+  frozenBaseline,
+  frozenMs,
+  Stop,
+  stepTimeout,
+  unwatch,
+  type Watched,
+  watch,
+} from "./watchdog";
 
 const isPromise = (v: unknown): v is Promise<unknown> =>
   v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
@@ -32,6 +42,9 @@ export class Runner implements RunData, Watched {
   private watched = false;
   private stepDeadline = Number.POSITIVE_INFINITY;
   private stepStart = 0;
+  /** Frozen time (see watchdog) at the run's start and at the current step's start. */
+  private readonly frozen0: number;
+  private stepFrozen0 = 0;
   private readonly stepMs: number;
   private readonly onAbort = () => this.interrupt(cancelled(this.ctx.nodeId || undefined));
   readonly steps: StepRecord[] = [];
@@ -57,6 +70,7 @@ export class Runner implements RunData, Watched {
     this.stepMs = o.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
     o.signal?.addEventListener("abort", this.onAbort, { once: true });
     this.deadline = t0 + (o.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS);
+    this.frozen0 = frozenBaseline();
     if (o.journal && o.journal.length > 0) {
       this.replay = new Map();
       for (const s of o.journal)
@@ -107,7 +121,9 @@ export class Runner implements RunData, Watched {
   private step(node: PreparedNode, iteration: string | undefined): string | Promise<string> {
     const start = performance.now();
     if (this.o.signal?.aborted) throw cancelled(node.id);
-    if (start > this.deadline) throw flowTimeout(this.o.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS, node.id);
+    // Only when the deadline looks passed is frozen time (SIGSTOP) looked at and taken off.
+    if (start > this.deadline && start - (frozenMs(start) - this.frozen0) > this.deadline)
+      throw flowTimeout(this.o.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS, node.id);
     if (++this.count > (this.o.maxSteps ?? DEFAULT_MAX_STEPS)) {
       throw new Stop("error", {
         message: "The flow ran too many steps.",
@@ -165,6 +181,7 @@ export class Runner implements RunData, Watched {
   ): Promise<string> {
     this.stepStart = start;
     this.stepDeadline = start + this.stepMs;
+    this.stepFrozen0 = frozenBaseline();
     if (!this.watched) {
       this.watched = true;
       watch(this);
@@ -199,9 +216,11 @@ export class Runner implements RunData, Watched {
 
   /** Called by the watchdog while the run waits on an async step. */
   check(now: number): void {
-    if (now > this.deadline)
+    if (now <= this.deadline && now <= this.stepDeadline) return;
+    const frozen = frozenMs(now);
+    if (now - (frozen - this.frozen0) > this.deadline)
       this.interrupt(flowTimeout(this.o.flowTimeoutMs ?? DEFAULT_FLOW_TIMEOUT_MS, this.ctx.nodeId));
-    else if (now > this.stepDeadline) {
+    else if (now - (frozen - this.stepFrozen0) > this.stepDeadline) {
       const stop = stepTimeout(this.stepMs, this.ctx.nodeId);
       this.steps.push({
         nodeId: this.ctx.nodeId,

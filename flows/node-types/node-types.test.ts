@@ -161,6 +161,13 @@ describe("sync nodes", () => {
     expect(down.step.error).toMatchObject({ retriable: true });
   });
 
+  it("send_payload: a plain Error from the transport (reset mid-answer) is an unknown outcome, retried", async () => {
+    const ports = createMemoryPorts();
+    ports.transport.failNext(Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }));
+    const cut = await runNode("send_payload", sendCfg, { ports });
+    expect(cut.step.error).toMatchObject({ code: "UNKNOWN_OUTCOME", retriable: true });
+  });
+
   it("transform_payload keys changed fields by name; rejects a non-payload", async () => {
     const { step } = await runNode("transform_payload", {
       payload: literal(JSON.stringify(sampleIncidentPayload)),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DataError } from "../ports/errors";
+import { DataError, FlowError, RetriableError } from "../ports/errors";
 import { num, optStr, str } from "../registry/coerce";
 import { defineNodeType } from "../registry/types";
 import { bindingSchema, literal, optionalBinding } from "../schema/binding";
@@ -66,19 +66,32 @@ export const sendPayload = defineNodeType({
     const senderCorrelationId = given ?? correlationIdFor(ctx.idempotencyKey);
     const receiver = optStr(c.receiverCorrelationId, "receiverCorrelationId") ?? null;
     const messageId = ctx.idempotencyKey;
-    const result = await ctx.ports.transport.send(
-      str(c.remoteSystem, "remoteSystem"),
-      {
-        id: messageId,
-        process_event: str(c.processEvent, "processEvent"),
-        operation: str(c.operation, "operation"),
-        sender_correlation_id: senderCorrelationId,
-        receiver_correlation_id: receiver,
-        lane_sequence: num(c.laneSequence, "laneSequence"),
-        payload: c.payload,
-      },
-      ctx.idempotencyKey,
-    );
+    const message = {
+      id: messageId,
+      process_event: str(c.processEvent, "processEvent"),
+      operation: str(c.operation, "operation"),
+      sender_correlation_id: senderCorrelationId,
+      receiver_correlation_id: receiver,
+      lane_sequence: num(c.laneSequence, "laneSequence"),
+      payload: c.payload,
+    };
+    let result: Awaited<ReturnType<typeof ctx.ports.transport.send>>;
+    try {
+      result = await ctx.ports.transport.send(
+        str(c.remoteSystem, "remoteSystem"),
+        message,
+        ctx.idempotencyKey,
+      );
+    } catch (error) {
+      // A transport that throws something unclassified may have delivered the message: the
+      // outcome is unknown, so the queue retries it (the receiver dedups by message id). Only a
+      // classified refusal (DataError) is a data error.
+      if (error instanceof FlowError) throw error;
+      throw new RetriableError(
+        `Sending gave an unknown outcome: ${error instanceof Error ? error.message : String(error)}`,
+        { code: "UNKNOWN_OUTCOME", cause: error },
+      );
+    }
     if (result.status === "rejected") {
       throw new DataError(`The remote system rejected the message: ${result.error ?? "no reason given"}`, {
         code: "MESSAGE_REJECTED",

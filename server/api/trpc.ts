@@ -3,6 +3,7 @@ import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import { authenticate } from "../auth/authenticate";
 import { type AuthUser, canUseUi, hasRole, type Role } from "../auth/roles";
+import { noteStorageError, storageMessage } from "../db/storage";
 import { type Instance, instance } from "../instance/instance";
 import { RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
@@ -55,12 +56,27 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error. */
+/**
+ * Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error, and
+ * storage trouble (disk full, database busy) into SERVICE_UNAVAILABLE (503) naming the cause, as
+ * the REST mapping does (`server/rest/responses.ts`).
+ */
 const recordErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof RecordError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: codeOfStatus[cause.status], message: cause.message, cause });
+  }
+  if (!result.ok) {
+    const problem = noteStorageError(result.error.cause);
+    if (problem) {
+      const { message, detail } = storageMessage[problem];
+      throw new TRPCError({
+        code: "SERVICE_UNAVAILABLE",
+        message: `${message}: ${detail}`,
+        cause: result.error,
+      });
+    }
   }
   return result;
 });

@@ -28,6 +28,9 @@ const envSchema = z.object({
   TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
   TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS: z.string().default("exe,bat,cmd,com,scr,msi,dll,vbs,js,jar,ps1,sh"),
   TANDEM_ATTACHMENT_KEY_HOURS: z.coerce.number().positive().default(24),
+  TANDEM_FLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  TANDEM_INBOUND_RETRY_TIMES: z.coerce.number().int().min(0).default(10),
+  TANDEM_INBOUND_RETRY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
 });
 
 export interface InstanceConfig {
@@ -47,6 +50,11 @@ export interface InstanceConfig {
   queueRetentionMs: number;
   blockedExtensions: string[];
   attachmentKeyTtlMs: number;
+  /** Wall-clock limit of one flow run (time the process was frozen is not counted). */
+  flowTimeoutMs: number;
+  /** Retries of transient inbound failures, exponential backoff with jitter from the interval. */
+  inboundRetryTimes: number;
+  inboundRetryIntervalMs: number;
 }
 
 let cached: InstanceConfig | undefined;
@@ -80,6 +88,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
       .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
       .filter((x) => x !== ""),
     attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
+    flowTimeoutMs: e.TANDEM_FLOW_TIMEOUT_MS,
+    inboundRetryTimes: e.TANDEM_INBOUND_RETRY_TIMES,
+    inboundRetryIntervalMs: e.TANDEM_INBOUND_RETRY_INTERVAL_MS,
   };
 }
 

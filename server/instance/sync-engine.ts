@@ -8,6 +8,7 @@ import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
 import type { Db } from "../db/client";
+import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
 import type { Logger } from "../log/logger";
@@ -46,6 +47,7 @@ export interface CoreDeps {
 /** Builds the sync subsystem (SPEC 2–4) over the core of an instance: the composition of its parts. */
 export function createSyncEngine(core: CoreDeps) {
   const { db, logger, records } = core;
+  watchDataDir(core.cfg.dataDir); // /api/health reports a full data folder
   const secrets = SecretBox.fromEnvOrFile(core.cfg.dataDir);
   const config = new SyncConfig(db, secrets);
   const correlations = new CorrelationStore(db);
@@ -109,6 +111,7 @@ export function createSyncEngine(core: CoreDeps) {
     records,
     executions,
     logger,
+    flowTimeoutMs: core.cfg.flowTimeoutMs,
     ports: {
       logger,
       config,
@@ -149,6 +152,11 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
     run: (row) => runner.runInbound(row),
+    retryPolicy: {
+      retryTimes: core.cfg.inboundRetryTimes,
+      retryIntervalMs: core.cfg.inboundRetryIntervalMs,
+      retryBackoff: "exponential",
+    },
   });
   config.onChange(() => {
     wakeOutbound();

@@ -77,8 +77,8 @@ const columns: Record<QueueName, string> = {
     next_attempt_at, error_kind`,
   inbound: `sequence AS id, status, process_event, remote_system_id, operation, NULL AS table_name, NULL AS record_sys_id,
     coalesce(local_correlation_id, remote_correlation_id) AS correlation, lane_key, lane_seq, attempts, last_error,
-    flow_execution_id, received_at AS created_at, started_at, finished_at, processing_ms, NULL AS next_attempt_at,
-    NULL AS error_kind`,
+    flow_execution_id, received_at AS created_at, started_at, finished_at, processing_ms, next_attempt_at,
+    error_kind`,
 };
 const tableOf = { outbound: "outbound_queue", inbound: "inbound_queue" } as const;
 const keyOf = { outbound: "id", inbound: "sequence" } as const;
@@ -143,7 +143,7 @@ export class QueueMonitor {
       .prepare(
         queue === "outbound"
           ? "SELECT payload, retry_history, message_id, flow_version, capture_definition_id FROM outbound_queue WHERE id = ?"
-          : "SELECT payload, '[]' AS retry_history, message_id, NULL AS flow_version, NULL AS capture_definition_id, local_correlation_id, remote_correlation_id FROM inbound_queue WHERE sequence = ?",
+          : "SELECT payload, retry_history, message_id, NULL AS flow_version, NULL AS capture_definition_id, local_correlation_id, remote_correlation_id FROM inbound_queue WHERE sequence = ?",
       )
       .get(id) as {
       payload: string;
@@ -214,9 +214,11 @@ export class QueueMonitor {
     const snap = this.config.snapshot();
     const remote = snap.remotesById.get(r.remote_system_id);
     if (r.status === "error") {
-      return r.error_kind === "connection"
-        ? `Retries exhausted: waits for ${remote?.name ?? "the remote"} to be validated and activated again`
-        : "Failed: waits for a person to reprocess or skip it";
+      if (r.error_kind === "connection")
+        return `Retries exhausted: waits for ${remote?.name ?? "the remote"} to be validated and activated again`;
+      if (r.error_kind === "transient")
+        return "Retries exhausted: waits for a person to reprocess or skip it";
+      return "Failed: waits for a person to reprocess or skip it";
     }
     const state = queue === "outbound" ? remote?.outboundState : remote?.inboundState;
     if (!remote) return "Its remote system no longer exists";
@@ -232,7 +234,7 @@ export class QueueMonitor {
       | { id: number; status: string }
       | undefined;
     if (blocker) return `Behind row ${blocker.id} of its lane (${blocker.status})`;
-    if (queue === "outbound" && r.next_attempt_at !== null && r.next_attempt_at > now)
+    if (r.next_attempt_at !== null && r.next_attempt_at > now)
       return `Next attempt at ${new Date(r.next_attempt_at).toISOString()}`;
     if (queue === "inbound") {
       const event = snap.eventsByName.get(r.process_event);

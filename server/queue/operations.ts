@@ -35,7 +35,7 @@ export class QueueOperations {
     const set =
       queue === "outbound"
         ? `status = 'ready', attempts = 0, next_attempt_at = @now, error_kind = NULL${options.originalVersion ? "" : ", flow_version = NULL"}`
-        : "status = 'ready', attempts = 0";
+        : "status = 'ready', attempts = 0, next_attempt_at = @now, error_kind = NULL";
     return this.apply(queue, ids, user, "reprocess", ["error", "skipped"], set, detail);
   }
 

@@ -1,3 +1,4 @@
+import { noteStorageError } from "../db/storage";
 import type { Logger } from "../log/logger";
 
 /**
@@ -15,6 +16,9 @@ export abstract class WorkerLoop<Result> {
   private ticking = false;
   private again = false;
   private readonly idle = new Set<() => void>();
+  /** Delay before writing outcomes again after a failed write (storage full or busy). */
+  private writeRetryMs = 0;
+  private writeRetry: NodeJS.Timeout | undefined;
 
   constructor(
     protected readonly logger: Logger,
@@ -52,6 +56,8 @@ export abstract class WorkerLoop<Result> {
     try {
       delay = this.claim();
     } catch (error) {
+      // A claim that cannot write (disk full) rolls back: its rows stay `ready` for the next tick.
+      noteStorageError(error);
       this.logger.error({ err: error }, `${this.name} worker tick failed`);
     } finally {
       this.ticking = false;
@@ -84,12 +90,34 @@ export abstract class WorkerLoop<Result> {
     }
   }
 
-  /** Writes the queued outcomes now. */
+  /**
+   * Writes the queued outcomes now. When the write fails (disk full, database busy) the outcomes
+   * are kept and written again later with backoff: the rows' work is done and must not run twice,
+   * and until the write lands the rows stay `processing` on disk, which a restart turns back to
+   * `ready`. The loop never spins on a failing write.
+   */
   protected flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.writeRetry) return;
     const batch = this.pending;
     this.pending = [];
-    this.write(batch);
+    try {
+      this.write(batch);
+      this.writeRetryMs = 0;
+    } catch (error) {
+      this.pending = [...batch, ...this.pending];
+      noteStorageError(error);
+      this.writeRetryMs = Math.min(Math.max(this.writeRetryMs * 2, 250), 10_000);
+      this.logger.error(
+        { err: error, rows: batch.length, retryInMs: this.writeRetryMs },
+        `${this.name} worker could not write outcomes; keeping them to write again`,
+      );
+      this.writeRetry = setTimeout(() => {
+        this.writeRetry = undefined;
+        this.flush();
+        this.wake();
+      }, this.writeRetryMs);
+      this.writeRetry.unref();
+    }
   }
 }

@@ -1,7 +1,9 @@
+import { noteStorageError, retryAfterSeconds, storageMessage } from "../db/storage";
+
 // The REST envelope of ServiceNow's Table API: `{ result }` on success and
 // `{ error: { message, detail }, status: "failure" }` on failure, so existing clients parse both.
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500;
+export type ApiStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503;
 
 /** A failure the REST layer answers directly (RecordError covers the record service's own). */
 export class ApiError extends Error {
@@ -45,12 +47,19 @@ export function failure(
 
 /**
  * Maps anything thrown by a handler to a failure response. Known errors carry their status and
- * text; anything else is a bug: it is logged in full and the caller sees a generic 500, so
- * internals (SQL, paths) never leak.
+ * text; storage trouble (disk full, database busy, I/O error) is 503 with Retry-After and a
+ * message naming the cause, so peers and clients retry instead of giving up; anything else is a
+ * bug: it is logged in full and the caller sees a generic 500, so internals (SQL, paths) never leak.
+ * This is the one place wire, Table API and attachment routes map errors.
  */
 export function errorResponse(error: unknown, log: (error: unknown) => void): Response {
   if (isCallerError(error))
     return failure(error.status, error.message, error.detail ?? "", error.headers ?? {});
+  const problem = noteStorageError(error);
+  if (problem) {
+    const { message, detail } = storageMessage[problem];
+    return failure(503, message, detail, { "Retry-After": String(retryAfterSeconds[problem]) });
+  }
   log(error);
   return failure(500, "Internal server error", "The error was logged on the instance");
 }

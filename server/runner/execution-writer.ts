@@ -1,5 +1,6 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { noteStorageError } from "../db/storage";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
 import { packSteps, unpackSteps } from "./execution-journal";
 
@@ -30,6 +31,9 @@ export interface ExecutionRecord {
 export class ExecutionWriter {
   private pending: ExecutionRecord[] = [];
   private scheduled = false;
+  /** Backoff after a failed write (disk full): executions wait in memory, then go again. */
+  private retryMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly sql;
   private readonly stats: NodeStatsWriter;
   private lastPurge = 0;
@@ -59,16 +63,37 @@ export class ExecutionWriter {
     }
   }
 
+  /**
+   * Writes the waiting executions in one transaction. Runs from setImmediate, so it must never
+   * throw: a failed write (disk full, database busy) keeps the batch — its journal is what lets
+   * a retry replay finished side effects instead of repeating them — and tries again with backoff.
+   */
   flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || this.retryTimer) return;
     const batch = this.pending;
     this.pending = [];
+    try {
+      this.insert(batch);
+      this.retryMs = 0;
+    } catch (error) {
+      this.pending = [...batch, ...this.pending];
+      noteStorageError(error);
+      this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 10_000);
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.flush();
+      }, this.retryMs);
+      this.retryTimer.unref();
+    }
+  }
+
+  /** One transaction: the executions and the per-node figures they add (server/stats). */
+  private insert(batch: ExecutionRecord[]): void {
     const stats = new StatsBatch();
     for (const e of batch) stats.add(e);
     const now = this.clock();
     const purge = now - this.lastPurge > 3_600_000;
-    if (purge) this.lastPurge = now;
     this.db.$client.transaction(() => {
       this.stats.write(stats);
       if (purge) this.stats.purge(now);
@@ -91,6 +116,7 @@ export class ExecutionWriter {
         );
       }
     })();
+    if (purge) this.lastPurge = now;
   }
 
   /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */

@@ -145,10 +145,13 @@ export class FlowRunner {
         warning: result.warnings.join("; ") || null,
       };
     }
+    // Retriable failures (timeouts, busy or full storage, the sender unreachable for attachments)
+    // go back to the inbound queue's retry policy; data errors stop the row.
     return {
       kind: "error",
       error: result.error?.message ?? `The flow ended ${result.status}`,
       executionId: result.executionId,
+      retriable: result.error?.retriable === true,
     };
   }
 

@@ -91,12 +91,14 @@ export class SyncClient {
         else item.reject(new RetriableError(`The remote did not answer for message ${item.message.id}`));
       }
     } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      for (const item of items) item.reject(err);
+      for (const item of items) item.reject(unknownOutcome(remoteId, error));
     }
   }
 
-  /** Signed POST; maps transport failures to Retriable (connection, 5xx, 429) or Data (4xx) errors. */
+  /**
+   * Signed POST; maps every failure to Retriable (connection, reset or timeout while the answer is
+   * read, 5xx, 429, a 4xx that is not ours) or Data (a well-formed refusal).
+   */
   private async post(
     remoteId: string,
     path: string,
@@ -126,21 +128,8 @@ export class SyncClient {
         code: "UNREACHABLE",
       });
     }
-    const text = await response.body.text();
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(response.headers)) if (typeof v === "string") headers[k] = v;
-    if (response.statusCode === 429 || response.statusCode >= 500) {
-      const retryAfter = Number(headers["retry-after"]);
-      throw new RetriableError(`${remote.name} answered ${response.statusCode}: ${errorText(text)}`, {
-        code: `HTTP_${response.statusCode}`,
-        ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
-      });
-    }
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      throw new DataError(`${remote.name} refused the request (${response.statusCode}): ${errorText(text)}`, {
-        code: `HTTP_${response.statusCode}`,
-      });
-    }
+    const { status, text, headers } = await readAnswer(remote, response);
+    if (status < 200 || status >= 300) throw answerError(remote.name, status, text, headers);
     try {
       return { json: JSON.parse(text), text, headers };
     } catch {
@@ -196,15 +185,8 @@ export class SyncClient {
         code: "UNREACHABLE",
       });
     }
-    const text = await response.body.text();
-    if (response.statusCode === 429 || response.statusCode >= 500) {
-      throw new RetriableError(`${remote.name} answered ${response.statusCode}: ${errorText(text)}`);
-    }
-    if (response.statusCode >= 300) {
-      throw new DataError(
-        `${remote.name} refused ${file.fileName} (${response.statusCode}): ${errorText(text)}`,
-      );
-    }
+    const { status, text, headers } = await readAnswer(remote, response);
+    if (status >= 300) throw answerError(`${remote.name}`, status, text, headers, file.fileName);
   }
 
   /** Our half of Validate and Activate: checks 1–4 of SPEC 2, naming the one that failed. */
@@ -265,12 +247,79 @@ export class SyncClient {
   }
 }
 
-function errorText(text: string): string {
+/**
+ * Reads the whole answer. A failure here (reset mid-body, "other side closed", body timeout)
+ * comes after the request may have been delivered and committed: the outcome is unknown, so it
+ * is retriable — the receiver deduplicates the resend by message id.
+ */
+async function readAnswer(
+  remote: { name: string },
+  response: Awaited<ReturnType<Pool["request"]>>,
+): Promise<{ status: number; text: string; headers: Record<string, string> }> {
+  let text: string;
   try {
-    const body = JSON.parse(text) as { error?: { message?: string; detail?: string } };
-    if (body.error) return [body.error.message, body.error.detail].filter(Boolean).join(": ");
-  } catch {
-    // not JSON
+    text = await response.body.text();
+  } catch (error) {
+    throw new RetriableError(
+      `${remote.name} cut its answer off (${reasonOf(error)}): the outcome is unknown`,
+      {
+        code: "ANSWER_CUT",
+        cause: error,
+      },
+    );
   }
-  return text.slice(0, 300);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(response.headers)) if (typeof v === "string") headers[k] = v;
+  return { status: response.statusCode, text, headers };
+}
+
+/**
+ * A complete non-2xx answer. Only a 4xx carrying our error body is the receiver refusing the
+ * data; 408, 429, 5xx and any 4xx without our body (a proxy's page, a half-configured gateway)
+ * say nothing about the data and are retried.
+ */
+function answerError(
+  name: string,
+  status: number,
+  text: string,
+  headers: Record<string, string>,
+  fileName?: string,
+): RetriableError | DataError {
+  const refusal = refusalText(text);
+  if (status >= 400 && status < 500 && status !== 408 && status !== 429 && refusal !== null) {
+    const what = fileName === undefined ? "the request" : fileName;
+    return new DataError(`${name} refused ${what} (${status}): ${refusal}`, { code: `HTTP_${status}` });
+  }
+  const retryAfter = Number(headers["retry-after"]);
+  return new RetriableError(`${name} answered ${status}: ${refusal ?? text.slice(0, 300)}`, {
+    code: `HTTP_${status}`,
+    ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+  });
+}
+
+/** The message of our `{ error: { message, detail } }` body, or null when the body is not ours. */
+function refusalText(text: string): string | null {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: unknown; detail?: unknown } };
+    if (body.error && typeof body.error.message === "string")
+      return [body.error.message, body.error.detail]
+        .filter((x) => typeof x === "string" && x !== "")
+        .join(": ");
+  } catch {
+    // not JSON: not ours
+  }
+  return null;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+}
+
+/** Anything thrown while delivering that is not already classified: the outcome is unknown. */
+function unknownOutcome(remoteId: string, error: unknown): Error {
+  if (error instanceof RetriableError || error instanceof DataError) return error;
+  return new RetriableError(`Delivery to ${remoteId} failed with an unknown outcome: ${reasonOf(error)}`, {
+    code: "UNKNOWN_OUTCOME",
+    cause: error,
+  });
 }

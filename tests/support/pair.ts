@@ -29,7 +29,8 @@ export async function startPair(
     const peer = name === "alpha" ? "beta" : "alpha";
     return {
       port: ports[name],
-      dataDir: tempDataDir(name),
+      // A test may put a member's data folder somewhere of its own (e.g. a small tmpfs).
+      dataDir: perInstance[name]?.TANDEM_DATA_DIR ?? tempDataDir(name),
       env: {
         TANDEM_SEED: "demo",
         TANDEM_DEMO_PAIRING: secret,
@@ -54,11 +55,16 @@ export async function startPair(
       await Promise.all([pair.alpha.inst.stop(), pair.beta.inst.stop()]);
     },
   };
-  await waitFor(
-    () => remoteState(pair.alpha).outbound === "active" && remoteState(pair.beta).outbound === "active",
-    20_000,
-    "the pair to validate",
-  );
+  try {
+    await waitFor(
+      () => remoteState(pair.alpha).outbound === "active" && remoteState(pair.beta).outbound === "active",
+      20_000,
+      "the pair to validate",
+    );
+  } catch (error) {
+    await pair.stop(); // never leave the processes behind
+    throw error;
+  }
   return pair;
 }
 

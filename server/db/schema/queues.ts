@@ -66,7 +66,12 @@ export const inboundQueue = sqliteTable(
     payload: text("payload").notNull(),
     status: text("status", { enum: statuses }).notNull().default("ready"),
     attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at").notNull().default(0), // a transient failure waits until then
+    retryHistory: text("retry_history", { mode: "json" }).notNull().default([]).$type<RetryAttempt[]>(),
     lastError: text("last_error"),
+    // "transient" errors used up the inbound retry policy (timeouts, busy or full storage, sender
+    // unreachable for attachments); "data" errors will not go away by retrying.
+    errorKind: text("error_kind", { enum: ["transient", "data"] }),
     warning: text("warning"), // something left out while the row still went through (e.g. a refused attachment)
     flowExecutionId: text("flow_execution_id"),
     receivedAt: integer("received_at").notNull(),

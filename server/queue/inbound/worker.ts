@@ -1,28 +1,51 @@
+import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
 import type { SyncConfig } from "../../sync/config-store";
+import { nextRetryDelay, type RetryPolicy } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
 import type { InboundResult, InboundRow, InboundStore } from "./store";
 
+/** What running a row's inbound flow came to. `retriable`: a transient failure, worth another try. */
 export type InboundOutcome =
   | { kind: "processed"; executionId: string | null; warning?: string | null }
-  | { kind: "error"; error: string; executionId: string | null };
+  | { kind: "error"; error: string; executionId: string | null; retriable?: boolean; retryAfterMs?: number };
+
+/**
+ * Inbound retries (ours): transient failures — a flow or step timeout, a busy or full database,
+ * the sender unreachable while its attachments are fetched — are retried with backoff; a data
+ * error is not. Inbound failures are local, so this is the instance's policy rather than a
+ * remote's (TANDEM_INBOUND_RETRY_TIMES / _INTERVAL_MS).
+ */
+export const DEFAULT_INBOUND_RETRY: RetryPolicy = {
+  retryTimes: 10,
+  retryIntervalMs: 1000,
+  retryBackoff: "exponential",
+};
 
 export interface InboundWorkerDeps {
   store: InboundStore;
   config: SyncConfig;
   logger: Logger;
   run: (row: InboundRow) => Promise<InboundOutcome>;
+  retryPolicy?: RetryPolicy;
   concurrency?: number;
   idleMs?: number;
+  now?: () => number;
 }
 
 /**
  * The inbound worker (SPEC 3.4): runs ready rows in ascending sequence per lane, so a failed
- * row blocks only its own lane; rows of a remote whose inbound state is not active wait.
+ * row blocks only its own lane; rows of a remote whose inbound state is not active wait. A row
+ * waiting for its retry stays `ready` and keeps the rest of its lane behind it.
  */
 export class InboundWorker extends WorkerLoop<InboundResult> {
+  private readonly now: () => number;
+  private readonly policy: RetryPolicy;
+
   constructor(private readonly deps: InboundWorkerDeps) {
     super(deps.logger, "inbound");
+    this.now = deps.now ?? Date.now;
+    this.policy = deps.retryPolicy ?? DEFAULT_INBOUND_RETRY;
   }
 
   start(): void {
@@ -33,36 +56,58 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
 
   protected claim(): number {
     const limit = this.deps.concurrency ?? 256;
+    const now = this.now();
+    let soonest = now + (this.deps.idleMs ?? 1000);
     for (const remote of this.deps.config.snapshot().remotesById.values()) {
       if (remote.inboundState !== "active") continue;
       const free = limit - this.inFlight;
       if (free <= 0) break;
-      for (const row of this.deps.store.claim(remote.id, Date.now(), free)) this.launch(row);
+      const rows = this.deps.store.claim(remote.id, now, free);
+      for (const row of rows) this.launch(row);
+      if (rows.length < free) {
+        const due = this.deps.store.nextDue(remote.id);
+        if (due !== null && due > now) soonest = Math.min(soonest, due);
+      }
     }
-    return this.deps.idleMs ?? 1000;
+    return soonest - now;
   }
 
   protected write(batch: InboundResult[]): void {
-    this.deps.store.complete(batch, Date.now());
+    this.deps.store.complete(batch, this.now());
   }
 
   private launch(row: InboundRow): void {
-    const started = Date.now();
+    const started = this.now();
     const work = this.deps
       .run(row)
-      .catch((error): InboundOutcome => ({ kind: "error", error: String(error), executionId: null }))
-      .then((outcome) => {
-        const base = {
-          sequence: row.sequence,
-          executionId: outcome.executionId,
-          durationMs: Date.now() - started,
-        };
-        this.push(
-          outcome.kind === "processed"
-            ? { ...base, kind: "processed", warning: outcome.warning ?? null }
-            : { ...base, kind: "error", error: outcome.error },
-        );
-      });
+      .catch(
+        (error): InboundOutcome => ({
+          kind: "error",
+          error: error instanceof Error ? error.message : String(error),
+          executionId: null,
+          // The runner failing outside the flow (its execution could not be written: disk full)
+          // is as transient as the storage under it.
+          retriable: storageProblem(error) !== null,
+        }),
+      )
+      .then((outcome) => this.push(this.settle(row, outcome, this.now() - started)));
     this.track(work);
+  }
+
+  /** The inbound retry state machine: processed, retry at a later time, or error (data / retries exhausted). */
+  settle(row: InboundRow, outcome: InboundOutcome, durationMs: number): InboundResult {
+    const base = { sequence: row.sequence, executionId: outcome.executionId, durationMs };
+    if (outcome.kind === "processed") return { ...base, kind: "processed", warning: outcome.warning ?? null };
+    if (!outcome.retriable) return { ...base, kind: "error", errorKind: "data", error: outcome.error };
+    const delay = nextRetryDelay(this.policy, row.attempts);
+    if (delay === null)
+      return {
+        ...base,
+        kind: "error",
+        errorKind: "transient",
+        error: `${outcome.error} (retries exhausted)`,
+      };
+    const wait = Math.max(delay, outcome.retryAfterMs ?? 0);
+    return { ...base, kind: "retry", error: outcome.error, nextAttemptAt: this.now() + wait };
   }
 }

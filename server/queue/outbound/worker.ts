@@ -1,3 +1,4 @@
+import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
@@ -92,7 +93,13 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     const work = this.deps
       .run(row)
       .catch(
-        (error): RunOutcome => ({ kind: "data", error: String(error), executionId: null, flowVersion: null }),
+        (error): RunOutcome => ({
+          // Outside the flow, only storage trouble (busy, full) is worth retrying; anything else is a bug.
+          kind: storageProblem(error) ? "connection" : "data",
+          error: String(error),
+          executionId: null,
+          flowVersion: null,
+        }),
       )
       .then((outcome) => this.settle(row, outcome, this.now() - started))
       .finally(() => {

@@ -16,6 +16,7 @@ import type { QueueOperations } from "../../queue/operations";
 import type { SyncConfig } from "../../sync/config-store";
 import type { CorrelationStore } from "../../sync/correlations";
 import type { SyncClient } from "../../transport/client";
+import { classifiedPorts } from "./classify";
 import { type RecordsPortShared, recordsPort } from "./records-port";
 import type { RunScope } from "./scope";
 
@@ -50,7 +51,7 @@ export interface PortDeps {
 
 /** The server's implementation of every flow port (SPEC 4.2), for one run. */
 export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
-  return {
+  return classifiedPorts({
     records: recordsPort(deps.recordsShared, scope),
     correlations: correlationsPort(deps),
     transport: transportPort(deps),
@@ -120,7 +121,7 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         return deps.receiver.move(remoteId(deps.config, remote), correlationId);
       },
     },
-  };
+  });
 }
 
 /** Flows may name a remote system by id or by name. */

@@ -13,6 +13,9 @@ async function handler(request: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: () => createContext(request, inst),
+    // Storage trouble answers 503; tell clients when to try again, as the REST API does.
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "Retry-After": "10" } } : {},
     onError({ error, path }) {
       // Caller mistakes are answered, not logged; only failures of ours are.
       if (error.code === "INTERNAL_SERVER_ERROR")
