@@ -74,7 +74,7 @@ export const hostileStrings: readonly string[] = [
   "..%2f..%2fetc%2fpasswd",
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
-  "${7*7}",
+  "\u0024{7*7}",
   "{{7*7}}",
   "$(id)",
   "`id`",
