@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../../server/api/root";
 import type { Role } from "../../server/auth/roles";
@@ -147,6 +148,7 @@ describe("security: RBAC matrix", () => {
   });
   afterAll(async () => {
     await inst?.stop();
+    if (inst) fs.rmSync(inst.dataDir, { recursive: true, force: true });
   });
 
   it("has a decision for every tRPC procedure and every REST route", () => {

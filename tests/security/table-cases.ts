@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { RawRequest } from "../support/http-load";
 import { basic } from "../support/instances";
-import { headerSafe, hostileStrings, percentEncode, type Rng } from "../support/random";
+import { createRng, headerSafe, hostileStrings, percentEncode, type Rng } from "../support/random";
 import type { FuzzCase } from "./wire-cases";
 
 // Generated Table and Attachment API requests (SPEC 1.4) for the fuzz suite: hostile encoded
@@ -50,7 +49,25 @@ const operators = [
   "",
 ];
 
-export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: readonly string[]) {
+export function tableCaseGenerator(master: Rng, users: TableUsers, incidentIds: readonly string[]) {
+  // Cases are chosen from `master`; each then builds its request from a seed of its own, so a
+  // batch built again (to find which request changed state) is the same batch.
+  let rng = master;
+  const replayable = (c: FuzzCase): FuzzCase => {
+    const seed = master.int(0, 2 ** 32 - 1);
+    return {
+      ...c,
+      build: () => {
+        const outer = rng;
+        rng = createRng(seed);
+        try {
+          return c.build();
+        } finally {
+          rng = outer;
+        }
+      },
+    };
+  };
   const hostile = () => rng.pick(hostileStrings);
   const anyString = () => (rng.chance(0.5) ? hostile() : rng.string(30));
   const enc = (s: string) =>
@@ -93,7 +110,7 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
   const table = () => (rng.chance(0.85) ? rng.pick(tables) : enc(anyString()) || "x");
   const sysId = () =>
     rng.pick([
-      randomBytes(16).toString("hex"),
+      rng.bytes(16).toString("hex"),
       ...incidentIds.slice(0, 3),
       enc(anyString()) || "y",
       "00000000000000000000000000000000",
@@ -121,7 +138,7 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
         "\u0000",
         '{"a":',
         `${"[".repeat(10_000)}`,
-        randomBytes(50).toString("latin1"),
+        rng.bytes(50).toString("latin1"),
       ]);
     if (roll === 1)
       return JSON.stringify(rng.pick<unknown>([[], "x", 1, null, [{ short_description: "x" }]]));
@@ -225,14 +242,14 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
           const id =
             method === "POST"
               ? ""
-              : `/${rng.pick([...incidentIds.slice(0, 2), randomBytes(16).toString("hex")])}`;
+              : `/${rng.pick([...incidentIds.slice(0, 2), rng.bytes(16).toString("hex")])}`;
           return { method, path: `${prefix()}/table/${t}${id}`, headers: headers(auth, true), body: body() };
         }
         case "missing-record": {
           const method = rng.pick(["PUT", "PATCH", "DELETE", "GET"]);
           return {
             method,
-            path: `${prefix()}/table/${rng.pick(tables)}/${randomBytes(16).toString("hex")}`,
+            path: `${prefix()}/table/${rng.pick(tables)}/${rng.bytes(16).toString("hex")}`,
             headers: headers(users.admin, method !== "GET"),
             ...(method === "GET" ? {} : { body: body() }),
           };
@@ -240,7 +257,7 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
         case "malformed-body":
           return {
             method: rng.pick(["POST", "PUT", "PATCH"]),
-            path: `${prefix()}/table/${rng.pick([...tables, "nosuchtable"])}${rng.chance(0.5) ? `/${randomBytes(16).toString("hex")}` : ""}`,
+            path: `${prefix()}/table/${rng.pick([...tables, "nosuchtable"])}${rng.chance(0.5) ? `/${rng.bytes(16).toString("hex")}` : ""}`,
             headers: headers(users.admin, true),
             body: rng.pick([
               "{",
@@ -296,7 +313,7 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
         const id =
           method === "POST"
             ? ""
-            : `/${t === "incident" ? rng.pick(incidentIds) : randomBytes(16).toString("hex")}`;
+            : `/${t === "incident" ? rng.pick(incidentIds) : rng.bytes(16).toString("hex")}`;
         return {
           method,
           path: `${prefix()}/table/${t}${id}?${query()}`,
@@ -307,5 +324,8 @@ export function tableCaseGenerator(rng: Rng, users: TableUsers, incidentIds: rea
     };
   }
 
-  return { refused, accepted };
+  return {
+    refused: (wrongCredentials: boolean) => replayable(refused(wrongCredentials)),
+    accepted: () => replayable(accepted()),
+  };
 }

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { sign } from "../../server/transport/signing";
 import type { RawRequest } from "../support/http-load";
 import { basic } from "../support/instances";
-import { headerSafe, hostileStrings, percentEncode, type Rng } from "../support/random";
+import { createRng, headerSafe, hostileStrings, percentEncode, type Rng } from "../support/random";
 
 // Generated requests to the wire protocol's endpoints (SPEC 3.3, 3.6) for the fuzz suite.
 // Each case says whether it may change state: refused ones (bad credentials, bad signatures,
@@ -34,9 +33,27 @@ const endpoints = {
   complete: "/api/sync/v1/attachments/complete",
 } as const;
 
-const otherSecret = `whsec_${randomBytes(32).toString("base64")}`;
+const otherSecret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
 
-export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes: number) {
+export function wireCaseGenerator(master: Rng, creds: WireCredentials, maxBodyBytes: number) {
+  // Cases are chosen from `master`; each then builds its request from a seed of its own, so a
+  // batch built again (to find which request changed state) is the same batch.
+  let rng = master;
+  const replayable = (c: FuzzCase): FuzzCase => {
+    const seed = master.int(0, 2 ** 32 - 1);
+    return {
+      ...c,
+      build: () => {
+        const outer = rng;
+        rng = createRng(seed);
+        try {
+          return c.build();
+        } finally {
+          rng = outer;
+        }
+      },
+    };
+  };
   const id = () => `fz-${rng.int(0, 2 ** 31)}-${rng.int(0, 2 ** 31)}`;
   const hostile = () => rng.pick(hostileStrings);
   const anyString = () => (rng.chance(0.5) ? hostile() : rng.string(40));
@@ -104,10 +121,8 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
     id: `fuzz-${id()}`,
     process_event: rng.chance(0.7) ? "Hardware Request" : anyString() || "x",
     operation: rng.pick(["create", "update", "delete"]),
-    sender_correlation_id: rng.chance(0.8)
-      ? randomBytes(16).toString("hex")
-      : anyString().slice(0, 100) || "s",
-    receiver_correlation_id: rng.chance(0.7) ? null : rng.pick([undefined, randomBytes(16).toString("hex")]),
+    sender_correlation_id: rng.chance(0.8) ? rng.bytes(16).toString("hex") : anyString().slice(0, 100) || "s",
+    receiver_correlation_id: rng.chance(0.7) ? null : rng.pick([undefined, rng.bytes(16).toString("hex")]),
     lane_sequence: rng.int(0, 10),
     payload: payload(),
   });
@@ -115,27 +130,18 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
   /** One way to make a message batch invalid for the schema (400), chosen at random. */
   const invalidBatch = (): unknown => {
     const m = message();
-    const field = rng.pick([
-      "id",
-      "process_event",
-      "operation",
-      "sender_correlation_id",
-      "lane_sequence",
-      "payload",
-    ]);
-    const broken = rng.pick<unknown>([
-      undefined,
-      null,
-      "",
-      -1,
-      1.5,
-      "1",
-      [],
-      {},
-      true,
-      "x".repeat(1001),
-      hostile(),
-    ]);
+    // Values each field's schema refuses (server/transport/wire-schema.ts): the batch must fail.
+    const invalid: Record<string, readonly unknown[]> = {
+      id: [undefined, null, "", 5, "x".repeat(201), []],
+      process_event: [undefined, null, "", 5, "x".repeat(101), {}],
+      operation: [undefined, null, "", "bogus", "CREATE", 1],
+      sender_correlation_id: [undefined, null, "", 7, "x".repeat(101)],
+      receiver_correlation_id: [5, "x".repeat(101), {}, true],
+      lane_sequence: [undefined, null, -1, 1.5, "1", 2 ** 60, Number.NaN],
+      payload: [undefined, null, "x", [], 5, true],
+    };
+    const field = rng.pick(Object.keys(invalid));
+    const broken = rng.pick(invalid[field] ?? [undefined]);
     if (broken === undefined) delete m[field];
     else m[field] = broken;
     return rng.pick<unknown>([
@@ -171,7 +177,7 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
       '{"a":"\\ud800"}',
       deep(rng.int(5_000, 20_000)),
       `{"messages":[{"id":"x","payload":${deep(rng.int(1_000, 5_000), {})}}]}`,
-      randomBytes(rng.int(1, 500)).toString("latin1"),
+      rng.bytes(rng.int(1, 500)).toString("latin1"),
       "[".repeat(rng.int(1, 30_000)),
     ]);
 
@@ -188,7 +194,7 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
     const roll = rng.int(0, 10);
     switch (roll) {
       case 0:
-        return { ...good, "webhook-signature": `v1,${randomBytes(32).toString("base64")}` };
+        return { ...good, "webhook-signature": `v1,${rng.bytes(32).toString("base64")}` };
       case 1:
         return signed(body, new Date(), otherSecret);
       case 2:
@@ -252,9 +258,9 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
     JSON.stringify(
       rng.chance(0.8)
         ? {
-            receiver_correlation_id: rng.chance(0.5) ? randomBytes(16).toString("hex") : anyString() || "c",
+            receiver_correlation_id: rng.chance(0.5) ? rng.bytes(16).toString("hex") : anyString() || "c",
             keys: Array.from({ length: rng.int(1, 5) }, () =>
-              rng.pick([randomBytes(rng.int(10, 200)).toString("base64url"), hostile() || "k", "a.b.c"]),
+              rng.pick([rng.bytes(rng.int(10, 200)).toString("base64url"), hostile() || "k", "a.b.c"]),
             ),
           }
         : value(),
@@ -359,13 +365,13 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
       wrongCredentials,
       build: () => {
         const key = rng.pick([
-          randomBytes(rng.int(8, 120)).toString("base64url"),
+          rng.bytes(rng.int(8, 120)).toString("base64url"),
           "%2e%2e%2f%2e%2e%2fetc",
           "..",
           hostile() || "k",
         ]);
-        const bytes = randomBytes(rng.int(0, 2000));
-        const hash = rng.chance(0.7) ? randomBytes(32).toString("hex") : headerSafe(anyString());
+        const bytes = rng.bytes(rng.int(0, 2000));
+        const hash = rng.chance(0.7) ? rng.bytes(32).toString("hex") : headerSafe(anyString());
         const signedOver = `${key}.${hash}.${bytes.length}`;
         const headers: Record<string, string> = {
           "content-type": "application/octet-stream",
@@ -403,5 +409,8 @@ export function wireCaseGenerator(rng: Rng, creds: WireCredentials, maxBodyBytes
     };
   }
 
-  return { refused, accepted };
+  return {
+    refused: (wrongCredentials: boolean) => replayable(refused(wrongCredentials)),
+    accepted: () => replayable(accepted()),
+  };
 }

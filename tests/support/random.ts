@@ -7,6 +7,8 @@ export interface Rng {
   pick<T>(items: readonly T[]): T;
   chance(p: number): boolean;
   string(maxLength: number, alphabet?: string): string;
+  /** Bytes from the same sequence (crypto randomness would make a seed replay differ). */
+  bytes(length: number): Buffer;
 }
 
 /** The seed from FUZZ_SEED when set (to replay a run), otherwise a fresh one. */
@@ -37,6 +39,7 @@ export function createRng(seed: number): Rng {
     int,
     pick,
     chance: (p) => next() < p,
+    bytes: (length) => Buffer.from(Array.from({ length }, () => Math.floor(next() * 256))),
     string: (maxLength, alphabet = defaultAlphabet) => {
       const length = int(0, maxLength);
       let out = "";
