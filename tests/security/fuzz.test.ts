@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCredentials } from "../../server/instance/demo-sync-seed";
+import { sign } from "../../server/transport/signing";
 import {
   type Case,
   emptyStats,
@@ -27,6 +29,38 @@ const wireBodies = Number(process.env.FUZZ_WIRE ?? 10_000);
 const tableRequests = Number(process.env.FUZZ_TABLE ?? 2_000);
 const maxMs = Number(process.env.FUZZ_MAX_MS ?? 2_000);
 const maxBodyBytes = 64 * 1024;
+
+/** A correctly signed, valid message dressed up as a refusal: the state check must catch it. */
+function canaryCase(creds: { user: string; password: string; signingSecret: string }): Case {
+  return {
+    kind: "canary: a valid message marked as refused",
+    mayChange: false,
+    build: () => {
+      const body = JSON.stringify({
+        messages: [
+          {
+            id: `canary-${randomUUID()}`,
+            process_event: "Hardware Request",
+            operation: "create",
+            sender_correlation_id: randomUUID().replaceAll("-", ""),
+            lane_sequence: 1,
+            payload: { changed_fields: [{ key: "short_description", value: "canary", changed: true }] },
+          },
+        ],
+      });
+      return {
+        method: "POST",
+        path: "/api/sync/v1/messages",
+        headers: {
+          "content-type": "application/json",
+          authorization: basic(creds.user, creds.password),
+          ...sign(creds.signingSecret, `msg_${randomUUID()}`, body),
+        },
+        body,
+      };
+    },
+  };
+}
 
 describe("security: fuzz", () => {
   let pair: Pair;
@@ -102,6 +136,15 @@ describe("security: fuzz", () => {
     try {
       // ACT: refusals first on a quiet pair, then what may be accepted, then (quiet again) the
       // wrong credentials.
+      // The detector must be able to fail: a valid message passed off as a refusal is caught
+      // and named (a fresh message id each time it is built, so the replay changes state too).
+      const canary = emptyStats();
+      await phase("canary", () =>
+        runRefused([canaryCase(toBeta)], { ...onBeta, batchSize: 1, stats: canary }),
+      );
+      expect(canary.findings.map((f) => f.problem)).toEqual([
+        expect.stringMatching(/refused with 200 but changed state: .*inbound_queue/),
+      ]);
       await phase("settle", () => Promise.all([settle(betaDb), settle(alphaDb)]));
       await phase("wire refused", () => runRefused(wireRight, onBeta));
       await phase("table refused", () => runRefused(tableRight, onAlpha));

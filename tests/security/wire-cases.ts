@@ -91,7 +91,9 @@ export function wireCaseGenerator(master: Rng, creds: WireCredentials, maxBodyBy
   const payload = (): Record<string, unknown> => ({
     capture_metadata: {
       changed_by: anyString(),
-      timestamp: rng.chance(0.7) ? new Date(Date.UTC(2026, 0, 1) + rng.int(0, 1e9) * 1000).toISOString() : anyString(),
+      timestamp: rng.chance(0.7)
+        ? new Date(Date.UTC(2026, 0, 1) + rng.int(0, 1e9) * 1000).toISOString()
+        : anyString(),
       capture_definition: anyString(),
       operation: rng.pick(["create", "update", "delete", "bogus"]),
       source_table: rng.pick(["incident", "sys_user", "x", hostile()]),
