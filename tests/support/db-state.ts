@@ -6,7 +6,17 @@ import Database from "better-sqlite3";
 // changed nothing. Bookkeeping that a refusal may legitimately write is left out: the audit
 // log (throttled sign-ins are logged there), sessions, sign-in throttling and migrations.
 
-const bookkeeping = [/^audit/, /session/, /throttl/, /sign_?in/, /login/, /^__drizzle/, /^sqlite_/];
+const bookkeeping = [
+  /^audit/,
+  /session/,
+  /throttl/,
+  /sign_?in/,
+  /login/,
+  /attempt/,
+  /auth_?fail/,
+  /^__drizzle/,
+  /^sqlite_/,
+];
 
 export interface DbState {
   /** One hash over every business table. */
