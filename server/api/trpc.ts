@@ -1,11 +1,11 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { ZodError } from "zod";
+import type { ZodError } from "zod";
 import { authenticate } from "../auth/authenticate";
 import { type AuthUser, canUseUi, hasRole, type Role } from "../auth/roles";
 import { noteStorageError, storageMessage } from "../db/storage";
 import { type Instance, instance } from "../instance/instance";
-import { RecordError } from "../records/errors";
+import { isRecordError, type RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
 
 export interface Context {
@@ -38,8 +38,8 @@ const t = initTRPC.context<Context>().create({
   // The form shows a record-service error next to the field it names, with its detail.
   // Input that fails its zod schema reads as its first problem, not as a JSON dump of issues.
   errorFormatter({ shape, error }) {
-    const cause = error.cause instanceof RecordError ? error.cause : null;
-    const issue = error.cause instanceof ZodError ? error.cause.issues[0] : undefined;
+    const cause = isRecordError(error.cause) ? error.cause : null;
+    const issue = isZodError(error.cause) ? error.cause.issues[0] : undefined;
     const issueField = issue?.path.at(-1);
     return {
       ...shape,
@@ -56,27 +56,35 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+/** A ZodError from any bundle's copy of zod (see isRecordError for why not instanceof). */
+function isZodError(error: unknown): error is ZodError {
+  return error instanceof Error && error.name === "ZodError" && Array.isArray((error as ZodError).issues);
+}
+
 /**
- * Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error, and
- * storage trouble (disk full, database busy) into SERVICE_UNAVAILABLE (503) naming the cause, as
- * the REST mapping does (`server/rest/responses.ts`).
+ * Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error, a
+ * schema violation found by a domain function (sync configuration validates its own input) into
+ * a 400, and storage trouble (disk full, database busy) into SERVICE_UNAVAILABLE (503) naming the
+ * cause, as the REST mapping does (`server/rest/responses.ts`).
  */
 const recordErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof RecordError) {
-    const cause = result.error.cause;
+  if (result.ok) return result;
+  const cause = result.error.cause;
+  if (isRecordError(cause)) {
     throw new TRPCError({ code: codeOfStatus[cause.status], message: cause.message, cause });
   }
-  if (!result.ok) {
-    const problem = noteStorageError(result.error.cause);
-    if (problem) {
-      const { message, detail } = storageMessage[problem];
-      throw new TRPCError({
-        code: "SERVICE_UNAVAILABLE",
-        message: `${message}: ${detail}`,
-        cause: result.error,
-      });
-    }
+  if (isZodError(cause) && result.error.code === "INTERNAL_SERVER_ERROR") {
+    throw new TRPCError({ code: "BAD_REQUEST", message: cause.issues[0]?.message ?? "Invalid input", cause });
+  }
+  const problem = noteStorageError(cause);
+  if (problem) {
+    const { message, detail } = storageMessage[problem];
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: `${message}: ${detail}`,
+      cause: result.error,
+    });
   }
   return result;
 });

@@ -14,3 +14,16 @@ export class RecordError extends Error {
 export const badRequest = (message: string, detail = "", field?: string) =>
   new RecordError(400, message, detail, field);
 export const notFound = (message: string, detail = "") => new RecordError(404, message, detail);
+
+/**
+ * Whether `error` is a RecordError, recognised by name rather than instanceof: Next.js loads
+ * server modules in more than one bundle (the instance is booted from instrumentation), so the
+ * RecordError class a service throws need not be the one the caller imports.
+ */
+export function isRecordError(error: unknown): error is RecordError {
+  return (
+    error instanceof Error &&
+    error.name === "RecordError" &&
+    typeof (error as Partial<RecordError>).status === "number"
+  );
+}

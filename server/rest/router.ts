@@ -35,6 +35,16 @@ const routes: Route[] = [
   { pattern: ["attachment", ":sys_id", "file"], methods: { GET: downloadAttachment } },
 ];
 
+/** Every route below /api/now as "METHOD /pattern" (for the RBAC matrix test). */
+export function restRouteList(): Array<{ method: Method; pattern: string }> {
+  return routes.flatMap((route) =>
+    (Object.keys(route.methods) as Method[]).map((method) => ({
+      method,
+      pattern: `/${route.pattern.join("/")}`,
+    })),
+  );
+}
+
 export interface RouteMatch {
   route: Route;
   params: Record<string, string>;

@@ -334,8 +334,11 @@ export class SyncConfig {
 
   updateBinding(id: string, input: unknown): FlowBindingRow {
     const v = parsePartial(flowBindingInput, input);
+    // An empty change is a no-op (as for events): drizzle refuses an UPDATE without values.
     const row = this.write(() =>
-      this.db.update(flowBinding).set(v).where(eq(flowBinding.id, id)).returning().get(),
+      Object.keys(v).length === 0
+        ? this.db.select().from(flowBinding).where(eq(flowBinding.id, id)).get()
+        : this.db.update(flowBinding).set(v).where(eq(flowBinding.id, id)).returning().get(),
     );
     if (!row) throw new RecordError(404, "Flow binding not found", id);
     return row;

@@ -7,6 +7,8 @@ export const dynamic = "force-dynamic";
 /** The bytes of one requested attachment, pushed by the sender (SPEC 3.6). */
 export async function PUT(request: Request, context: { params: Promise<{ key: string }> }) {
   const inst = await instance();
+  // Next.js has already decoded the segment; decoding again would change a key holding "%" and
+  // throw (500) on one like "%zz".
   const { key } = await context.params;
-  return handleAttachmentPut(request, decodeURIComponent(key), inst.sync.attachmentApi);
+  return handleAttachmentPut(request, key, inst.sync.attachmentApi);
 }
