@@ -85,6 +85,11 @@ export const procedureMatrix: Record<string, ProcedureAccess> = {
   "flows.inboundSamples": { allow: flowReaders, input: () => ({}) },
   "flows.executions": { allow: flowReaders, input: () => ({}) },
   "flows.execution": { allow: flowReaders, input: () => ({ id: "no-such-execution" }) },
+  "flowStats.figures": { allow: flowReaders, input: (f) => ({ flowId: f.flow }) },
+  // An empty folder plans nothing and applies nothing (tandem.json is missing): safe to call.
+  "configAsCode.exportFiles": { allow: syncAdmin },
+  "configAsCode.planImport": { allow: syncAdmin, input: () => ({ files: {} }) },
+  "configAsCode.applyImport": { allow: syncAdmin, input: () => ({ files: {} }) },
   "syncConfig.overview": { allow: syncAdmin },
   "syncConfig.choices": { allow: syncAdmin },
   "syncConfig.createDefinition": { allow: syncAdmin, input: () => ({}) },
