@@ -72,6 +72,9 @@ const walk: Array<[string, (k: Known) => unknown[]]> = [
   ["flows.inboundSamples", () => [{ limit: 100 }]],
   ["flows.executions", () => [{ limit: 500 }]],
   ["flows.execution", (k) => k.executions.map((id) => ({ id }))],
+  ["flowStats.figures", (k) => k.flows.map((flowId) => ({ flowId }))],
+  // The whole configuration as files: remote systems are in it, their secrets must not be.
+  ["configAsCode.exportFiles", () => [undefined]],
 ];
 
 function pages(): string[] {
