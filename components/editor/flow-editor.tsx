@@ -5,6 +5,7 @@ import { ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { type CanvasGraph, parseCanvas } from "@/flows";
+import { AlertBanner } from "../alerts/alert-banner";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { toast } from "../ui/toast";
@@ -126,6 +127,7 @@ function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { stor
         onImport={onImport}
         onHelp={() => setHelp(true)}
       />
+      <AlertBanner variant="banner" />
       {refusal && (
         <div
           role="alert"

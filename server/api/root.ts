@@ -1,3 +1,4 @@
+import { alertsRouter } from "./routers/alerts";
 import { attachmentsRouter } from "./routers/attachments";
 import { correlationsRouter } from "./routers/correlations";
 import { dashboardRouter } from "./routers/dashboard";
@@ -16,6 +17,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   correlations: correlationsRouter,
   flows: flowsRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -28,6 +28,7 @@ const envSchema = z.object({
   TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
   TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS: z.string().default("exe,bat,cmd,com,scr,msi,dll,vbs,js,jar,ps1,sh"),
   TANDEM_ATTACHMENT_KEY_HOURS: z.coerce.number().positive().default(24),
+  TANDEM_ALERT_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 export interface InstanceConfig {
@@ -47,6 +48,8 @@ export interface InstanceConfig {
   queueRetentionMs: number;
   blockedExtensions: string[];
   attachmentKeyTtlMs: number;
+  /** How often remote-system alerts are evaluated (issue 15). */
+  alertIntervalMs: number;
 }
 
 let cached: InstanceConfig | undefined;
@@ -76,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     logLevel: e.TANDEM_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     queueRetentionMs: e.TANDEM_QUEUE_RETENTION_DAYS * 86_400_000,
+    alertIntervalMs: e.TANDEM_ALERT_INTERVAL_MS,
     blockedExtensions: e.TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS.split(",")
       .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
       .filter((x) => x !== ""),

@@ -1,3 +1,4 @@
+import { AlertEvaluator } from "../alerts/alert-evaluator";
 import type { AttachmentService } from "../attachments/attachment-service";
 import { AttachmentLimits } from "../attachments/limits";
 import { AttachmentOffer } from "../attachments/offer";
@@ -196,11 +197,25 @@ export function createSyncEngine(core: CoreDeps) {
     validateAndActivate: activate,
   });
   const live = new LiveChanges(db);
+  const alerts = new AlertEvaluator({
+    db,
+    config,
+    logger,
+    instance: core.cfg.instance,
+    sendEmail: (message, key) => email.send(message, key),
+    recipients: () =>
+      records
+        .list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" })
+        .rows.map((r) => r.email ?? "")
+        .filter((e) => e !== ""),
+  });
+  let alertTimer: NodeJS.Timeout | undefined;
 
   return {
     config,
     pairing,
     live,
+    alerts,
     correlations,
     flows,
     client,
@@ -226,9 +241,14 @@ export function createSyncEngine(core: CoreDeps) {
         autoRecover();
       }, 30_000);
       housekeeping.unref();
+      alertTimer = setInterval(() => {
+        alerts.evaluate().catch((error: unknown) => logger.error({ err: error }, "alert evaluation failed"));
+      }, core.cfg.alertIntervalMs);
+      alertTimer.unref();
     },
     async stop(): Promise<void> {
       if (housekeeping) clearInterval(housekeeping);
+      if (alertTimer) clearInterval(alertTimer);
       live.stop();
       await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop(), sender.stop()]);
       executions.flush();
