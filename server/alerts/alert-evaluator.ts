@@ -155,7 +155,7 @@ export class AlertEvaluator {
       kind,
       value,
       threshold: threshold ?? 0,
-      message: describe(remote.name, kind, value, threshold ?? 0),
+      message: alertMessage(remote.name, kind, value, threshold ?? 0),
       now,
     };
     if (crossing) {
@@ -207,7 +207,7 @@ export class AlertEvaluator {
   }
 }
 
-function describe(remote: string, kind: AlertKind, value: number, threshold: number): string {
+function alertMessage(remote: string, kind: AlertKind, value: number, threshold: number): string {
   if (kind === "queue_age")
     return `The oldest ready row of ${remote} has waited ${seconds(value)} (threshold ${seconds(threshold)}).`;
   return `${value}% of ${remote}'s rows in the last hour failed (threshold ${threshold}%).`;
