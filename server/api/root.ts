@@ -6,6 +6,7 @@ import { flowsRouter } from "./routers/flows";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
 import { syncConfigRouter } from "./routers/sync-config";
+import { tryDraftRouter } from "./routers/try-draft";
 import { createCallerFactory, router } from "./trpc";
 
 /** Every tRPC procedure of the UI, one router per domain; later issues add theirs here. */
@@ -18,6 +19,7 @@ export const appRouter = router({
   correlations: correlationsRouter,
   flows: flowsRouter,
   alerts: alertsRouter,
+  tryDraft: tryDraftRouter,
 });
 
 export type AppRouter = typeof appRouter;

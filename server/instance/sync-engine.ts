@@ -22,7 +22,9 @@ import { OutboundStore } from "../queue/outbound/store";
 import { OutboundWorker } from "../queue/outbound/worker";
 import { purgeFinishedRows } from "../queue/retention";
 import type { RecordService } from "../records/record-service";
+import { TryWithDraft } from "../runner/dry-run/try-with-draft";
 import { ExecutionWriter } from "../runner/execution-writer";
+import type { PortDeps } from "../runner/ports";
 import { recordsPortShared } from "../runner/ports/records-port";
 import { FlowRunner } from "../runner/runner";
 import { validateAndActivate } from "../sync/activation";
@@ -104,38 +106,39 @@ export function createSyncEngine(core: CoreDeps) {
   const insertLog = db.$client.prepare(
     "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  const portDeps: Omit<PortDeps, "callSubflow"> = {
+    logger,
+    config,
+    correlations,
+    client,
+    queues,
+    email,
+    attachments: core.attachments,
+    receiver,
+    attachmentKeys,
+    deliveredTo: (remoteId, recordSysId) => {
+      const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
+      return new Set(rows.map((r) => r.attachment_sys_id));
+    },
+    recordsShared: recordsPortShared(db, records, correlations),
+    writeLog: (l) => {
+      insertLog.run(
+        l.executionId,
+        l.flowId,
+        l.level,
+        l.message,
+        l.data ? JSON.stringify(l.data) : null,
+        Date.now(),
+      );
+    },
+  };
   const runner = new FlowRunner({
     flows,
     config,
     records,
     executions,
     logger,
-    ports: {
-      logger,
-      config,
-      correlations,
-      client,
-      queues,
-      email,
-      attachments: core.attachments,
-      receiver,
-      attachmentKeys,
-      deliveredTo: (remoteId, recordSysId) => {
-        const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
-        return new Set(rows.map((r) => r.attachment_sys_id));
-      },
-      recordsShared: recordsPortShared(db, records, correlations),
-      writeLog: (l) => {
-        insertLog.run(
-          l.executionId,
-          l.flowId,
-          l.level,
-          l.message,
-          l.data ? JSON.stringify(l.data) : null,
-          Date.now(),
-        );
-      },
-    },
+    ports: portDeps,
   });
 
   outboundWorker = new OutboundWorker({
@@ -210,12 +213,14 @@ export function createSyncEngine(core: CoreDeps) {
         .filter((e) => e !== ""),
   });
   let alertTimer: NodeJS.Timeout | undefined;
+  const tryWithDraft = new TryWithDraft({ db, flows, config, runner, executions, queues, ports: portDeps });
 
   return {
     config,
     pairing,
     live,
     alerts,
+    tryWithDraft,
     correlations,
     flows,
     client,
