@@ -16,19 +16,22 @@ import { DiagnosticsList } from "./panels/diagnostics-list";
 import { HistoryPanel } from "./panels/history-panel";
 import { ShortcutsHelp } from "./panels/shortcuts-help";
 import { TestRunPanel } from "./panels/test-run-panel";
+import { TryDraftPanel, type TryRow } from "./panels/try-draft-panel";
 import { EditorProvider, useEditor } from "./store/context";
 import { createEditorStore, type EditorStore } from "./store/editor-store";
 import { Toolbar } from "./toolbar";
 import { useAutosave, useLiveCompile } from "./use-editor-effects";
 import { useShortcuts } from "./use-shortcuts";
 
-type Tab = "inspect" | "problems" | "test" | "history";
+type Tab = "inspect" | "problems" | "test" | "try" | "history";
 
 export interface FlowEditorProps {
   flowId: string;
   graph: CanvasGraph;
   latestVersion: number | null;
   canEdit: boolean;
+  /** Opened from a queue row's "Try with draft". */
+  tryRow?: TryRow | undefined;
 }
 
 /** The flow designer: palette, canvas, and a side panel (inspector, problems, test run, history). */
@@ -55,12 +58,12 @@ function download(name: string, graph: CanvasGraph) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { store: EditorStore }) {
+function EditorLayout({ flowId, latestVersion, tryRow, store }: FlowEditorProps & { store: EditorStore }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
   const flow = useReactFlow();
-  const [tab, setTab] = useState<Tab>("inspect");
+  const [tab, setTab] = useState<Tab>(tryRow ? "try" : "inspect");
   const [help, setHelp] = useState(false);
   const [version, setVersion] = useState(latestVersion);
   const [refusal, setRefusal] = useState<{ message: string; detail: string | null } | null>(null);
@@ -114,6 +117,7 @@ function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { stor
     ["inspect", "Inspector"],
     ["problems", problems ? `Problems (${problems})` : "Problems"],
     ["test", "Test run"],
+    ...(tryRow ? ([["try", `Try row #${tryRow.id}`]] as Array<[Tab, string]>) : []),
     ["history", "History"],
   ];
   return (
@@ -175,6 +179,19 @@ function EditorLayout({ flowId, latestVersion, store }: FlowEditorProps & { stor
             {tab === "inspect" && <Inspector />}
             {tab === "problems" && <DiagnosticsList onFocus={(id) => focusNode(id)} />}
             {tab === "test" && <TestRunPanel onFocus={(id) => focusNode(id, true)} />}
+            {tab === "try" && tryRow && (
+              <TryDraftPanel
+                flowId={flowId}
+                row={tryRow}
+                flush={flush}
+                onPublished={(v) => {
+                  setVersion(v);
+                  void queryClient.invalidateQueries({
+                    queryKey: trpc.flows.versions.queryKey({ id: flowId }),
+                  });
+                }}
+              />
+            )}
             {tab === "history" && <HistoryPanel flowId={flowId} />}
           </div>
         </aside>

@@ -23,8 +23,9 @@ import type { RunScope } from "../ports/scope";
 
 export interface FieldChange {
   field: string;
-  before: unknown;
-  after: unknown;
+  // Optional in the type only: JSON leaves out undefined, and the browser sees what JSON carries.
+  before?: unknown;
+  after?: unknown;
 }
 
 export type DryEffect =

@@ -31,7 +31,7 @@ export interface JournalEffect {
   type: string;
   status: "completed" | "error";
   /** The resolved configuration the step ran with: the values it wrote, the message it sent… */
-  inputs: unknown;
+  inputs?: unknown;
   error?: string;
 }
 
@@ -126,6 +126,11 @@ export class TryWithDraft {
       flowTimeoutMs: DRY_RUN_TIMEOUT_MS,
     });
     return { ...base, run, effects };
+  }
+
+  /** The flow a queue row runs (its binding's), for "Try with draft" links. */
+  flowOf(queue: QueueName, rowId: number): string {
+    return this.load(queue, rowId).flowId;
   }
 
   /** Publishes the draft (refused while it has errors) and reprocesses the rows with the new version. */

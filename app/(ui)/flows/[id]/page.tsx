@@ -10,8 +10,21 @@ import { instance } from "@/server/instance/instance";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Flow designer" };
 
-export default async function FlowPage({ params }: { params: Promise<{ id: string }> }) {
+/** `?try=inbound:12` opens the draft beside that queue row ("Try with draft", issue 15). */
+function tryRowOf(value: string | string[] | undefined) {
+  const m = typeof value === "string" ? /^(outbound|inbound):(\d+)$/.exec(value) : null;
+  return m ? { queue: m[1] as "outbound" | "inbound", id: Number(m[2]) } : undefined;
+}
+
+export default async function FlowPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
+  const tryRow = tryRowOf((await searchParams).try);
   const user = await requireUiUser({ path: `/flows/${id}`, anyOf: pageRoles.flows });
   const flow = (await instance()).sync.flows.findById(id);
   if (!flow) notFound();
@@ -22,6 +35,7 @@ export default async function FlowPage({ params }: { params: Promise<{ id: strin
       graph={flow.draft as CanvasGraph}
       latestVersion={flow.latestVersion}
       canEdit={hasRole(user, "flow_designer", "sync_admin")}
+      tryRow={tryRow}
     />
   );
 }
