@@ -179,18 +179,22 @@ function EditorLayout({ flowId, latestVersion, tryRow, store }: FlowEditorProps 
             {tab === "inspect" && <Inspector />}
             {tab === "problems" && <DiagnosticsList onFocus={(id) => focusNode(id)} />}
             {tab === "test" && <TestRunPanel onFocus={(id) => focusNode(id, true)} />}
-            {tab === "try" && tryRow && (
-              <TryDraftPanel
-                flowId={flowId}
-                row={tryRow}
-                flush={flush}
-                onPublished={(v) => {
-                  setVersion(v);
-                  void queryClient.invalidateQueries({
-                    queryKey: trpc.flows.versions.queryKey({ id: flowId }),
-                  });
-                }}
-              />
+            {tryRow && (
+              // Kept mounted while other tabs show, so the dry run's result survives an edit.
+              <div hidden={tab !== "try"}>
+                <TryDraftPanel
+                  flowId={flowId}
+                  row={tryRow}
+                  flush={flush}
+                  onFocus={(id) => focusNode(id)}
+                  onPublished={(v) => {
+                    setVersion(v);
+                    void queryClient.invalidateQueries({
+                      queryKey: trpc.flows.versions.queryKey({ id: flowId }),
+                    });
+                  }}
+                />
+              </div>
             )}
             {tab === "history" && <HistoryPanel flowId={flowId} />}
           </div>

@@ -24,11 +24,14 @@ export function TryDraftPanel({
   row,
   flush,
   onPublished,
+  onFocus,
 }: {
   flowId: string;
   row: TryRow;
   flush: () => Promise<void>;
   onPublished: (version: number) => void;
+  /** Selects a node (opens it in the inspector). */
+  onFocus: (nodeId: string) => void;
 }) {
   const trpc = useTRPC();
   const api = useEditorApi();
@@ -85,6 +88,24 @@ export function TryDraftPanel({
           Draft: {r.run.status === "completed" ? "completes" : `ends ${r.run.status}`}
           {r.run.error ? ` at ${labelOf(r.run.error.nodeId ?? null)}: ${r.run.error.message}` : ""}
         </p>
+      )}
+      {r?.run && (
+        <ol className="flex flex-wrap gap-1" aria-label="Steps of the dry run">
+          {r.run.steps.map((st, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: steps repeat inside For Each
+            <li key={i}>
+              <button
+                type="button"
+                data-testid={`try-step-${st.nodeId}`}
+                onClick={() => onFocus(st.nodeId)}
+                title="Open in the inspector"
+                className={`rounded border px-1.5 py-0.5 text-[11px] hover:underline ${st.status === "completed" ? "border-emerald-200 text-emerald-800" : "border-red-300 bg-red-50 text-red-800"}`}
+              >
+                {st.status === "completed" ? "✓" : "✕"} {labelOf(st.nodeId)}
+              </button>
+            </li>
+          ))}
+        </ol>
       )}
       {r && (
         <p className="text-[12px] text-slate-600" data-testid="try-draft-published">
