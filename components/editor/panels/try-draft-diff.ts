@@ -33,8 +33,9 @@ function objectOf(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
+// The failure's message is shown once above the diff; a cell only marks the refused value.
 function failed(e: JournalEffect | undefined, text: string): string {
-  return e?.status === "error" ? `${text} ✕ ${e.error ?? "failed"}` : text;
+  return e?.status === "error" ? `${text} ✕` : text;
 }
 
 export function effectRows(draft: readonly DryEffect[], published: readonly JournalEffect[]): EffectRow[] {
@@ -60,7 +61,7 @@ export function effectRows(draft: readonly DryEffect[], published: readonly Jour
           label: `${e.op} ${e.table}.${field}`,
           before: show(change?.before),
           published: pub ? failed(pub, show(pubValues[field])) : NONE,
-          draft: change ? (e.error ? `${show(change.after)} ✕ ${e.error}` : show(change.after)) : NONE,
+          draft: change ? (e.error ? `${show(change.after)} ✕` : show(change.after)) : NONE,
         });
       }
       if (e.journal.length > 0)

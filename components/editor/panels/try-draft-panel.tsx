@@ -110,7 +110,7 @@ export function TryDraftPanel({
       {r && (
         <p className="text-[12px] text-slate-600" data-testid="try-draft-published">
           {r.published
-            ? `Published v${r.published.version}, last run of this row: ${r.published.status}${r.published.failedNodeId ? ` at ${labelOf(r.published.failedNodeId)}` : ""}.`
+            ? `Published v${r.published.version}, last run of this row: ${r.published.status}${r.published.failedNodeId ? ` at ${labelOf(r.published.failedNodeId)}` : ""}${r.published.error ? ` — ${r.published.error}` : ""}. ✕ marks a value that was refused.`
             : r.publishedNote}
         </p>
       )}
