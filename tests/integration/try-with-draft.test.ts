@@ -103,6 +103,21 @@ describe("try with draft", () => {
       after: "Dry run 1 (updated)",
     });
 
+    // ACT 3a: a draft with errors is neither published nor reprocessed (the usual refusal)
+    const broken3 = structuredClone(flow.draft);
+    const update = broken3.nodes.find((n) => n.id === "update");
+    if (!update) throw new Error("no update node");
+    update.config.table = "";
+    await trpc(pair.beta, "flows.saveDraft", { id: flowId, graph: broken3 });
+    await expect(
+      trpc(pair.beta, "tryDraft.publishAndReprocess", { flowId, queue: "inbound", ids: [rowId] }),
+    ).rejects.toThrow(/The flow has \d+ errors?; fix (it|them) before publishing/);
+    expect(query(pair.beta, "SELECT status FROM inbound_queue WHERE sequence = ?", rowId)).toEqual([
+      { status: "error" },
+    ]);
+    expect(query(pair.beta, "SELECT latest_version AS v FROM flow WHERE id = ?", flowId)).toEqual([{ v: 2 }]);
+    await trpc(pair.beta, "flows.saveDraft", { id: flowId, graph: flow.draft });
+
     // ACT 3: publish and reprocess
     const outcome = await trpc<{ version: number; changed: number[] }>(
       pair.beta,
@@ -122,5 +137,28 @@ describe("try with draft", () => {
       "SELECT json_extract(data, '$.urgency') AS urgency, json_extract(data, '$.short_description') AS d FROM record WHERE table_name = 'incident' AND json_extract(data, '$.short_description') LIKE 'Dry run 1%'",
     );
     expect(records).toEqual([{ urgency: "1", d: "Dry run 1 (updated)" }]);
+  });
+
+  it("dry-runs an outbound row: the send is shown beside the published run's, nothing leaves or changes", async () => {
+    // ARRANGE: alpha's first outbound row went through (sent, correlated)
+    const [row] = query<{ id: number }>(
+      pair.alpha,
+      "SELECT id FROM outbound_queue WHERE status = 'processed' ORDER BY id LIMIT 1",
+    );
+    const inboundOnBeta = () => query(pair.beta, "SELECT sequence FROM inbound_queue").length;
+    const betaRows = inboundOnBeta();
+    const before = databaseFingerprint(pair.alpha);
+
+    // ACT
+    const result = await trpc<TryResult>(pair.alpha, "tryDraft.run", { queue: "outbound", id: row?.id });
+
+    // ASSERT: the draft (the published outbound template) would send the captured payload again;
+    // the published run's send is in its journal; alpha unchanged, beta received nothing
+    expect(result.run?.status).toBe("completed");
+    expect(result.effects.some((e) => e.kind === "send")).toBe(true);
+    expect(result.published?.effects.some((e) => e.type === "send_payload")).toBe(true);
+    expect(databaseFingerprint(pair.alpha)).toEqual(before);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(inboundOnBeta()).toBe(betaRows);
   });
 });
