@@ -100,6 +100,7 @@ export class AlertEvaluator {
     const remotes = this.deps.config.snapshot().remotesById;
     return this.sql.all
       .all()
+      .filter((r) => remotes.has(r.remote_system_id)) // a removed remote's alert no longer applies
       .map((r) => ({
         remoteSystemId: r.remote_system_id,
         remoteName: remotes.get(r.remote_system_id)?.name ?? r.remote_system_id,
