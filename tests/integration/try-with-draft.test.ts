@@ -10,7 +10,11 @@ import { api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "
 //   publish and reprocess ─▶ the row is processed, the record updated once
 
 interface TryResult {
-  run: { status: string; error?: { message: string; nodeId?: string } } | null;
+  run: {
+    status: string;
+    error?: { message: string; nodeId?: string };
+    steps: Array<{ nodeId: string; type: string; replayed?: boolean }>;
+  } | null;
   effects: Array<{
     kind: string;
     op?: string;
@@ -139,7 +143,7 @@ describe("try with draft", () => {
     expect(records).toEqual([{ urgency: "1", d: "Dry run 1 (updated)" }]);
   });
 
-  it("dry-runs an outbound row: the send is shown beside the published run's, nothing leaves or changes", async () => {
+  it("dry-runs an outbound row: the send its last run made is replayed, not repeated; nothing leaves or changes", async () => {
     // ARRANGE: alpha's first outbound row went through (sent, correlated)
     const [row] = query<{ id: number }>(
       pair.alpha,
@@ -152,10 +156,11 @@ describe("try with draft", () => {
     // ACT
     const result = await trpc<TryResult>(pair.alpha, "tryDraft.run", { queue: "outbound", id: row?.id });
 
-    // ASSERT: the draft (the published outbound template) would send the captured payload again;
-    // the published run's send is in its journal; alpha unchanged, beta received nothing
+    // ASSERT: as a reprocess would, the draft (the published outbound template) replays the send
+    // its last run made instead of sending again; alpha unchanged, beta received nothing
     expect(result.run?.status).toBe("completed");
-    expect(result.effects.some((e) => e.kind === "send")).toBe(true);
+    expect(result.run?.steps.find((st) => st.type === "send_payload")?.replayed).toBe(true);
+    expect(result.effects.some((e) => e.kind === "send")).toBe(false);
     expect(result.published?.effects.some((e) => e.type === "send_payload")).toBe(true);
     expect(databaseFingerprint(pair.alpha)).toEqual(before);
     await new Promise((r) => setTimeout(r, 500));

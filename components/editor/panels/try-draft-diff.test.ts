@@ -62,5 +62,11 @@ describe("effectRows", () => {
       ["send", '{"a":1}', '{"a":2}'],
       ["published-mail", '{"to":["x"]}', "—"],
     ]);
+    const replayed = effectRows(
+      [],
+      [{ nodeId: "send", type: "send_payload", status: "completed", inputs: {} }],
+      new Set(["send"]),
+    );
+    expect(replayed[0]?.draft).toBe("already done (replayed, not repeated)");
   });
 });

@@ -38,7 +38,15 @@ function failed(e: JournalEffect | undefined, text: string): string {
   return e?.status === "error" ? `${text} ✕` : text;
 }
 
-export function effectRows(draft: readonly DryEffect[], published: readonly JournalEffect[]): EffectRow[] {
+/**
+ * `replayed`: nodes whose step the dry run took from the row's last journal (a reprocess does not
+ * repeat a side effect already made), shown as such rather than as "the draft would not do it".
+ */
+export function effectRows(
+  draft: readonly DryEffect[],
+  published: readonly JournalEffect[],
+  replayed: ReadonlySet<string> = new Set(),
+): EffectRow[] {
   const rows: EffectRow[] = [];
   const used = new Set<JournalEffect>();
   const take = (pred: (e: JournalEffect) => boolean) => {
@@ -118,7 +126,7 @@ export function effectRows(draft: readonly DryEffect[], published: readonly Jour
       label: p.type,
       before: NONE,
       published: failed(p, show(p.inputs)),
-      draft: NONE,
+      draft: replayed.has(p.nodeId) ? "already done (replayed, not repeated)" : NONE,
     });
   }
   return rows;

@@ -50,7 +50,13 @@ export function TryDraftPanel({
     void start();
   });
   const r = run.data;
-  const rows: EffectRow[] = r ? effectRows(r.effects, r.published?.effects ?? []) : [];
+  const rows: EffectRow[] = r
+    ? effectRows(
+        r.effects,
+        r.published?.effects ?? [],
+        new Set((r.run?.steps ?? []).filter((st) => st.replayed).map((st) => st.nodeId)),
+      )
+    : [];
   const labelOf = (id: string | null) =>
     (id && api.getState().nodes.find((n) => n.id === id)?.data.label) || id || "";
   const publishFor = async (ids: number[]) => {

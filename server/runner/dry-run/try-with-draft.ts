@@ -75,6 +75,7 @@ interface LoadedRow {
   flowId: string;
   inputs: Record<string, unknown>;
   runKey: string;
+  previousExecutionId: string | null;
   scope: Omit<RunScope, "executionId" | "flowId" | "warnings">;
 }
 
@@ -118,8 +119,12 @@ export class TryWithDraft {
       { ...this.deps.ports, callSubflow: async () => ({}) },
       scope,
     );
+    // As a reprocess would: side effects the row's last run already made are replayed from its
+    // journal, not made again (SPEC 4.5), so the dry run shows what reprocessing would still do.
+    const journal = row.previousExecutionId ? this.deps.executions.steps(row.previousExecutionId) : undefined;
     const run = await runFlow(compiled.dag, row.inputs, {
       ports,
+      ...(journal ? { journal } : {}),
       runKey: row.runKey,
       runAs: scope.runAs,
       ...(scope.originRemote ? { originRemoteSystem: scope.originRemote } : {}),
@@ -152,6 +157,7 @@ export class TryWithDraft {
         flowId: binding.flowId,
         inputs: outboundInputs(row),
         runKey: row.message_id,
+        previousExecutionId: row.flow_execution_id,
         scope: { runAs: "system" },
       };
     }
@@ -166,6 +172,7 @@ export class TryWithDraft {
       flowId: binding.flowId,
       inputs,
       runKey: inboundRunKey(row),
+      previousExecutionId: row.flow_execution_id,
       scope: {
         runAs: this.deps.runner.inboundRunAs(row.remote_system_id),
         originRemote: row.remote_system_id,
