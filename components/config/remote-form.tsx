@@ -42,6 +42,9 @@ export function RemoteForm({
     retryIntervalMs: remote?.retryIntervalMs ?? 1000,
     retryBackoff: remote?.retryBackoff ?? "exponential",
     autoRecover: remote?.autoRecover ?? false,
+    // Alert thresholds, edited in seconds and percent; empty = off.
+    alertQueueAgeS: remote?.alertQueueAgeMs ? String(remote.alertQueueAgeMs / 1000) : "",
+    alertErrorRatePct: remote?.alertErrorRatePct ? String(remote.alertErrorRatePct) : "",
   });
   // Secrets are write-only: empty means "keep what is stored".
   const [outboundSecret, setOutboundSecret] = useState("");
@@ -51,8 +54,11 @@ export function RemoteForm({
   const errorFlows = choices.flows.filter((f) => f.kind === "error" && f.latestVersion);
 
   const submit = async () => {
+    const { alertQueueAgeS, alertErrorRatePct, ...rest } = v;
     const data: Record<string, unknown> = {
-      ...v,
+      ...rest,
+      alertQueueAgeMs: alertQueueAgeS.trim() ? Math.round(Number(alertQueueAgeS) * 1000) : null,
+      alertErrorRatePct: alertErrorRatePct.trim() ? Math.round(Number(alertErrorRatePct)) : null,
       definitionId: v.definitionId || null,
       inboundApiUserId: v.inboundApiUserId || null,
       runAsUserId: v.runAsUserId || null,
@@ -287,6 +293,35 @@ export function RemoteForm({
               <option value="exponential">exponential with jitter</option>
               <option value="fixed">fixed</option>
             </select>
+          </Field>
+          <Field
+            id="remote-alert-age"
+            label="Alert: oldest ready row older than (s)"
+            hint="Empty = no alert. One email to the sync admins until it clears."
+          >
+            <input
+              id="remote-alert-age"
+              type="number"
+              min={1}
+              className={inputClass}
+              value={v.alertQueueAgeS}
+              onChange={(e) => set("alertQueueAgeS", e.target.value)}
+            />
+          </Field>
+          <Field
+            id="remote-alert-rate"
+            label="Alert: error rate above (%)"
+            hint="Of the last hour's finished rows (judged from 5 rows)"
+          >
+            <input
+              id="remote-alert-rate"
+              type="number"
+              min={1}
+              max={100}
+              className={inputClass}
+              value={v.alertErrorRatePct}
+              onChange={(e) => set("alertErrorRatePct", e.target.value)}
+            />
           </Field>
         </div>
         <label className="flex items-center gap-1.5 text-sm">

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AlertBanner } from "../alerts/alert-banner";
 import { formatDuration } from "../monitor/format";
 import { StatusBadge } from "../monitor/status-badge";
 import { LiveIndicator, useLive } from "../monitor/use-live";
@@ -45,6 +46,7 @@ export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
       <div className="flex justify-end">
         <LiveIndicator status={live} />
       </div>
+      <AlertBanner variant="section" />
       <section aria-label="Remote systems" className="rounded-lg border border-slate-200 bg-white">
         <h2 className="border-b border-slate-100 px-4 py-2.5 text-sm font-semibold text-slate-800">
           Remote systems

@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState } from "react";
 import { type CanvasGraph, parseCanvas } from "@/flows";
 import type { FlowFigures } from "@/server/stats/flow-figures";
+import { AlertBanner } from "../alerts/alert-banner";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { toast } from "../ui/toast";
@@ -18,13 +19,14 @@ import { DiagnosticsList } from "./panels/diagnostics-list";
 import { HistoryPanel } from "./panels/history-panel";
 import { ShortcutsHelp } from "./panels/shortcuts-help";
 import { TestRunPanel } from "./panels/test-run-panel";
+import { TryDraftPanel, type TryRow } from "./panels/try-draft-panel";
 import { EditorProvider, useEditor } from "./store/context";
 import { createEditorStore, type EditorStore } from "./store/editor-store";
 import { Toolbar } from "./toolbar";
 import { useAutosave, useLiveCompile } from "./use-editor-effects";
 import { useShortcuts } from "./use-shortcuts";
 
-type Tab = "inspect" | "problems" | "test" | "history";
+type Tab = "inspect" | "problems" | "test" | "try" | "history";
 
 export interface FlowEditorProps {
   flowId: string;
@@ -33,6 +35,8 @@ export interface FlowEditorProps {
   canEdit: boolean;
   /** The live canvas's figures for the latest version over the default window, rendered with the page. */
   initialFigures?: FlowFigures | undefined;
+  /** Opened from a queue row's "Try with draft". */
+  tryRow?: TryRow | undefined;
 }
 
 /** The flow designer: palette, canvas, and a side panel (inspector, problems, test run, history). */
@@ -66,6 +70,7 @@ function EditorLayout({
   flowId,
   latestVersion,
   initialFigures,
+  tryRow,
   store,
   overlay,
 }: FlowEditorProps & { store: EditorStore; overlay: OverlayStore }) {
@@ -73,7 +78,7 @@ function EditorLayout({
   const router = useRouter();
   const queryClient = useQueryClient();
   const flow = useReactFlow();
-  const [tab, setTab] = useState<Tab>("inspect");
+  const [tab, setTab] = useState<Tab>(tryRow ? "try" : "inspect");
   const [help, setHelp] = useState(false);
   const [version, setVersion] = useState(latestVersion);
   const [refusal, setRefusal] = useState<{ message: string; detail: string | null } | null>(null);
@@ -127,6 +132,7 @@ function EditorLayout({
     ["inspect", "Inspector"],
     ["problems", problems ? `Problems (${problems})` : "Problems"],
     ["test", "Test run"],
+    ...(tryRow ? ([["try", `Try row #${tryRow.id}`]] as Array<[Tab, string]>) : []),
     ["history", "History"],
   ];
   return (
@@ -140,6 +146,7 @@ function EditorLayout({
         onImport={onImport}
         onHelp={() => setHelp(true)}
       />
+      <AlertBanner variant="banner" />
       {refusal && (
         <div
           role="alert"
@@ -197,6 +204,23 @@ function EditorLayout({
             {tab === "inspect" && <Inspector />}
             {tab === "problems" && <DiagnosticsList onFocus={(id) => focusNode(id)} />}
             {tab === "test" && <TestRunPanel onFocus={(id) => focusNode(id, true)} />}
+            {tryRow && (
+              // Kept mounted while other tabs show, so the dry run's result survives an edit.
+              <div hidden={tab !== "try"}>
+                <TryDraftPanel
+                  flowId={flowId}
+                  row={tryRow}
+                  flush={flush}
+                  onFocus={(id) => focusNode(id)}
+                  onPublished={(v) => {
+                    setVersion(v);
+                    void queryClient.invalidateQueries({
+                      queryKey: trpc.flows.versions.queryKey({ id: flowId }),
+                    });
+                  }}
+                />
+              </div>
+            )}
             {tab === "history" && <HistoryPanel flowId={flowId} />}
           </div>
         </aside>

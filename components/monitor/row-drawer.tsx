@@ -43,6 +43,16 @@ export function RowDrawer({ queue, id, onClose }: { queue: Queue; id: number; on
           {r ? <StatusBadge status={r.status} testId="drawer-status" /> : null}
         </div>
         <div className="flex items-center gap-2">
+          {r ? (
+            <Link
+              href={`/flows/try/${queue}/${id}`}
+              data-testid="drawer-try-draft"
+              className="rounded border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+              title="Run the flow's draft on this row's real inputs; nothing is written"
+            >
+              Try with draft
+            </Link>
+          ) : null}
           {r ? <QueueActions queue={queue} ids={[id]} testPrefix="drawer" /> : null}
           <Button variant="ghost" size="sm" onClick={onClose} aria-label="Close details">
             ✕

@@ -1,3 +1,4 @@
+import { alertsRouter } from "./routers/alerts";
 import { attachmentsRouter } from "./routers/attachments";
 import { configAsCodeRouter } from "./routers/config-as-code";
 import { correlationsRouter } from "./routers/correlations";
@@ -7,6 +8,7 @@ import { flowsRouter } from "./routers/flows";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
 import { syncConfigRouter } from "./routers/sync-config";
+import { tryDraftRouter } from "./routers/try-draft";
 import { createCallerFactory, router } from "./trpc";
 
 /** Every tRPC procedure of the UI, one router per domain; later issues add theirs here. */
@@ -20,6 +22,8 @@ export const appRouter = router({
   flows: flowsRouter,
   configAsCode: configAsCodeRouter,
   flowStats: flowStatsRouter,
+  alerts: alertsRouter,
+  tryDraft: tryDraftRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -31,6 +31,7 @@ const envSchema = z.object({
   TANDEM_FLOW_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   TANDEM_INBOUND_RETRY_TIMES: z.coerce.number().int().min(0).default(10),
   TANDEM_INBOUND_RETRY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+  TANDEM_ALERT_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
 });
 
 export interface InstanceConfig {
@@ -55,6 +56,8 @@ export interface InstanceConfig {
   /** Retries of transient inbound failures, exponential backoff with jitter from the interval. */
   inboundRetryTimes: number;
   inboundRetryIntervalMs: number;
+  /** How often remote-system alerts are evaluated (issue 15). */
+  alertIntervalMs: number;
 }
 
 let cached: InstanceConfig | undefined;
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     logLevel: e.TANDEM_LOG_LEVEL,
     smtpUrl: e.SMTP_URL,
     queueRetentionMs: e.TANDEM_QUEUE_RETENTION_DAYS * 86_400_000,
+    alertIntervalMs: e.TANDEM_ALERT_INTERVAL_MS,
     blockedExtensions: e.TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS.split(",")
       .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
       .filter((x) => x !== ""),

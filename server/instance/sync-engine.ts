@@ -1,3 +1,4 @@
+import { AlertEvaluator } from "../alerts/alert-evaluator";
 import type { AttachmentService } from "../attachments/attachment-service";
 import { AttachmentLimits } from "../attachments/limits";
 import { AttachmentOffer } from "../attachments/offer";
@@ -22,7 +23,9 @@ import { OutboundStore } from "../queue/outbound/store";
 import { OutboundWorker } from "../queue/outbound/worker";
 import { purgeFinishedRows } from "../queue/retention";
 import type { RecordService } from "../records/record-service";
+import { TryWithDraft } from "../runner/dry-run/try-with-draft";
 import { ExecutionWriter } from "../runner/execution-writer";
+import type { PortDeps } from "../runner/ports";
 import { recordsPortShared } from "../runner/ports/records-port";
 import { FlowRunner } from "../runner/runner";
 import { validateAndActivate } from "../sync/activation";
@@ -105,6 +108,32 @@ export function createSyncEngine(core: CoreDeps) {
   const insertLog = db.$client.prepare(
     "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
   );
+  const portDeps: Omit<PortDeps, "callSubflow"> = {
+    logger,
+    config,
+    correlations,
+    client,
+    queues,
+    email,
+    attachments: core.attachments,
+    receiver,
+    attachmentKeys,
+    deliveredTo: (remoteId, recordSysId) => {
+      const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
+      return new Set(rows.map((r) => r.attachment_sys_id));
+    },
+    recordsShared: recordsPortShared(db, records, correlations),
+    writeLog: (l) => {
+      insertLog.run(
+        l.executionId,
+        l.flowId,
+        l.level,
+        l.message,
+        l.data ? JSON.stringify(l.data) : null,
+        Date.now(),
+      );
+    },
+  };
   const runner = new FlowRunner({
     flows,
     config,
@@ -112,32 +141,7 @@ export function createSyncEngine(core: CoreDeps) {
     executions,
     logger,
     flowTimeoutMs: core.cfg.flowTimeoutMs,
-    ports: {
-      logger,
-      config,
-      correlations,
-      client,
-      queues,
-      email,
-      attachments: core.attachments,
-      receiver,
-      attachmentKeys,
-      deliveredTo: (remoteId, recordSysId) => {
-        const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
-        return new Set(rows.map((r) => r.attachment_sys_id));
-      },
-      recordsShared: recordsPortShared(db, records, correlations),
-      writeLog: (l) => {
-        insertLog.run(
-          l.executionId,
-          l.flowId,
-          l.level,
-          l.message,
-          l.data ? JSON.stringify(l.data) : null,
-          Date.now(),
-        );
-      },
-    },
+    ports: portDeps,
   });
 
   outboundWorker = new OutboundWorker({
@@ -204,11 +208,27 @@ export function createSyncEngine(core: CoreDeps) {
     validateAndActivate: activate,
   });
   const live = new LiveChanges(db);
+  const alerts = new AlertEvaluator({
+    db,
+    config,
+    logger,
+    instance: core.cfg.instance,
+    sendEmail: (message, key) => email.send(message, key),
+    recipients: () =>
+      records
+        .list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" })
+        .rows.map((r) => r.email ?? "")
+        .filter((e) => e !== ""),
+  });
+  let alertTimer: NodeJS.Timeout | undefined;
+  const tryWithDraft = new TryWithDraft({ db, flows, config, runner, executions, queues, ports: portDeps });
 
   return {
     config,
     pairing,
     live,
+    alerts,
+    tryWithDraft,
     correlations,
     flows,
     client,
@@ -234,9 +254,14 @@ export function createSyncEngine(core: CoreDeps) {
         autoRecover();
       }, 30_000);
       housekeeping.unref();
+      alertTimer = setInterval(() => {
+        alerts.evaluate().catch((error: unknown) => logger.error({ err: error }, "alert evaluation failed"));
+      }, core.cfg.alertIntervalMs);
+      alertTimer.unref();
     },
     async stop(): Promise<void> {
       if (housekeeping) clearInterval(housekeeping);
+      if (alertTimer) clearInterval(alertTimer);
       live.stop();
       await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop(), sender.stop()]);
       executions.flush();

@@ -69,16 +69,7 @@ export class FlowRunner {
     }
     const result = await this.run({
       flow,
-      inputs: {
-        table: row.table_name,
-        sys_id: row.record_sys_id,
-        remote_system: row.remote_system_id,
-        operation: row.operation,
-        capture_definition: row.capture_definition_id ?? "",
-        process_event: row.process_event,
-        lane_sequence: row.lane_seq,
-        payload: JSON.parse(row.payload),
-      },
+      inputs: outboundInputs(row),
       queue: "outbound",
       queueRowId: row.id,
       runKey: row.message_id,
@@ -114,26 +105,14 @@ export class FlowRunner {
         executionId: null,
       };
     }
-    const payload = JSON.parse(row.payload) as {
-      changed_fields?: Array<{ key: string; clock?: FieldClock }>;
-    };
-    const fieldClocks = new Map<string, FieldClock>();
-    for (const f of payload.changed_fields ?? [])
-      if (f.clock && f.clock.counter > 0) fieldClocks.set(f.key, f.clock);
+    const { inputs, fieldClocks } = inboundInputs(row);
     const result = await this.run({
       flow,
-      inputs: {
-        remote_system: row.remote_system_id,
-        remote_correlation_id: row.remote_correlation_id,
-        local_correlation_id: row.local_correlation_id ?? "",
-        process_event: row.process_event,
-        payload,
-        operation: row.operation,
-      },
+      inputs,
       queue: "inbound",
       queueRowId: row.sequence,
-      runKey: `in:${row.remote_system_id}:${row.message_id}`,
-      runAs: this.userName(remote.runAsUserId) ?? this.userName(remote.inboundApiUserId) ?? "system",
+      runKey: inboundRunKey(row),
+      runAs: this.inboundRunAs(remote.id),
       originRemote: remote.id,
       fieldClocks,
       previousExecutionId: row.flow_execution_id,
@@ -153,6 +132,13 @@ export class FlowRunner {
       executionId: result.executionId,
       retriable: result.error?.retriable === true,
     };
+  }
+
+  /** The user an inbound row's flow writes as: the remote's run-as user, else its API user. */
+  inboundRunAs(remoteIdValue: string): string {
+    const remote = this.deps.config.snapshot().remotesById.get(remoteIdValue);
+    if (!remote) return "system";
+    return this.userName(remote.runAsUserId) ?? this.userName(remote.inboundApiUserId) ?? "system";
   }
 
   /** Runs a remote system's error subflow (once per transition to error). */
@@ -247,4 +233,44 @@ export class FlowRunner {
     });
     return rows.map((r) => r.email ?? "").filter((e) => e !== "");
   }
+}
+
+/** The flow inputs of an outbound row (the dry run uses the same). */
+export function outboundInputs(row: OutboundRow): Record<string, unknown> {
+  return {
+    table: row.table_name,
+    sys_id: row.record_sys_id,
+    remote_system: row.remote_system_id,
+    operation: row.operation,
+    capture_definition: row.capture_definition_id ?? "",
+    process_event: row.process_event,
+    lane_sequence: row.lane_seq,
+    payload: JSON.parse(row.payload),
+  };
+}
+
+export const inboundRunKey = (row: InboundRow): string => `in:${row.remote_system_id}:${row.message_id}`;
+
+/** The flow inputs of an inbound row and the field clocks its payload carries (SPEC 3.8). */
+export function inboundInputs(row: InboundRow): {
+  inputs: Record<string, unknown>;
+  fieldClocks: Map<string, FieldClock>;
+} {
+  const payload = JSON.parse(row.payload) as {
+    changed_fields?: Array<{ key: string; clock?: FieldClock }>;
+  };
+  const fieldClocks = new Map<string, FieldClock>();
+  for (const f of payload.changed_fields ?? [])
+    if (f.clock && f.clock.counter > 0) fieldClocks.set(f.key, f.clock);
+  return {
+    inputs: {
+      remote_system: row.remote_system_id,
+      remote_correlation_id: row.remote_correlation_id,
+      local_correlation_id: row.local_correlation_id ?? "",
+      process_event: row.process_event,
+      payload,
+      operation: row.operation,
+    },
+    fieldClocks,
+  };
 }

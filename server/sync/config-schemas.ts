@@ -88,6 +88,16 @@ export const remoteSystemInput = z.object({
   retryIntervalMs: z.number().int().min(10).max(3_600_000).default(1000),
   retryBackoff: z.enum(["fixed", "exponential"]).default("exponential"),
   autoRecover: z.boolean().default(false),
+  /** Alert when the oldest ready row to or from this remote is older than this (ms); null = off. */
+  alertQueueAgeMs: z
+    .number()
+    .int()
+    .min(1000)
+    .max(30 * 86_400_000)
+    .nullable()
+    .default(null),
+  /** Alert when at least this % of the last hour's finished rows failed; null = off. */
+  alertErrorRatePct: z.number().int().min(1).max(100).nullable().default(null),
 });
 export type RemoteSystemInput = z.infer<typeof remoteSystemInput>;
 

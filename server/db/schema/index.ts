@@ -1,5 +1,6 @@
 // All tables of an instance database; drizzle-kit reads this barrel to generate migrations.
 
+export * from "./alerts";
 export * from "./flows";
 export * from "./queues";
 export * from "./records";

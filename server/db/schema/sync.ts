@@ -81,6 +81,8 @@ export const remoteSystem = sqliteTable("remote_system", {
     .notNull()
     .default("exponential"),
   autoRecover: integer("auto_recover", { mode: "boolean" }).notNull().default(false),
+  alertQueueAgeMs: integer("alert_queue_age_ms"), // alert when the oldest ready row is older; null = off
+  alertErrorRatePct: integer("alert_error_rate_pct"), // alert when this % of the last hour's rows failed; null = off
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

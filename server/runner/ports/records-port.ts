@@ -154,7 +154,7 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
 }
 
 /** Record service errors become the flow's typed errors, keeping the field and the detail. */
-function translate<T>(fn: () => T): T {
+export function translate<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {

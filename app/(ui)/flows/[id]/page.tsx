@@ -11,8 +11,21 @@ import { flowFigures } from "@/server/stats/flow-figures";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Flow designer" };
 
-export default async function FlowPage({ params }: { params: Promise<{ id: string }> }) {
+/** `?try=inbound:12` opens the draft beside that queue row ("Try with draft", issue 15). */
+function tryRowOf(value: string | string[] | undefined) {
+  const m = typeof value === "string" ? /^(outbound|inbound):(\d+)$/.exec(value) : null;
+  return m ? { queue: m[1] as "outbound" | "inbound", id: Number(m[2]) } : undefined;
+}
+
+export default async function FlowPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
+  const tryRow = tryRowOf((await searchParams).try);
   const user = await requireUiUser({ path: `/flows/${id}`, anyOf: pageRoles.flows });
   const inst = await instance();
   const flow = inst.sync.flows.findById(id);
@@ -30,6 +43,7 @@ export default async function FlowPage({ params }: { params: Promise<{ id: strin
       latestVersion={flow.latestVersion}
       initialFigures={figures}
       canEdit={hasRole(user, "flow_designer", "sync_admin")}
+      tryRow={tryRow}
     />
   );
 }
