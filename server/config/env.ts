@@ -28,6 +28,12 @@ const envSchema = z.object({
   TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
   TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS: z.string().default("exe,bat,cmd,com,scr,msi,dll,vbs,js,jar,ps1,sh"),
   TANDEM_ATTACHMENT_KEY_HOURS: z.coerce.number().positive().default(24),
+  // Security (README "Security"): sign-in throttling, proxies we believe, outbound reach.
+  TANDEM_SIGNIN_USER_FAILURES: z.coerce.number().int().positive().default(10),
+  TANDEM_SIGNIN_ADDRESS_FAILURES: z.coerce.number().int().positive().default(50),
+  TANDEM_SIGNIN_WINDOW_SECONDS: z.coerce.number().positive().default(300),
+  TANDEM_TRUSTED_PROXIES: z.string().default(""),
+  TANDEM_ALLOW_PRIVATE_NETWORKS: z.string().default(""),
 });
 
 export interface InstanceConfig {
@@ -47,6 +53,11 @@ export interface InstanceConfig {
   queueRetentionMs: number;
   blockedExtensions: string[];
   attachmentKeyTtlMs: number;
+  signInLimits: { userFailures: number; addressFailures: number; windowMs: number };
+  /** Comma-separated IPs/CIDRs whose x-forwarded-for / x-forwarded-proto we believe. */
+  trustedProxies: string;
+  /** "" (none), "1"/"true" (all private ranges), or comma-separated CIDRs. */
+  allowPrivateNetworks: string;
 }
 
 let cached: InstanceConfig | undefined;
@@ -80,6 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
       .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
       .filter((x) => x !== ""),
     attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
+    signInLimits: {
+      userFailures: e.TANDEM_SIGNIN_USER_FAILURES,
+      addressFailures: e.TANDEM_SIGNIN_ADDRESS_FAILURES,
+      windowMs: e.TANDEM_SIGNIN_WINDOW_SECONDS * 1000,
+    },
+    trustedProxies: e.TANDEM_TRUSTED_PROXIES,
+    allowPrivateNetworks: e.TANDEM_ALLOW_PRIVATE_NETWORKS,
   };
 }
 

@@ -4,6 +4,7 @@ import { AttachmentOffer } from "../attachments/offer";
 import { AttachmentKeys } from "../attachments/synthetic-keys";
 import { AttachmentReceiver } from "../attachments/transfer/receiver";
 import { AttachmentSender } from "../attachments/transfer/sender";
+import type { SignInGuard } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
@@ -39,6 +40,7 @@ export interface CoreDeps {
   logger: Logger;
   records: RecordService;
   users: UserDirectory;
+  signIns: SignInGuard;
   attachments: AttachmentService;
   instanceId: string;
 }
@@ -177,6 +179,7 @@ export function createSyncEngine(core: CoreDeps) {
   const api: SyncApiDeps = {
     config,
     users: core.users,
+    signIns: core.signIns,
     acceptor,
     logger,
     maxBodyBytes: core.cfg.maxBodyBytes,

@@ -13,6 +13,11 @@ async function handler(request: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: () => createContext(request, inst),
+    // A throttled sign-in (HTTP Basic) says when to try again, as REST and the wire do.
+    responseMeta({ ctx }) {
+      const wait = ctx?.authFailure?.retryAfterSeconds;
+      return wait ? { headers: new Headers({ "Retry-After": String(wait) }) } : {};
+    },
     onError({ error, path }) {
       // Caller mistakes are answered, not logged; only failures of ours are.
       if (error.code === "INTERNAL_SERVER_ERROR")
