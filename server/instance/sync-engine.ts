@@ -12,6 +12,8 @@ import type { Db } from "../db/client";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
 import type { Logger } from "../log/logger";
+import { guardedFetch } from "../net/guarded-fetch";
+import { OutboundGuard } from "../net/url-guard";
 import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
@@ -49,15 +51,18 @@ export interface CoreDeps {
 export function createSyncEngine(core: CoreDeps) {
   const { db, logger, records } = core;
   const secrets = SecretBox.fromEnvOrFile(core.cfg.dataDir);
+  // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
+  const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
   const config = new SyncConfig(db, secrets);
   const correlations = new CorrelationStore(db);
   const flows = new FlowStore(db);
-  const client = new SyncClient(config);
+  const client = new SyncClient(config, guard);
   const email = new EmailSender(
     db,
     logger,
     core.cfg.smtpUrl,
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
+    guard,
   );
   const executions = new ExecutionWriter(db);
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
@@ -197,11 +202,14 @@ export function createSyncEngine(core: CoreDeps) {
     users: core.users,
     self: { instance: core.cfg.instance, instanceId: core.instanceId, publicUrl: core.cfg.publicUrl },
     validateAndActivate: activate,
+    guard,
+    fetch: guardedFetch(guard),
   });
   const live = new LiveChanges(db);
 
   return {
     config,
+    guard,
     pairing,
     live,
     correlations,
