@@ -236,7 +236,8 @@ export class SyncClient {
       answer = await this.post(remoteId, "/api/sync/v1/validate", body);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof RetriableError) return { ok: false, check: "reachable", message };
+      if (error instanceof RetriableError || (error instanceof DataError && error.code === "ADDRESS_REFUSED"))
+        return { ok: false, check: "reachable", message };
       if (/\(401\)/.test(message) && /signature/i.test(message))
         return { ok: false, check: "signature", message };
       return { ok: false, check: "credentials", message };
