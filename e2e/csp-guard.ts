@@ -26,6 +26,7 @@ function watch(context: BrowserContext, violations: string[]): void {
 
 // Worker-wide: contexts that a spec opens in beforeAll are watched too. Each test then fails on
 // the violations seen while it ran.
+// biome-ignore lint/suspicious/noConfusingVoidType: Playwright's type for a fixture without a value
 export const test = base.extend<{ cspGuard: void }, { cspViolations: string[] }>({
   cspViolations: [
     async ({ browser }, use) => {
