@@ -44,7 +44,10 @@ function trustedProxies(text: string): BlockList | null {
 }
 
 /** HTTPS when the public URL says so, or a trusted proxy forwarded an https request. */
-export function servedOverHttps(headers: Headers, env: NodeJS.ProcessEnv): boolean {
+export function servedOverHttps(
+  headers: Headers,
+  env: { TANDEM_PUBLIC_URL?: string; TANDEM_TRUSTED_PROXIES?: string },
+): boolean {
   if ((env.TANDEM_PUBLIC_URL ?? "").toLowerCase().startsWith("https:")) return true;
   return forwardedHttps(headers, trustedProxies(env.TANDEM_TRUSTED_PROXIES ?? ""));
 }
