@@ -13,7 +13,12 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", policy);
-  if (servedOverHttps(request.headers, process.env))
+  if (
+    servedOverHttps(request.headers, {
+      TANDEM_PUBLIC_URL: process.env.TANDEM_PUBLIC_URL,
+      TANDEM_TRUSTED_PROXIES: process.env.TANDEM_TRUSTED_PROXIES,
+    })
+  )
     response.headers.set("Strict-Transport-Security", hstsValue);
   return response;
 }

@@ -46,7 +46,7 @@ function trustedProxies(text: string): BlockList | null {
 /** HTTPS when the public URL says so, or a trusted proxy forwarded an https request. */
 export function servedOverHttps(
   headers: Headers,
-  env: { TANDEM_PUBLIC_URL?: string; TANDEM_TRUSTED_PROXIES?: string },
+  env: { TANDEM_PUBLIC_URL?: string | undefined; TANDEM_TRUSTED_PROXIES?: string | undefined },
 ): boolean {
   if ((env.TANDEM_PUBLIC_URL ?? "").toLowerCase().startsWith("https:")) return true;
   return forwardedHttps(headers, trustedProxies(env.TANDEM_TRUSTED_PROXIES ?? ""));
