@@ -1,6 +1,8 @@
+import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncClient } from "../transport/client";
+import { guardedFetch } from "./guarded-fetch";
 import { OutboundGuard, type Resolver } from "./url-guard";
 
 // DNS cannot run here, so names resolve through an injected resolver; connections are real
@@ -163,5 +165,31 @@ describe("connect-time refusal: the checked address is the one connected to", ()
       message: /Not connecting to evil: Refused: 169\.254\.169\.254, a link-local\/metadata address/,
     });
     await client.close();
+  });
+});
+
+describe("guarded fetch (pairing)", () => {
+  let server: http.Server;
+  let base = "";
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === "/redirect")
+        res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end('{"result":{}}');
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("reaches an allowed peer, follows no redirect, and refuses forbidden hosts before connecting", async () => {
+    const get = guardedFetch(lenient);
+    expect((await get(`${base}/ok`)).status).toBe(200);
+    await expect(get(`${base}/redirect`)).rejects.toThrow(
+      /answered with a redirect \(302\); Tandem does not follow redirects/,
+    );
+    await expect(guardedFetch(strict)(`${base}/ok`)).rejects.toThrow(/private or loopback/);
+    await expect(get("http://169.254.169.254/latest/meta-data")).rejects.toThrow(/link-local\/metadata/);
+    await expect(get("file:///etc/passwd")).rejects.toThrow(/file: is not allowed/);
   });
 });
