@@ -158,6 +158,17 @@ describe("catastrophic regular expressions run in linear time", () => {
       await fails(source, /REGEX_UNSUPPORTED/, /linear time/);
     }
   });
+
+  it("a flow with such a regex does not compile: the diagnostic names the problem", () => {
+    //   start → log(message = $match with a backreference)
+    expect(() =>
+      flow()
+        .start()
+        .node("log", "log", { message: expression('$match("aa", /(a)\\1/)') })
+        .chain("start", "log")
+        .compile(),
+    ).toThrow(/EXPRESSION_REGEX_UNSUPPORTED/);
+  });
 });
 
 describe("hostile pills", () => {
