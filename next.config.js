@@ -9,6 +9,20 @@ const nextConfig = {
   typedRoutes: false,
   // forbidden() answers UI pages with a real 403 (a sync_api-only account, a missing role).
   experimental: { authInterrupts: true },
+  // Issue 12: nosniff, referrer policy and no framing on every response, API and static files
+  // included (server/http/security-headers.ts holds the same list; proxy.ts adds the CSP).
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+          { key: "X-Frame-Options", value: "DENY" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
-import { test as base, expect, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
+import { test as base } from "./csp-guard";
 import { screenshot } from "./fixtures";
 import { FlowEditorPage } from "./pages/flow-editor-page";
 import { LoginPage } from "./pages/login-page";

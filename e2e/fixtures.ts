@@ -1,5 +1,6 @@
-import { test as base, expect } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { basic, startInstance } from "../tests/support/instances";
+import { test as base } from "./csp-guard";
 
 // One real Tandem instance per worker (`next start` on a free port, fresh data folder), as an
 // operator runs it. E2E_BASE_URL points the tests at a server you already run instead.

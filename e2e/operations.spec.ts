@@ -1,5 +1,6 @@
-import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 import { basic, type RunningInstance, startInstance } from "../tests/support/instances";
+import { test } from "./csp-guard";
 import { screenshot } from "./fixtures";
 import { MonitorPage, SyncConfigPage, signedInPage } from "./pages/operations-pages";
 import { RecordFormPage } from "./pages/record-form-page";

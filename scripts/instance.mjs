@@ -46,6 +46,8 @@ export function instanceEnv(name, base = process.env) {
     PORT: port,
     TANDEM_DATA_DIR: base.TANDEM_DATA_DIR ?? path.join(root, "data", name),
     TANDEM_PUBLIC_URL: base.TANDEM_PUBLIC_URL ?? `http://localhost:${port}`,
+    // The demo pair talks over localhost, a private address the server refuses by default.
+    TANDEM_ALLOW_PRIVATE_NETWORKS: base.TANDEM_ALLOW_PRIVATE_NETWORKS ?? "1",
     NEXT_TELEMETRY_DISABLED: "1",
   };
 }

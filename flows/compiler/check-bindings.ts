@@ -79,7 +79,9 @@ export function checkBindings(
       const check = checkExpression(binding.source);
       if (!check.ok) {
         const code =
-          check.code === "EXPRESSION_TOO_LONG" || check.code === "EXPRESSION_FORBIDDEN"
+          check.code === "EXPRESSION_TOO_LONG" ||
+          check.code === "EXPRESSION_FORBIDDEN" ||
+          check.code === "EXPRESSION_REGEX_UNSUPPORTED"
             ? check.code
             : "EXPRESSION_SYNTAX";
         out.push(diagnostic(code, `${label}, ${field}: ${check.message}`, where(field)));

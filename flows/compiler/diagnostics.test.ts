@@ -114,6 +114,11 @@ const fixtures: Record<DiagnosticCode, () => unknown> = {
       .node("x", "log", { message: expression('$eval("1")') })
       .edge("log", "x")
       .build(),
+  EXPRESSION_REGEX_UNSUPPORTED: () =>
+    base()
+      .node("x", "log", { message: expression('$contains("ab", /a(?=b)/)') })
+      .edge("log", "x")
+      .build(),
   EXPRESSION_TOO_LONG: () =>
     base()
       .node("x", "log", { message: expression(`"${"a".repeat(5000)}"`) })

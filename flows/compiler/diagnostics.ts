@@ -31,6 +31,10 @@ export const DIAGNOSTIC_CATALOGUE = {
   TYPE_MISMATCH: { severity: "error", title: "Type mismatch" },
   EXPRESSION_SYNTAX: { severity: "error", title: "Expression syntax error" },
   EXPRESSION_FORBIDDEN: { severity: "error", title: "Expression uses something not allowed" },
+  EXPRESSION_REGEX_UNSUPPORTED: {
+    severity: "error",
+    title: "Regular expression needs backtracking (backreference or lookaround)",
+  },
   EXPRESSION_TOO_LONG: { severity: "error", title: "Expression too long" },
 } as const satisfies Record<string, { severity: Severity; title: string }>;
 

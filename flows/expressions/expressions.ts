@@ -6,6 +6,7 @@ import {
   FORBIDDEN_FUNCTIONS,
   FORBIDDEN_SEGMENTS,
 } from "./limits";
+import { LinearRegex, regexProblem } from "./linear-regex";
 
 /**
  * Expressions are JSONata: a declarative query language with no access to JS globals. We add
@@ -21,7 +22,8 @@ export class ExpressionError extends FlowError {
 
 export type ExpressionCheck = { ok: true } | { ok: false; code: string; message: string };
 
-type Ast = jsonata.ExprNode & { type: string; value?: unknown };
+// `type` widened: the parser emits "regex" nodes although the typings call them "regexp".
+type Ast = Omit<jsonata.ExprNode, "type"> & { type: string; value?: unknown };
 
 /** Every AST node, without recursion limits of our own (ASTs are bounded by source length). */
 function* nodes(root: unknown): Generator<Ast> {
@@ -54,6 +56,10 @@ function staticCheck(ast: unknown): ExpressionCheck {
     }
     if (n.type === "variable" && typeof n.value === "string" && FORBIDDEN_FUNCTIONS.has(n.value)) {
       return { ok: false, code: "EXPRESSION_FORBIDDEN", message: `Expressions may not call $${n.value}.` };
+    }
+    if (n.type === "regex" && n.value instanceof RegExp) {
+      const problem = regexProblem(n.value);
+      if (problem) return { ok: false, code: "EXPRESSION_REGEX_UNSUPPORTED", message: problem };
     }
   }
   return { ok: true };
@@ -107,6 +113,8 @@ function compile(source: string, limits: ExpressionLimits): Compiled {
     timeout: limits.timeoutMs,
     stack: limits.maxDepth,
     sequence: limits.maxSequence,
+    // Linear-time matching: a backtracking regex cannot be stopped by the timeout above.
+    RegexEngine: LinearRegex as unknown as RegExpConstructor,
   });
   // Belt and braces: even if the static check missed a dynamic call, $eval does nothing.
   expr.registerFunction("eval", () => {

@@ -5,6 +5,7 @@ import { expression, pill } from "../schema/binding";
 import { flow } from "../testing/builders";
 import { createMemoryPorts } from "../testing/memory-ports";
 import { checkExpression, evaluateExpression } from "./expressions";
+import { DEFAULT_EXPRESSION_LIMITS } from "./limits";
 
 // Hostile input must fail fast with a clear error and never reach Node's globals.
 
@@ -94,6 +95,79 @@ describe("hostile expressions", () => {
       .compile();
     const r = await runFlow(dag, { text: '$eval("1+1")' }, { ports: createMemoryPorts() });
     expect(r.outputs).toEqual({ out: '$eval("1+1")' });
+  });
+});
+
+// Catastrophic-backtracking patterns: under V8's engine each of these runs for seconds to
+// minutes (the first one 115 s) and no timeout can interrupt it. Each must now return or fail
+// within the limit; the bound is a generous 5× the limit, never a tight timing.
+const bound = DEFAULT_EXPRESSION_LIMITS.timeoutMs * 5;
+const as = (n: number) => "a".repeat(n);
+const catastrophic: Array<[string, string]> = [
+  ["nested plus (the issue)", `$match('${as(40)}!', /^(a+)+$/)`],
+  ["alternation of equals", `$contains('${as(36)}!', /^(a|a)+$/)`],
+  ["overlapping alternation", `$match('${as(36)}!', /^(a|aa)+$/)`],
+  ["star of star", `$replace('${as(34)}', /(a*)*b/, 'x')`],
+  ["classic (x+x+)+y", `$contains('${"x".repeat(36)}', /(x+x+)+y/)`],
+  ["words and spaces", `$match('${"ab ".repeat(14)}!', /^(\\w+\\s?)*$/)`],
+  ["split by nested group", `$split('${as(36)}c', /(a+)+b/)`],
+  ["case-insensitive nested", `$match('${"A".repeat(38)}!', /^(a+)+$/i)`],
+  ["from record data", "$match(inputs.long, /^(a|a?)+$/)"],
+];
+const hostileData = { inputs: { long: `${as(40_000)}!` }, steps: {}, vars: {} };
+
+describe("catastrophic regular expressions run in linear time", () => {
+  for (const [name, source] of catastrophic) {
+    it(`${name}: returns or fails within the limit`, async () => {
+      const t = performance.now();
+      await evaluateExpression(source, hostileData).catch((err: unknown) => err);
+      expect(performance.now() - t).toBeLessThan(bound);
+    });
+  }
+
+  it("the issue's expression answers correctly: no match", async () => {
+    await expect(evaluateExpression(`$match('${as(40)}!', /^(a+)+$/)`, data)).resolves.toBeUndefined();
+  });
+
+  it("ordinary regexes keep working: groups, replace, split, flags, repeated matches", async () => {
+    await expect(evaluateExpression('$match("ab12cd345", /[a-z]+(\\d+)/)', data)).resolves.toEqual([
+      { match: "ab12", index: 0, groups: ["12"] },
+      { match: "cd345", index: 4, groups: ["345"] },
+    ]);
+    await expect(evaluateExpression('$replace("a-b-c", /-/, "+")', data)).resolves.toBe("a+b+c");
+    await expect(
+      evaluateExpression('$replace("John Smith", /(\\w+)\\s(\\w+)/, "$2, $1")', data),
+    ).resolves.toBe("Smith, John");
+    await expect(evaluateExpression('$split("a1b22c", /\\d+/)', data)).resolves.toEqual(["a", "b", "c"]);
+    await expect(evaluateExpression('$contains("Hello", /^hel/i)', data)).resolves.toBe(true);
+    await expect(evaluateExpression('$match("x\\ny", /^y$/m).match', data)).resolves.toBe("y");
+    await expect(evaluateExpression('$match("héé😀é", /é/).index', data)).resolves.toEqual([1, 2, 5]);
+  });
+
+  it("backreferences and lookaround get a clear compile-time diagnostic", async () => {
+    for (const source of [
+      '$match("aa", /(a)\\1/)',
+      '$contains("ab", /a(?=b)/)',
+      '$contains("ab", /(?<!x)b/)',
+    ]) {
+      expect(checkExpression(source)).toMatchObject({
+        ok: false,
+        code: "EXPRESSION_REGEX_UNSUPPORTED",
+        message: expect.stringMatching(/cannot run in linear time.*Backreferences/),
+      });
+      await fails(source, /REGEX_UNSUPPORTED/, /linear time/);
+    }
+  });
+
+  it("a flow with such a regex does not compile: the diagnostic names the problem", () => {
+    //   start → log(message = $match with a backreference)
+    expect(() =>
+      flow()
+        .start()
+        .node("log", "log", { message: expression('$match("aa", /(a)\\1/)') })
+        .chain("start", "log")
+        .compile(),
+    ).toThrow(/EXPRESSION_REGEX_UNSUPPORTED/);
   });
 });
 

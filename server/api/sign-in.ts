@@ -1,4 +1,5 @@
 import { canUseUi } from "../auth/roles";
+import { throttledMessage } from "../auth/sign-in-guard";
 import type { Instance } from "../instance/instance";
 
 export type SignInResult =
@@ -12,12 +13,20 @@ export const apiOnlyAccount =
 export const noRoles = "This account has no roles yet. Ask an administrator to give it a role.";
 
 /** Checks a user name and password and opens a session for a user who may use the UI. */
-export async function signIn(inst: Instance, userName: string, password: string): Promise<SignInResult> {
+export async function signIn(
+  inst: Instance,
+  userName: string,
+  password: string,
+  headers: Headers = new Headers(),
+): Promise<SignInResult> {
   const name = userName.trim();
   if (name === "") return { ok: false, error: "Enter your user name", field: "userName" };
   if (password === "") return { ok: false, error: "Enter your password", field: "password" };
-  const user = await inst.users.verify(name, password);
-  if (!user) return { ok: false, error: wrongCredentials };
+  const outcome = await inst.signIns.attempt(name, password, { headers, via: "form" });
+  if (!outcome.ok && outcome.reason === "throttled")
+    return { ok: false, error: throttledMessage(outcome.retryAfterSeconds) };
+  if (!outcome.ok) return { ok: false, error: wrongCredentials };
+  const user = outcome.user;
   if (!canUseUi(user)) {
     return { ok: false, error: user.roles.has("sync_api") ? apiOnlyAccount : noRoles };
   }

@@ -12,7 +12,7 @@ export interface Context {
   inst: Instance;
   user: AuthUser | null;
   /** Why authentication failed (shown to the caller), when it did. */
-  authFailure: { status: 401 | 403; message: string } | null;
+  authFailure: { status: 401 | 403 | 429; message: string; retryAfterSeconds?: number } | null;
 }
 
 /** Context of one tRPC request: the instance and who is calling (session cookie, or Basic). */
@@ -21,7 +21,14 @@ export async function createContext(request: Request, inst?: Instance): Promise<
   const auth = await authenticate(request, resolved);
   return auth.ok
     ? { inst: resolved, user: auth.user, authFailure: null }
-    : { inst: resolved, user: null, authFailure: { status: auth.status, message: auth.message } };
+    : {
+        inst: resolved,
+        user: null,
+        authFailure:
+          auth.status === 429
+            ? { status: 429, message: auth.detail, retryAfterSeconds: auth.retryAfterSeconds }
+            : { status: auth.status, message: auth.message },
+      };
 }
 
 const codeOfStatus: Record<RecordError["status"], TRPC_ERROR_CODE_KEY> = {
@@ -95,8 +102,9 @@ export const publicProcedure = t.procedure.use(recordErrors);
 export const uiProcedure = publicProcedure.use(({ ctx, next }) => {
   const { user } = ctx;
   if (!user) {
+    const status = ctx.authFailure?.status;
     throw new TRPCError({
-      code: ctx.authFailure?.status === 403 ? "FORBIDDEN" : "UNAUTHORIZED",
+      code: status === 403 ? "FORBIDDEN" : status === 429 ? "TOO_MANY_REQUESTS" : "UNAUTHORIZED",
       message: ctx.authFailure?.message ?? "Sign in to continue",
     });
   }

@@ -1,11 +1,13 @@
 import type { AuthUser } from "./roles";
 import type { SessionStore } from "./sessions";
 import { sessionCookie } from "./sessions";
+import { type SignInGuard, throttledMessage } from "./sign-in-guard";
 import type { UserDirectory } from "./users";
 
 export type AuthResult =
   | { ok: true; user: AuthUser }
-  | { ok: false; status: 401 | 403; message: string; detail: string };
+  | { ok: false; status: 401 | 403; message: string; detail: string }
+  | { ok: false; status: 429; message: string; detail: string; retryAfterSeconds: number };
 
 /** Reads one cookie from a Cookie header. */
 export function readCookie(header: string | null, name: string): string | null {
@@ -33,19 +35,30 @@ export function parseBasic(header: string | null): { userName: string; password:
  */
 export async function authenticate(
   request: Request,
-  deps: { users: UserDirectory; sessions: SessionStore },
+  deps: { users: UserDirectory; sessions: SessionStore; signIns: SignInGuard },
 ): Promise<AuthResult> {
   const basic = parseBasic(request.headers.get("authorization"));
   if (basic) {
-    const user = await deps.users.verify(basic.userName, basic.password);
-    if (!user)
+    const outcome = await deps.signIns.attempt(basic.userName, basic.password, {
+      headers: request.headers,
+      via: "basic",
+    });
+    if (!outcome.ok && outcome.reason === "throttled")
+      return {
+        ok: false,
+        status: 429,
+        message: "Too Many Requests",
+        detail: throttledMessage(outcome.retryAfterSeconds),
+        retryAfterSeconds: outcome.retryAfterSeconds,
+      };
+    if (!outcome.ok)
       return {
         ok: false,
         status: 401,
         message: "User Not Authenticated",
         detail: "Wrong user name or password",
       };
-    return { ok: true, user };
+    return { ok: true, user: outcome.user };
   }
   const token = readCookie(request.headers.get("cookie"), sessionCookie);
   const sysId = token ? deps.sessions.userOf(token) : null;

@@ -32,6 +32,12 @@ const envSchema = z.object({
   TANDEM_INBOUND_RETRY_TIMES: z.coerce.number().int().min(0).default(10),
   TANDEM_INBOUND_RETRY_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   TANDEM_ALERT_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+  // Security (README "Security"): sign-in throttling, proxies we believe, outbound reach.
+  TANDEM_SIGNIN_USER_FAILURES: z.coerce.number().int().positive().default(10),
+  TANDEM_SIGNIN_ADDRESS_FAILURES: z.coerce.number().int().positive().default(50),
+  TANDEM_SIGNIN_WINDOW_SECONDS: z.coerce.number().positive().default(300),
+  TANDEM_TRUSTED_PROXIES: z.string().default(""),
+  TANDEM_ALLOW_PRIVATE_NETWORKS: z.string().default(""),
 });
 
 export interface InstanceConfig {
@@ -58,6 +64,11 @@ export interface InstanceConfig {
   inboundRetryIntervalMs: number;
   /** How often remote-system alerts are evaluated (issue 15). */
   alertIntervalMs: number;
+  signInLimits: { userFailures: number; addressFailures: number; windowMs: number };
+  /** Comma-separated IPs/CIDRs whose x-forwarded-for / x-forwarded-proto we believe. */
+  trustedProxies: string;
+  /** "" (none), "1"/"true" (all private ranges), or comma-separated CIDRs. */
+  allowPrivateNetworks: string;
 }
 
 let cached: InstanceConfig | undefined;
@@ -95,6 +106,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     flowTimeoutMs: e.TANDEM_FLOW_TIMEOUT_MS,
     inboundRetryTimes: e.TANDEM_INBOUND_RETRY_TIMES,
     inboundRetryIntervalMs: e.TANDEM_INBOUND_RETRY_INTERVAL_MS,
+    signInLimits: {
+      userFailures: e.TANDEM_SIGNIN_USER_FAILURES,
+      addressFailures: e.TANDEM_SIGNIN_ADDRESS_FAILURES,
+      windowMs: e.TANDEM_SIGNIN_WINDOW_SECONDS * 1000,
+    },
+    trustedProxies: e.TANDEM_TRUSTED_PROXIES,
+    allowPrivateNetworks: e.TANDEM_ALLOW_PRIVATE_NETWORKS,
   };
 }
 

@@ -1,6 +1,8 @@
+import net from "node:net";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Db } from "../db/client";
 import type { Logger } from "../log/logger";
+import type { OutboundGuard } from "../net/url-guard";
 import { newSysId } from "../util/ids";
 
 export interface OutgoingEmail {
@@ -23,8 +25,9 @@ export class EmailSender {
     private readonly logger: Logger,
     smtpUrl: string | undefined,
     private readonly from: string,
+    guard: OutboundGuard | null = null,
   ) {
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : null;
+    this.transport = smtpUrl ? createGuardedTransport(smtpUrl, guard) : null;
     const c = db.$client;
     this.sql = {
       find: c.prepare<[string], { id: string; status: string }>(
@@ -82,4 +85,38 @@ export class EmailSender {
   close(): void {
     this.transport?.close();
   }
+}
+
+interface SocketOptions {
+  host?: string;
+  port?: number | string;
+  secure?: boolean;
+}
+
+/**
+ * The relay is reached only through the outbound guard (issue 12): smtp(s) URLs only, and the
+ * TCP connection goes to the address the guard checked (nodemailer's `getSocket` hands it our
+ * socket; it still does STARTTLS or TLS on top, with the host name for the certificate).
+ */
+function createGuardedTransport(smtpUrl: string, guard: OutboundGuard | null): Transporter {
+  if (!guard) return nodemailer.createTransport(smtpUrl);
+  const protocol = URL.canParse(smtpUrl) ? new URL(smtpUrl).protocol : "";
+  if (protocol !== "smtp:" && protocol !== "smtps:")
+    throw new Error(`SMTP_URL must be an smtp:// or smtps:// URL, not ${protocol || smtpUrl}`);
+  const getSocket = (
+    options: SocketOptions,
+    callback: (err: Error | null, socket?: { connection: net.Socket }) => void,
+  ) => {
+    const host = (options.host ?? "").replace(/^\[|\]$/g, "");
+    try {
+      guard.checkLiteral(host);
+    } catch (error) {
+      return callback(error as Error);
+    }
+    const port = Number(options.port) || (options.secure ? 465 : 587);
+    const socket = net.connect({ host, port, lookup: guard.lookup });
+    socket.once("connect", () => callback(null, { connection: socket }));
+    socket.once("error", (error) => callback(error));
+  };
+  return nodemailer.createTransport({ url: smtpUrl, getSocket } as unknown as string);
 }

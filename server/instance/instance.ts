@@ -1,7 +1,10 @@
 import { eq } from "drizzle-orm";
 import { AttachmentService } from "../attachments/attachment-service";
 import { ContentStore } from "../attachments/content-store";
+import { parseCidrList } from "../auth/client-address";
 import { SessionStore } from "../auth/sessions";
+import { SignInGuard } from "../auth/sign-in-guard";
+import { SignInThrottle } from "../auth/throttle";
 import { UserDirectory } from "../auth/users";
 import { type InstanceConfig, config as readConfig } from "../config/env";
 import { type Db, openDatabase } from "../db/client";
@@ -33,6 +36,8 @@ export interface Instance {
   records: RecordService;
   attachments: AttachmentService;
   users: UserDirectory;
+  /** Every password check (form and HTTP Basic), throttled. */
+  signIns: SignInGuard;
   sessions: SessionStore;
   sync: SyncEngine;
   workers: Worker[];
@@ -50,6 +55,16 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const records = new RecordService(db, registry);
   const users = new UserDirectory(db, records);
   const sessions = new SessionStore(db, cfg.sessionHours * 3_600_000);
+  const trustedProxies = cfg.trustedProxies
+    ? parseCidrList(cfg.trustedProxies, "TANDEM_TRUSTED_PROXIES")
+    : null;
+  const signIns = new SignInGuard({
+    db,
+    users,
+    throttle: new SignInThrottle(cfg.signInLimits),
+    trustedProxies,
+    logger,
+  });
   const attachments = new AttachmentService(
     db,
     records,
@@ -58,7 +73,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   );
 
   const instanceId = instanceIdOf(db);
-  const sync = createSyncEngine({ cfg, db, logger, records, users, attachments, instanceId });
+  const sync = createSyncEngine({ cfg, db, logger, records, users, signIns, attachments, instanceId });
 
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
   const pairing = cfg.seed === "demo" ? demoPairingFromEnv(cfg.instance) : null;
@@ -77,6 +92,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     records,
     attachments,
     users,
+    signIns,
     sessions,
     sync,
     workers: [{ name: "sync", stop: () => sync.stop() }],

@@ -1,9 +1,11 @@
 import { bootedInstance, instance, stopInstance } from "./instance";
+import { stampPeerAddresses } from "./peer-address";
 
 let stopping = false;
 
 /** Boots the instance of this process and arranges a clean stop on SIGTERM / SIGINT. */
 export async function bootProcess(): Promise<void> {
+  stampPeerAddresses();
   let booted: Awaited<ReturnType<typeof instance>>;
   try {
     booted = await instance();

@@ -5,6 +5,7 @@ import { AttachmentOffer } from "../attachments/offer";
 import { AttachmentKeys } from "../attachments/synthetic-keys";
 import { AttachmentReceiver } from "../attachments/transfer/receiver";
 import { AttachmentSender } from "../attachments/transfer/sender";
+import type { SignInGuard } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
@@ -13,6 +14,8 @@ import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
 import type { Logger } from "../log/logger";
+import { guardedFetch } from "../net/guarded-fetch";
+import { OutboundGuard } from "../net/url-guard";
 import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
@@ -43,6 +46,7 @@ export interface CoreDeps {
   logger: Logger;
   records: RecordService;
   users: UserDirectory;
+  signIns: SignInGuard;
   attachments: AttachmentService;
   instanceId: string;
 }
@@ -52,15 +56,18 @@ export function createSyncEngine(core: CoreDeps) {
   const { db, logger, records } = core;
   watchDataDir(core.cfg.dataDir); // /api/health reports a full data folder
   const secrets = SecretBox.fromEnvOrFile(core.cfg.dataDir);
+  // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
+  const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
   const config = new SyncConfig(db, secrets);
   const correlations = new CorrelationStore(db);
   const flows = new FlowStore(db);
-  const client = new SyncClient(config);
+  const client = new SyncClient(config, guard);
   const email = new EmailSender(
     db,
     logger,
     core.cfg.smtpUrl,
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
+    guard,
   );
   const executions = new ExecutionWriter(db);
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
@@ -189,6 +196,7 @@ export function createSyncEngine(core: CoreDeps) {
   const api: SyncApiDeps = {
     config,
     users: core.users,
+    signIns: core.signIns,
     acceptor,
     logger,
     maxBodyBytes: core.cfg.maxBodyBytes,
@@ -206,6 +214,8 @@ export function createSyncEngine(core: CoreDeps) {
     users: core.users,
     self: { instance: core.cfg.instance, instanceId: core.instanceId, publicUrl: core.cfg.publicUrl },
     validateAndActivate: activate,
+    guard,
+    fetch: guardedFetch(guard),
   });
   const live = new LiveChanges(db);
   const alerts = new AlertEvaluator({
@@ -225,6 +235,7 @@ export function createSyncEngine(core: CoreDeps) {
 
   return {
     config,
+    guard,
     pairing,
     live,
     alerts,

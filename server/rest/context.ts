@@ -19,8 +19,14 @@ export interface RestContext {
 
 /** Authenticates the caller (401 / 403) and checks that it may use the Table API at all. */
 export async function restContext(request: Request, inst: Instance): Promise<RestContext> {
-  const auth = await authenticate(request, { users: inst.users, sessions: inst.sessions });
-  if (!auth.ok) throw new ApiError(auth.status, auth.message, auth.detail);
+  const auth = await authenticate(request, inst);
+  if (!auth.ok)
+    throw new ApiError(
+      auth.status,
+      auth.message,
+      auth.detail,
+      auth.status === 429 ? { "Retry-After": String(auth.retryAfterSeconds) } : {},
+    );
   requireTableApi(auth.user);
   return {
     request,

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import type { UserDirectory } from "../auth/users";
 import type { Db } from "../db/client";
+import type { OutboundGuard } from "../net/url-guard";
 import { RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
 import { newSigningSecret } from "../transport/signing";
@@ -75,6 +76,8 @@ export interface PairingDeps {
   self: { instance: string; instanceId: string; publicUrl: string };
   validateAndActivate: (remoteId: string) => Promise<{ ok: boolean; check?: string; message: string }>;
   fetch?: typeof fetch;
+  /** Checks the peer URL of an invitation or a pairing request before anything is stored. */
+  guard?: OutboundGuard;
 }
 
 export interface PairingOutcome {
@@ -120,8 +123,9 @@ export class Pairing {
 
   /** The inviter's half of accept: creates its user and remote system for the accepter. */
   async acceptAsInviter(request: PairRequest, now = Date.now()): Promise<z.infer<typeof pairAnswerSchema>> {
-    const stored = this.claim(request.invitation, request.secret, "open", "accepted", now);
     const { peer } = request;
+    await this.checkPeerUrl(peer.url);
+    const stored = this.claim(request.invitation, request.secret, "open", "accepted", now);
     const userName = `sync.${peer.instance}`;
     const secret = password();
     const userId = await this.ensureApiUser(userName, `Sync from ${peer.instance}`, secret);
@@ -146,6 +150,12 @@ export class Pairing {
     return this.deps.validateAndActivate(stored.remoteId ?? "");
   }
 
+  private async checkPeerUrl(url: string): Promise<void> {
+    if (!this.deps.guard) return;
+    const check = await this.deps.guard.checkUrl(url);
+    if (!check.ok) throw new RecordError(400, "The other instance's URL is refused", check.message);
+  }
+
   // ---- B: the accepter ------------------------------------------------------------------
 
   async accept(rawToken: string, user: { sysId: string }): Promise<PairingOutcome> {
@@ -153,6 +163,7 @@ export class Pairing {
     if (token.expiresAt < Date.now()) throw new RecordError(400, "Invitation expired", "Ask for a new one");
     if (token.instanceId === this.deps.self.instanceId)
       throw new RecordError(400, "This invitation is from this instance", "Paste it on the other instance");
+    await this.checkPeerUrl(token.url);
     const post = this.deps.fetch ?? fetch;
     const userName = `sync.${token.instance}`;
     const secretForPeer = password();

@@ -73,7 +73,7 @@ describe("SyncClient under a faulty answer", () => {
       signingSecret: "whsec_c2VjcmV0",
     });
     config.updateRemote(remote.id, { externalId: "peer-id" });
-    const client = new SyncClient(config, {
+    const client = new SyncClient(config, null, {
       lingerMs: 1,
       maxBatch: 10,
       maxBatchBytes: 100_000,

@@ -55,7 +55,7 @@ describe("SyncClient batching", () => {
       outboundSecret: "p",
       signingSecret: "whsec_c2VjcmV0",
     });
-    const client = new SyncClient(config, {
+    const client = new SyncClient(config, null, {
       lingerMs: 5,
       maxBatch: 3,
       maxBatchBytes: 2_000,

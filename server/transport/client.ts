@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
 import { DataError, RetriableError } from "../../flows/ports/errors";
+import { AddressRefusedError, type OutboundGuard } from "../net/url-guard";
 import type { SyncConfig } from "../sync/config-store";
 import { sign, signatureHeaders, verify } from "./signing";
 import {
@@ -43,6 +44,8 @@ export class SyncClient {
 
   constructor(
     private readonly config: SyncConfig,
+    /** Checks every address the pools connect to (issue 12); none in unit tests of batching. */
+    private readonly guard: OutboundGuard | null = null,
     private readonly options: ClientOptions = {
       lingerMs: 2,
       maxBatch: 100,
@@ -106,9 +109,9 @@ export class SyncClient {
   ): Promise<{ json: unknown; text: string; headers: Record<string, string> }> {
     const remote = this.config.remote(remoteId);
     const { user, secret, signingSecret } = this.config.credentials(remoteId);
-    const pool = this.pool(remote.baseUrl);
     let response: Awaited<ReturnType<Pool["request"]>>;
     try {
+      const pool = this.pool(remote.baseUrl);
       response = await pool.request({
         path,
         method: "POST",
@@ -122,11 +125,7 @@ export class SyncClient {
         bodyTimeout: this.options.timeoutMs,
       });
     } catch (error) {
-      const reason =
-        error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
-      throw new RetriableError(`Cannot reach ${remote.name} at ${remote.baseUrl}: ${reason}`, {
-        code: "UNREACHABLE",
-      });
+      throw unreachable(remote, error);
     }
     const { status, text, headers } = await readAnswer(remote, response);
     if (status < 200 || status >= 300) throw answerError(remote.name, status, text, headers);
@@ -179,11 +178,7 @@ export class SyncClient {
         bodyTimeout: this.options.timeoutMs,
       });
     } catch (error) {
-      const reason =
-        error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
-      throw new RetriableError(`Cannot reach ${remote.name} at ${remote.baseUrl}: ${reason}`, {
-        code: "UNREACHABLE",
-      });
+      throw unreachable(remote, error);
     }
     const { status, text, headers } = await readAnswer(remote, response);
     if (status >= 300) throw answerError(`${remote.name}`, status, text, headers, file.fileName);
@@ -207,7 +202,8 @@ export class SyncClient {
       answer = await this.post(remoteId, "/api/sync/v1/validate", body);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof RetriableError) return { ok: false, check: "reachable", message };
+      if (error instanceof RetriableError || (error instanceof DataError && error.code === "ADDRESS_REFUSED"))
+        return { ok: false, check: "reachable", message };
       if (/\(401\)/.test(message) && /signature/i.test(message))
         return { ok: false, check: "signature", message };
       return { ok: false, check: "credentials", message };
@@ -230,12 +226,26 @@ export class SyncClient {
     return { ok: true, message: parsed.data.message };
   }
 
+  /**
+   * The pool of a remote's origin. Names are resolved and checked by the guard's `lookup` on
+   * every new connection (and connect to the checked address); Node skips `lookup` for IP
+   * literals, so those are checked here, before each request.
+   */
   private pool(baseUrl: string): Pool {
-    const origin = new URL(baseUrl).origin;
-    let pool = this.pools.get(origin);
+    const url = new URL(baseUrl);
+    if (this.guard) {
+      if (url.protocol !== "http:" && url.protocol !== "https:")
+        throw new AddressRefusedError(`${url.protocol} is not allowed; use http or https`);
+      this.guard.checkLiteral(url.hostname.replace(/^\[|\]$/g, ""));
+    }
+    let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(origin, { connections: 8, keepAliveTimeout: 30_000 });
-      this.pools.set(origin, pool);
+      pool = new Pool(url.origin, {
+        connections: 8,
+        keepAliveTimeout: 30_000,
+        ...(this.guard ? { connect: { lookup: this.guard.lookup } } : {}),
+      });
+      this.pools.set(url.origin, pool);
     }
     return pool;
   }
@@ -321,5 +331,23 @@ function unknownOutcome(remoteId: string, error: unknown): Error {
   return new RetriableError(`Delivery to ${remoteId} failed with an unknown outcome: ${reasonOf(error)}`, {
     code: "UNKNOWN_OUTCOME",
     cause: error,
+  });
+}
+
+function isRefused(error: unknown): error is Error {
+  return error instanceof Error && (error as { code?: string }).code === "TANDEM_ADDRESS_REFUSED";
+}
+
+/**
+ * The request did not get out: a refused address (the outbound guard) is a data error that no
+ * retry mends; anything else (refused, reset, timeout while connecting) is retried.
+ */
+function unreachable(remote: { name: string; baseUrl: string }, error: unknown): Error {
+  if (isRefused(error))
+    return new DataError(`Not connecting to ${remote.name}: ${error.message}`, { code: "ADDRESS_REFUSED" });
+  const reason =
+    error instanceof Error ? ((error as { code?: string }).code ?? error.message) : String(error);
+  return new RetriableError(`Cannot reach ${remote.name} at ${remote.baseUrl}: ${reason}`, {
+    code: "UNREACHABLE",
   });
 }

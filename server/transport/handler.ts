@@ -1,4 +1,5 @@
 import { parseBasic } from "../auth/authenticate";
+import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import type { Logger } from "../log/logger";
 import type { InboundAcceptor } from "../queue/inbound/accept";
@@ -16,6 +17,7 @@ import {
 export interface SyncApiDeps {
   config: SyncConfig;
   users: UserDirectory;
+  signIns: SignInGuard;
   acceptor: InboundAcceptor;
   logger: Logger;
   maxBodyBytes: number;
@@ -37,12 +39,21 @@ interface Authenticated {
  */
 export async function authenticatePeer(
   request: Request,
-  deps: Pick<SyncApiDeps, "users" | "config">,
+  deps: Pick<SyncApiDeps, "signIns" | "config">,
 ): Promise<RemoteSystemRow> {
   const credentials = parseBasic(request.headers.get("authorization"));
   if (!credentials) throw new ApiError(401, "User Not Authenticated", "HTTP Basic credentials are required");
-  const user = await deps.users.verify(credentials.userName, credentials.password);
-  if (!user) throw new ApiError(401, "User Not Authenticated", "Wrong user name or password");
+  const outcome = await deps.signIns.attempt(credentials.userName, credentials.password, {
+    headers: request.headers,
+    via: "basic",
+  });
+  if (!outcome.ok && outcome.reason === "throttled") {
+    throw new ApiError(429, "Too Many Requests", throttledMessage(outcome.retryAfterSeconds), {
+      "Retry-After": String(outcome.retryAfterSeconds),
+    });
+  }
+  if (!outcome.ok) throw new ApiError(401, "User Not Authenticated", "Wrong user name or password");
+  const user = outcome.user;
   if (!user.roles.has("sync_api")) {
     throw new ApiError(401, "User Not Authenticated", `${user.userName} is not a sync_api user`);
   }

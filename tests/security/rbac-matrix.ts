@@ -90,6 +90,16 @@ export const procedureMatrix: Record<string, ProcedureAccess> = {
   "configAsCode.exportFiles": { allow: syncAdmin },
   "configAsCode.planImport": { allow: syncAdmin, input: () => ({ files: {} }) },
   "configAsCode.applyImport": { allow: syncAdmin, input: () => ({ files: {} }) },
+  "alerts.list": { allow: readers },
+  "tryDraft.run": {
+    allow: [...designers, "sync_operator"],
+    input: () => ({ queue: "inbound", id: 999_999 }),
+  },
+  // Publishing needs a designer and reprocessing an operator: only a sync admin holds both.
+  "tryDraft.publishAndReprocess": {
+    allow: syncAdmin,
+    input: () => ({ flowId: "no-such-flow", queue: "inbound", ids: [999_999] }),
+  },
   "syncConfig.overview": { allow: syncAdmin },
   "syncConfig.choices": { allow: syncAdmin },
   "syncConfig.createDefinition": { allow: syncAdmin, input: () => ({}) },

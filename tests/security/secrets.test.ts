@@ -75,6 +75,7 @@ const walk: Array<[string, (k: Known) => unknown[]]> = [
   ["flowStats.figures", (k) => k.flows.map((flowId) => ({ flowId }))],
   // The whole configuration as files: remote systems are in it, their secrets must not be.
   ["configAsCode.exportFiles", () => [undefined]],
+  ["alerts.list", () => [undefined]],
 ];
 
 function pages(): string[] {

@@ -65,6 +65,9 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
       TANDEM_DATA_DIR: dataDir,
       TANDEM_PUBLIC_URL: url,
       TANDEM_LOG_LEVEL: "warn",
+      // Every test instance and its peers are on loopback, which the outbound guard refuses by
+      // default; a test that checks the refusal overrides this.
+      TANDEM_ALLOW_PRIVATE_NETWORKS: "1",
       NEXT_TELEMETRY_DISABLED: "1",
       ...options.env,
     },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FLOW_TEMPLATES } from "@/flows";
+import { checkConnectionUrl } from "../../sync/connection-check";
 import { roleProcedure, router } from "../trpc";
 
 // Sync configuration (SPEC 2) through the API: thin procedures over server/sync/config-store.ts,
@@ -64,10 +65,14 @@ export const syncConfigRouter = router({
   updateCapture: admin
     .input(withData)
     .mutation(({ ctx, input }) => ctx.inst.sync.config.updateCapture(input.id, input.data)),
-  createRemote: admin.input(data).mutation(({ ctx, input }) => ctx.inst.sync.config.createRemote(input)),
-  updateRemote: admin
-    .input(withData)
-    .mutation(({ ctx, input }) => ctx.inst.sync.config.updateRemote(input.id, input.data)),
+  createRemote: admin.input(data).mutation(async ({ ctx, input }) => {
+    await checkConnectionUrl(ctx.inst.sync.guard, input);
+    return ctx.inst.sync.config.createRemote(input);
+  }),
+  updateRemote: admin.input(withData).mutation(async ({ ctx, input }) => {
+    await checkConnectionUrl(ctx.inst.sync.guard, input.data);
+    return ctx.inst.sync.config.updateRemote(input.id, input.data);
+  }),
   createBinding: admin.input(data).mutation(({ ctx, input }) => ctx.inst.sync.config.createBinding(input)),
   updateBinding: admin
     .input(withData)

@@ -13,9 +13,13 @@ async function handler(request: Request): Promise<Response> {
     req: request,
     router: appRouter,
     createContext: () => createContext(request, inst),
-    // Storage trouble answers 503; tell clients when to try again, as the REST API does.
-    responseMeta: ({ errors }) =>
-      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: { "Retry-After": "10" } } : {},
+    // Storage trouble (503) and a throttled sign-in (429) say when to try again, as REST does.
+    responseMeta({ ctx, errors }) {
+      const wait =
+        ctx?.authFailure?.retryAfterSeconds ??
+        (errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? 10 : undefined);
+      return wait ? { headers: new Headers({ "Retry-After": String(wait) }) } : {};
+    },
     onError({ error, path }) {
       // Caller mistakes are answered, not logged; only failures of ours are.
       if (error.code === "INTERNAL_SERVER_ERROR")
