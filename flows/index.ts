@@ -13,6 +13,7 @@ export * from "./expressions/limits";
 export * from "./graph/graph";
 export * from "./interpreter/journal";
 export * from "./interpreter/options";
+export type * from "./interpreter/observer";
 export * from "./interpreter/pills";
 export { DagError, type PreparedDag, prepareDag } from "./interpreter/prepare";
 export * from "./interpreter/run";
