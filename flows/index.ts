@@ -12,8 +12,8 @@ export * from "./expressions/limits";
 
 export * from "./graph/graph";
 export * from "./interpreter/journal";
-export * from "./interpreter/options";
 export type * from "./interpreter/observer";
+export * from "./interpreter/options";
 export * from "./interpreter/pills";
 export { DagError, type PreparedDag, prepareDag } from "./interpreter/prepare";
 export * from "./interpreter/run";

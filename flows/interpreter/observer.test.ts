@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DataError } from "../ports/errors";
 import { literal, pill } from "../schema/binding";
 import { flow } from "../testing/builders";
-import { createMemoryPorts, slowPort } from "../testing/memory-ports";
+import { createMemoryPorts } from "../testing/memory-ports";
 import type { StepObserver, StepOutcome } from "./observer";
 import { runFlow } from "./run";
 
@@ -37,15 +37,13 @@ describe("interpreter: step observer", () => {
     // ARRANGE
     const ports = createMemoryPorts();
     const rec = recorder();
-    const slow = slowPort(ports.transport, 5);
-    ports.transport = {
-      ...slow,
-      send: async (remote, message) => {
-        const inside = rec.scope.getStore() ?? "none";
-        const result = await slow.send(remote, message);
-        rec.seenInside.push(inside, rec.scope.getStore() ?? "none");
-        return result;
-      },
+    const send = ports.transport.send.bind(ports.transport);
+    ports.transport.send = async (...args: Parameters<typeof send>) => {
+      const inside = rec.scope.getStore() ?? "none";
+      await new Promise((r) => setTimeout(r, 5));
+      const result = await send(...args);
+      rec.seenInside.push(inside, rec.scope.getStore() ?? "none");
+      return result;
     };
     const dag = flow()
       .input("payload", "object")

@@ -7,13 +7,13 @@ import { describeError } from "../ports/errors";
 import type { NodeResult } from "../registry/types";
 import { RunContext } from "./context";
 import { type StepRecord, stepKey } from "./journal";
+import type { StepObservation, StepOutcome } from "./observer";
 import {
   DEFAULT_FLOW_TIMEOUT_MS,
   DEFAULT_MAX_STEPS,
   DEFAULT_STEP_TIMEOUT_MS,
   type RunOptions,
 } from "./options";
-import type { StepObservation, StepOutcome } from "./observer";
 import type { PreparedDag, PreparedNode } from "./prepare";
 import type { RunData } from "./resolve";
 import { cancelled, flowTimeout, Stop, stepTimeout, unwatch, type Watched, watch } from "./watchdog";
@@ -165,7 +165,9 @@ export class Runner implements RunData, Watched {
   private execute(node: PreparedNode, cfg: unknown): NodeResult | Promise<NodeResult> {
     const o = this.observation;
     const config = cfg as Record<string, unknown>;
-    return o === undefined ? node.type.execute(this.ctx, config) : o.run(() => node.type.execute(this.ctx, config));
+    return o === undefined
+      ? node.type.execute(this.ctx, config)
+      : o.run(() => node.type.execute(this.ctx, config));
   }
 
   private observed(outcome: StepOutcome): void {

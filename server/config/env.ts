@@ -28,6 +28,9 @@ const envSchema = z.object({
   TANDEM_QUEUE_RETENTION_DAYS: z.coerce.number().positive().default(7),
   TANDEM_ATTACHMENT_BLOCKED_EXTENSIONS: z.string().default("exe,bat,cmd,com,scr,msi,dll,vbs,js,jar,ps1,sh"),
   TANDEM_ATTACHMENT_KEY_HOURS: z.coerce.number().positive().default(24),
+  TANDEM_METRICS: z.enum(["on", "off"]).default("on"),
+  TANDEM_METRICS_TOKEN: z.string().min(16, "TANDEM_METRICS_TOKEN must be at least 16 characters").optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
 });
 
 export interface InstanceConfig {
@@ -47,6 +50,10 @@ export interface InstanceConfig {
   queueRetentionMs: number;
   blockedExtensions: string[];
   attachmentKeyTtlMs: number;
+  /** GET /metrics answers (on) or 404s (off); a bearer token, or an admin's credentials without one. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
+  otlpEndpoint: string | undefined;
 }
 
 let cached: InstanceConfig | undefined;
@@ -80,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
       .map((x) => x.trim().toLowerCase().replace(/^\./, ""))
       .filter((x) => x !== ""),
     attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
+    metrics: { enabled: e.TANDEM_METRICS === "on", token: e.TANDEM_METRICS_TOKEN || undefined },
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
   };
 }
 

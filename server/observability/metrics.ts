@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
 // The instance's Prometheus metrics (GET /metrics). One registry per process: an instance is one
 // process (SPEC 7), and the hot paths reach the metrics without threading them through every

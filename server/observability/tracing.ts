@@ -147,7 +147,10 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span | 
     parent,
   );
   const fail = (error: unknown) => {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
   };
   let result: T;
   try {
@@ -188,9 +191,15 @@ export function startSpan(name: string, options: SpanOptions): Span | undefined 
   );
 }
 
+/** The span context active in `ctx`, for links. */
+export function spanContextOf(ctx: Context) {
+  return trace.getSpanContext(ctx);
+}
+
 /** The context with `span` active under `parent`. */
 export function withSpanContext(parent: Context, span: Span): Context {
   return trace.setSpan(parent, span);
 }
 
+export type { Context };
 export { context, SpanKind, SpanStatusCode };

@@ -1,5 +1,6 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { timedTransaction } from "../observability/metrics";
 import { packSteps, unpackSteps } from "./execution-journal";
 
 export interface ExecutionRecord {
@@ -16,6 +17,8 @@ export interface ExecutionRecord {
   error: string | null;
   startedAt: number;
   durationMs: number;
+  /** The run's trace (tracing on), shown and linked by the execution view. */
+  traceId?: string | null;
 }
 
 /**
@@ -32,7 +35,7 @@ export class ExecutionWriter {
     this.sql = {
       insert: c.prepare(
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
-           error, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error, started_at, duration_ms, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       steps: c.prepare<[string], { steps: string | null; inputs: string | null }>(
         "SELECT steps, inputs FROM flow_execution WHERE id = ?",
@@ -53,25 +56,28 @@ export class ExecutionWriter {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    this.db.$client.transaction(() => {
-      for (const e of batch) {
-        this.sql.insert.run(
-          e.id,
-          e.flowId,
-          e.version,
-          e.status,
-          e.queue,
-          e.queueRowId,
-          e.runKey,
-          JSON.stringify(e.inputs),
-          JSON.stringify(e.outputs),
-          packSteps(e.steps, e.inputs),
-          e.error,
-          e.startedAt,
-          Math.round(e.durationMs),
-        );
-      }
-    })();
+    timedTransaction("executions", () =>
+      this.db.$client.transaction(() => {
+        for (const e of batch) {
+          this.sql.insert.run(
+            e.id,
+            e.flowId,
+            e.version,
+            e.status,
+            e.queue,
+            e.queueRowId,
+            e.runKey,
+            JSON.stringify(e.inputs),
+            JSON.stringify(e.outputs),
+            packSteps(e.steps, e.inputs),
+            e.error,
+            e.startedAt,
+            Math.round(e.durationMs),
+            e.traceId ?? null,
+          );
+        }
+      })(),
+    );
   }
 
   /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */

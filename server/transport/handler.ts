@@ -1,6 +1,7 @@
 import { parseBasic } from "../auth/authenticate";
 import type { UserDirectory } from "../auth/users";
 import type { Logger } from "../log/logger";
+import { metrics } from "../observability/metrics";
 import type { InboundAcceptor } from "../queue/inbound/accept";
 import { readLimited } from "../rest/body";
 import { ApiError, errorResponse } from "../rest/responses";
@@ -109,10 +110,28 @@ export function parseJson(body: string): unknown {
 
 /** POST /api/sync/v1/messages (SPEC 3.3). */
 export async function handleMessages(request: Request, deps: SyncApiDeps): Promise<Response> {
+  const t0 = performance.now();
+  let remoteName = "unknown";
+  const response = await receiveMessages(request, deps, (name, size) => {
+    remoteName = name;
+    metrics().wireBatch.labels("receiver", name).observe(size);
+  });
+  metrics()
+    .wireRequest.labels("receiver", remoteName, String(response.status))
+    .observe((performance.now() - t0) / 1000);
+  return response;
+}
+
+async function receiveMessages(
+  request: Request,
+  deps: SyncApiDeps,
+  received: (remoteName: string, batchSize: number) => void,
+): Promise<Response> {
   try {
     const { remote, body } = await authenticateSync(request, deps);
     const parsed = messageBatchSchema.safeParse(parseJson(body));
     if (!parsed.success) throw new ApiError(400, "Invalid message batch", describeZodError(parsed.error));
+    received(remote.name, parsed.data.messages.length);
     if (deps.backlog() > deps.backlogLimit) {
       throw new ApiError(429, "Too many messages waiting", "The inbound queue is full; retry later", {
         "Retry-After": "2",

@@ -1,10 +1,11 @@
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Liveness and identity: answers once migrations ran and workers started (no authentication). */
-export async function GET() {
+export const GET = timedRoute("/api/health", async function get() {
   const inst = await instance();
   return Response.json({
     status: "ok",
@@ -12,4 +13,4 @@ export async function GET() {
     instance_id: inst.instanceId,
     version: inst.version,
   });
-}
+});

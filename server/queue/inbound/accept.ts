@@ -1,4 +1,15 @@
+import type { Span } from "@opentelemetry/api";
 import { type Db, durably } from "../../db/client";
+import { timedTransaction } from "../../observability/metrics";
+import {
+  contextOf,
+  currentTraceContext,
+  SpanKind,
+  startSpan,
+  storedTraceContext,
+  tracingOn,
+  withSpanContext,
+} from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../transport/wire-schema";
 import { newSysId } from "../../util/ids";
 
@@ -33,53 +44,74 @@ export class InboundAcceptor {
       ),
       insert: c.prepare(
         `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)`,
+           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
       ),
     };
   }
 
   accept(remoteSystemId: string, messages: WireMessage[], domain: string): MessageResult[] {
-    const results = durably(this.db, () =>
-      messages.map((m): MessageResult => {
-        const seen = this.sql.existing.get(remoteSystemId, m.id);
-        if (seen) {
+    // One accept span per message that carries a trace context, in the sender's trace; it ends
+    // once the batch is on disk, and its context is stored so the inbound flow continues it.
+    const spans: Span[] = [];
+    const traced = tracingOn();
+    const results = timedTransaction("inbound_accept", () =>
+      durably(this.db, () =>
+        messages.map((m): MessageResult => {
+          const seen = this.sql.existing.get(remoteSystemId, m.id);
+          if (seen) {
+            return {
+              id: m.id,
+              status: "duplicate",
+              sequence: seen.sequence,
+              receiver_correlation_id: seen.local_correlation_id,
+            };
+          }
+          const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
+          // The sender learns our correlation id from this answer; until it does, every message of
+          // the lane resolves to the same local id.
+          const localId =
+            m.receiver_correlation_id ||
+            this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
+            this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
+            newSysId();
+          let traceContext: string | null = null;
+          if (traced && m.trace_context) {
+            const parent = contextOf(m.trace_context);
+            const span = startSpan("accept message", {
+              parent,
+              kind: SpanKind.CONSUMER,
+              attributes: { "tandem.process_event": m.process_event, "tandem.message.id": m.id },
+            });
+            if (span) {
+              spans.push(span);
+              traceContext = storedTraceContext(currentTraceContext(withSpanContext(parent, span)));
+            }
+          }
+          const info = this.sql.insert.run(
+            m.id,
+            remoteSystemId,
+            m.process_event,
+            m.operation,
+            localId,
+            m.sender_correlation_id,
+            laneKey,
+            m.lane_sequence,
+            JSON.stringify(m.payload),
+            Date.now(),
+            domain,
+            traceContext,
+          );
           return {
             id: m.id,
-            status: "duplicate",
-            sequence: seen.sequence,
-            receiver_correlation_id: seen.local_correlation_id,
+            status: "accepted",
+            sequence: Number(info.lastInsertRowid),
+            receiver_correlation_id: localId,
           };
-        }
-        const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
-        // The sender learns our correlation id from this answer; until it does, every message of
-        // the lane resolves to the same local id.
-        const localId =
-          m.receiver_correlation_id ||
-          this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
-          this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
-          newSysId();
-        const info = this.sql.insert.run(
-          m.id,
-          remoteSystemId,
-          m.process_event,
-          m.operation,
-          localId,
-          m.sender_correlation_id,
-          laneKey,
-          m.lane_sequence,
-          JSON.stringify(m.payload),
-          Date.now(),
-          domain,
-        );
-        return {
-          id: m.id,
-          status: "accepted",
-          sequence: Number(info.lastInsertRowid),
-          receiver_correlation_id: localId,
-        };
-      }),
+        }),
+      ),
     );
+    for (const span of spans) span.end();
     if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
     return results;
   }

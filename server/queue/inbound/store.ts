@@ -15,6 +15,7 @@ export interface InboundRow {
   attempts: number;
   last_error: string | null;
   flow_execution_id: string | null;
+  trace_context: string | null;
   received_at: number;
   started_at: number | null;
   domain: string;

@@ -1,4 +1,5 @@
 import type { Logger } from "../../log/logger";
+import { metrics, timedTransaction } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { WorkerLoop } from "../worker-loop";
 import type { InboundResult, InboundRow, InboundStore } from "./store";
@@ -43,7 +44,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   }
 
   protected write(batch: InboundResult[]): void {
-    this.deps.store.complete(batch, Date.now());
+    timedTransaction("inbound_complete", () => this.deps.store.complete(batch, Date.now()));
   }
 
   private launch(row: InboundRow): void {
@@ -52,6 +53,9 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
       .run(row)
       .catch((error): InboundOutcome => ({ kind: "error", error: String(error), executionId: null }))
       .then((outcome) => {
+        const remote =
+          this.deps.config.snapshot().remotesById.get(row.remote_system_id)?.name ?? row.remote_system_id;
+        metrics().queueRows.labels("inbound", remote, row.process_event, outcome.kind).inc();
         const base = {
           sequence: row.sequence,
           executionId: outcome.executionId,
