@@ -11,6 +11,7 @@ import {
   describeZodError,
   type MessageResult,
   messageBatchSchema,
+  traceContextSchema,
   validateRequestSchema,
 } from "./wire-schema";
 
@@ -137,7 +138,17 @@ async function receiveMessages(
         "Retry-After": "2",
       });
     }
-    const results: MessageResult[] = deps.acceptor.accept(remote.id, parsed.data.messages, remote.domain);
+    const traceparent = request.headers.get("traceparent");
+    const requestTrace =
+      traceparent && traceContextSchema.shape.traceparent.safeParse(traceparent).success
+        ? { traceparent }
+        : undefined;
+    const results: MessageResult[] = deps.acceptor.accept(
+      remote.id,
+      parsed.data.messages,
+      remote.domain,
+      requestTrace,
+    );
     return Response.json({ results }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error, (e) => deps.logger.error({ err: e }, "sync messages failed"));

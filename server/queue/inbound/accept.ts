@@ -7,6 +7,7 @@ import {
   SpanKind,
   startSpan,
   storedTraceContext,
+  type TraceContext,
   tracingOn,
   withSpanContext,
 } from "../../observability/tracing";
@@ -50,9 +51,20 @@ export class InboundAcceptor {
     };
   }
 
-  accept(remoteSystemId: string, messages: WireMessage[], domain: string): MessageResult[] {
+  /**
+   * `requestTrace` is the request's traceparent header: the sender's span of the request, a
+   * child of the first message's step. A message of that trace is accepted under it (the exact
+   * causal chain); the others under the step that sent them, from their own trace context.
+   */
+  accept(
+    remoteSystemId: string,
+    messages: WireMessage[],
+    domain: string,
+    requestTrace?: TraceContext,
+  ): MessageResult[] {
     // One accept span per message that carries a trace context, in the sender's trace; it ends
     // once the batch is on disk, and its context is stored so the inbound flow continues it.
+    const requestTraceId = requestTrace?.traceparent.split("-")[1];
     const spans: Span[] = [];
     const traced = tracingOn();
     const results = timedTransaction("inbound_accept", () =>
@@ -77,7 +89,9 @@ export class InboundAcceptor {
             newSysId();
           let traceContext: string | null = null;
           if (traced && m.trace_context) {
-            const parent = contextOf(m.trace_context);
+            const sameTrace =
+              requestTraceId !== undefined && m.trace_context.traceparent.split("-")[1] === requestTraceId;
+            const parent = contextOf(sameTrace ? requestTrace : m.trace_context);
             const span = startSpan("accept message", {
               parent,
               kind: SpanKind.CONSUMER,
