@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, hardwareGroup, type Pair, query, remoteState, startPair, trpc, waitFor } from "../support/pair";
-import { parsePrometheus, type Sample, sumOf, valueOf } from "../support/prometheus";
+import { parsePrometheus, type Sample, sampleValue, sumOf } from "../support/prometheus";
 
 // GET /metrics during a sync scenario on a real pair (issue 16 part 1): the queue, flow and wire
 // series must say what the databases say.
@@ -71,13 +71,16 @@ describe("metrics on a syncing pair", () => {
     );
     expect(readyInDb).toBe(n);
     expect(
-      valueOf(waiting, "tandem_queue_depth", { queue: "outbound", remote: remoteName, status: "ready" }),
+      sampleValue(waiting, "tandem_queue_depth", { queue: "outbound", remote: remoteName, status: "ready" }),
     ).toBe(readyInDb);
     expect(
-      valueOf(waiting, "tandem_queue_oldest_ready_age_seconds", { queue: "outbound", remote: remoteName }),
+      sampleValue(waiting, "tandem_queue_oldest_ready_age_seconds", {
+        queue: "outbound",
+        remote: remoteName,
+      }),
     ).toBeGreaterThanOrEqual(1);
     expect(
-      valueOf(waiting, "tandem_http_request_duration_seconds_count", {
+      sampleValue(waiting, "tandem_http_request_duration_seconds_count", {
         route: "/api/now/table/{table}",
         method: "POST",
         status: "201",
@@ -109,11 +112,11 @@ describe("metrics on a syncing pair", () => {
     expect(
       sumOf(a, "tandem_queue_rows_total", { queue: "outbound", remote: remoteName, outcome: "processed" }),
     ).toBe(processedOut);
-    expect(valueOf(a, "tandem_queue_depth", { queue: "outbound", remote: remoteName, status: "ready" })).toBe(
-      0,
-    );
     expect(
-      valueOf(a, "tandem_queue_oldest_ready_age_seconds", { queue: "outbound", remote: remoteName }),
+      sampleValue(a, "tandem_queue_depth", { queue: "outbound", remote: remoteName, status: "ready" }),
+    ).toBe(0);
+    expect(
+      sampleValue(a, "tandem_queue_oldest_ready_age_seconds", { queue: "outbound", remote: remoteName }),
     ).toBe(0);
     // Every message sent is in one wire batch; every outbound run is one flow run.
     expect(sumOf(a, "tandem_wire_batch_size_sum", { side: "client", remote: remoteName })).toBe(processedOut);
@@ -136,8 +139,8 @@ describe("metrics on a syncing pair", () => {
       sumOf(a, "tandem_sqlite_transaction_duration_seconds_count", { kind: "record_write" }),
     ).toBeGreaterThan(0);
     // prom-client's default metrics: memory and event-loop lag
-    expect(valueOf(a, "tandem_process_resident_memory_bytes")).toBeGreaterThan(0);
-    expect(valueOf(a, "tandem_nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
+    expect(sampleValue(a, "tandem_process_resident_memory_bytes")).toBeGreaterThan(0);
+    expect(sampleValue(a, "tandem_nodejs_eventloop_lag_seconds")).toBeGreaterThanOrEqual(0);
 
     // ASSERT 3: beta, the receiver
     const b = await scrape(pair.beta);
@@ -153,7 +156,7 @@ describe("metrics on a syncing pair", () => {
       sumOf(b, "tandem_queue_rows_total", { queue: "inbound", remote: betaRemoteName, outcome: "processed" }),
     ).toBe(processedIn);
     expect(
-      valueOf(b, "tandem_queue_depth", { queue: "inbound", remote: betaRemoteName, status: "ready" }),
+      sampleValue(b, "tandem_queue_depth", { queue: "inbound", remote: betaRemoteName, status: "ready" }),
     ).toBe(count(pair.beta, "SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready'"));
     const inboundRuns = count(pair.beta, "SELECT count(*) AS n FROM flow_execution WHERE queue = 'inbound'");
     expect(sumOf(b, "tandem_flow_run_duration_seconds_count", { kind: "inbound" })).toBe(inboundRuns);

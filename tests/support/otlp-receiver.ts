@@ -45,7 +45,7 @@ interface ExportRequest {
   }>;
 }
 
-const valueOf = (v: AnyValue): string | number | boolean =>
+const attributeValue = (v: AnyValue): string | number | boolean =>
   v.stringValue ?? (v.intValue !== undefined ? Number(v.intValue) : (v.boolValue ?? v.doubleValue ?? ""));
 
 /** OTLP JSON carries ids as hex; accept base64 too (protobuf-style JSON), normalized to hex. */
@@ -79,7 +79,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ExportRequest;
       for (const rs of body.resourceSpans ?? []) {
         const resource = Object.fromEntries(
-          (rs.resource?.attributes ?? []).map((a) => [a.key, valueOf(a.value)]),
+          (rs.resource?.attributes ?? []).map((a) => [a.key, attributeValue(a.value)]),
         );
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
@@ -92,7 +92,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
               kind: s.kind ?? 0,
               startNs: BigInt(s.startTimeUnixNano),
               endNs: BigInt(s.endTimeUnixNano),
-              attributes: Object.fromEntries((s.attributes ?? []).map((a) => [a.key, valueOf(a.value)])),
+              attributes: Object.fromEntries(
+                (s.attributes ?? []).map((a) => [a.key, attributeValue(a.value)]),
+              ),
               links: (s.links ?? []).map((l) => ({ traceId: hexId(l.traceId), spanId: hexId(l.spanId) })),
             });
           }
