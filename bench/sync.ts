@@ -7,10 +7,15 @@
  *   2. steady: 100 records/s for 10 s; latency from the Table API write on alpha to the
  *      committed record on beta (p50/p99)
  * Beside a baseline measured in the same run: a bare loop (insert into SQLite, HTTP POST with
- * undici, insert on the other side) with the same writers and rate. Figures, never assertions.
+ * undici, insert on the other side) with the same writers and rate. Tandem runs twice: tracing
+ * off, then on (OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local OTLP/HTTP sink that reads and
+ * discards the exports), so the cost of tracing is printed beside it. Figures, never assertions.
+ * BENCH_TRACING=off skips the traced run.
  */
 import { fork } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -105,8 +110,25 @@ async function baseline() {
 
 // ---- Tandem: Table API on alpha → capture → outbound flow → wire → inbound flow → beta -------
 
-async function tandem() {
-  const pair = await startPair({ TANDEM_LOG_LEVEL: "error" });
+/** An OTLP/HTTP endpoint that accepts and discards trace exports, counting what it got. */
+async function otlpSink() {
+  const got = { requests: 0, bytes: 0 };
+  const server = http.createServer((req, res) => {
+    req.on("data", (c: Buffer) => {
+      got.bytes += c.length;
+    });
+    req.on("end", () => {
+      got.requests += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function tandem(extraEnv: Record<string, string> = {}) {
+  const pair = await startPair({ TANDEM_LOG_LEVEL: "error", ...extraEnv });
   try {
     const group = await hardwareGroup(pair.alpha);
     const pool = new Pool(pair.alpha.inst.url, { connections: WRITERS });
@@ -177,6 +199,13 @@ async function tandem() {
 
 const base = await baseline();
 const ours = await tandem();
+let traced: Awaited<ReturnType<typeof tandem>> | undefined;
+let sink: Awaited<ReturnType<typeof otlpSink>> | undefined;
+if (process.env.BENCH_TRACING !== "off") {
+  sink = await otlpSink();
+  traced = await tandem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
+  await sink.close();
+}
 console.log(
   `\nSync end to end (${BURST} burst, ${WRITERS} writers; steady ${RATE}/s for ${STEADY_SECONDS} s; ${os.cpus().length} cores)`,
 );
@@ -190,6 +219,28 @@ row(
 row("steady p50 latency, ms", ours.p50.toFixed(1), base.p50.toFixed(1), ratio(ours.p50, base.p50));
 row("steady p99 latency, ms", ours.p99.toFixed(1), base.p99.toFixed(1), ratio(ours.p99, base.p99));
 console.log(`(Table API writes on alpha before the burst was released: ${ours.writeRate.toFixed(0)}/s)`);
+if (traced && sink) {
+  const change = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)}%`;
+  console.log("\nTracing (OpenTelemetry, every span exported over OTLP/HTTP JSON to a local sink)");
+  row("", "off", "on", "change");
+  row(
+    "burst, records/s",
+    ours.burstRate.toFixed(0),
+    traced.burstRate.toFixed(0),
+    change(traced.burstRate, ours.burstRate),
+  );
+  row("steady p50 latency, ms", ours.p50.toFixed(1), traced.p50.toFixed(1), change(traced.p50, ours.p50));
+  row("steady p99 latency, ms", ours.p99.toFixed(1), traced.p99.toFixed(1), change(traced.p99, ours.p99));
+  row(
+    "Table API writes/s",
+    ours.writeRate.toFixed(0),
+    traced.writeRate.toFixed(0),
+    change(traced.writeRate, ours.writeRate),
+  );
+  console.log(
+    `(the sink received ${sink.got.requests} exports, ${(sink.got.bytes / 1e6).toFixed(1)} MB; aim: burst moves less than 10%)`,
+  );
+}
 console.log(
   "Aim: burst at least 0.5x the baseline with flows, authentication and queues on; p99 under 200 ms at 100/s.",
 );

@@ -31,6 +31,11 @@ const envSchema = z.object({
   TANDEM_METRICS: z.enum(["on", "off"]).default("on"),
   TANDEM_METRICS_TOKEN: z.string().min(16, "TANDEM_METRICS_TOKEN must be at least 16 characters").optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  TANDEM_TRACE_URL: z
+    .string()
+    .url()
+    .refine((u) => u.includes("{traceId}"), "TANDEM_TRACE_URL must contain {traceId}")
+    .optional(),
 });
 
 export interface InstanceConfig {
@@ -54,6 +59,8 @@ export interface InstanceConfig {
   metrics: { enabled: boolean; token: string | undefined };
   /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
   otlpEndpoint: string | undefined;
+  /** Link from a flow execution to its trace in a viewer, with {traceId} in it. */
+  traceUrl: string | undefined;
 }
 
 let cached: InstanceConfig | undefined;
@@ -89,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
     metrics: { enabled: e.TANDEM_METRICS === "on", token: e.TANDEM_METRICS_TOKEN || undefined },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    traceUrl: e.TANDEM_TRACE_URL || undefined,
   };
 }
 

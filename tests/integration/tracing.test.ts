@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp-receiver";
-import { api, hardwareGroup, type Pair, query, startPair, waitFor } from "../support/pair";
+import { admin, api, hardwareGroup, type Pair, query, startPair, waitFor } from "../support/pair";
 
 // One record's journey is one trace (issue 16 part 2), exported over OTLP/HTTP (JSON) to a
 // receiver this test runs:
@@ -11,7 +11,10 @@ describe("tracing across the pair", () => {
   let otlp: OtlpReceiver;
   beforeAll(async () => {
     otlp = await startOtlpReceiver();
-    pair = await startPair({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url });
+    pair = await startPair({
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      TANDEM_TRACE_URL: "http://traces.example/trace/{traceId}",
+    });
   });
   afterAll(async () => {
     await pair?.stop();
@@ -114,5 +117,15 @@ describe("tracing across the pair", () => {
       alphaId,
     );
     expect(betaExec[0]?.trace_id).toBe(traceId);
+    // …and the execution view gets it with its link.
+    const input = encodeURIComponent(JSON.stringify({ id: outbound[0]?.flow_execution_id }));
+    const view = await fetch(`${pair.alpha.inst.url}/api/trpc/flows.execution?input=${input}`, {
+      headers: { authorization: admin },
+    });
+    const body = (await view.json()) as { result: { data: { traceId: string; traceUrl: string } } };
+    expect(body.result.data).toMatchObject({
+      traceId,
+      traceUrl: `http://traces.example/trace/${traceId}`,
+    });
   });
 });
