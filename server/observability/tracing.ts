@@ -48,14 +48,21 @@ export interface TracingOptions {
 export async function startTracing(options: TracingOptions): Promise<void> {
   const g = globalThis as Slot;
   if (!options.endpoint || g[slot]) return;
-  const [{ NodeTracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { resourceFromAttributes }, sc] =
-    await Promise.all([
-      import("@opentelemetry/sdk-trace-node"),
-      import("@opentelemetry/exporter-trace-otlp-http"),
-      import("@opentelemetry/resources"),
-      import("@opentelemetry/semantic-conventions"),
-    ]);
+  const [
+    { NodeTracerProvider, BatchSpanProcessor },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    sc,
+    s,
+  ] = await Promise.all([
+    import("@opentelemetry/sdk-trace-node"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/semantic-conventions"),
+    import("./sampler"),
+  ]);
   const provider = new NodeTracerProvider({
+    sampler: s.tandemSampler,
     resource: resourceFromAttributes({
       [sc.ATTR_SERVICE_NAME]: options.serviceName,
       [sc.ATTR_SERVICE_VERSION]: options.serviceVersion,

@@ -68,6 +68,9 @@ describe("tracing across the pair", () => {
     expect(otlp.rejected).toEqual([]);
     expect(new Set(spans.map((s) => s.service))).toEqual(new Set(["alpha", "beta"]));
     const byId = new Map(spans.map((s) => [s.spanId, s]));
+    // No holes: every parent of a span in the trace was exported too (one root).
+    expect(spans.filter((s) => s.parentSpanId && !byId.has(s.parentSpanId)).map((s) => s.name)).toEqual([]);
+    expect(spans.filter((s) => !s.parentSpanId)).toHaveLength(1);
     const ancestry = (span: ReceivedSpan): ReceivedSpan[] => {
       const chain: ReceivedSpan[] = [span];
       let at = span;
