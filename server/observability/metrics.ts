@@ -77,6 +77,13 @@ export function metrics(): Metrics {
   return g[slot];
 }
 
+/** Records a SQLite transaction that started at `t0` (performance.now()) and just ended. */
+export function observeTransaction(kind: string, t0: number): void {
+  metrics()
+    .sqliteTransaction.labels(kind)
+    .observe((performance.now() - t0) / 1000);
+}
+
 /** Times a synchronous SQLite transaction (or anything) into the transaction histogram. */
 export function timedTransaction<T>(kind: string, fn: () => T): T {
   const t0 = performance.now();

@@ -124,13 +124,16 @@ export class RecordService {
     return timedTransaction("record_write", () => sqlite.transaction(fn)());
   }
 
-  /** A write of the one write path, traced as one span (the capture stores its trace context). */
-  private traced<T>(operation: RecordChange["operation"], table: string, fn: () => T): T {
-    if (!tracingOn()) return fn();
+  /**
+   * A write of the one write path: one transaction, traced as one span when tracing is on (the
+   * capture, inside it, stores the span's trace context with the outbound rows).
+   */
+  private write<T>(operation: RecordChange["operation"], table: string, fn: () => T): T {
+    if (!tracingOn()) return this.transaction(fn);
     return inSpan(
       `record ${operation}`,
       { attributes: { "tandem.table": table, "tandem.operation": operation } },
-      fn,
+      () => this.transaction(fn),
     );
   }
 
@@ -223,47 +226,45 @@ export class RecordService {
     options: WriteOptions = {},
   ): RecordValues {
     const def = this.registry.require(table);
-    return this.traced("create", table, () =>
-      this.transaction(() => {
-        const { values, journal } = normalizeInput(def, input, this.resolveReference);
-        const sysId = options.sysId ?? newSysId();
-        if (!/^[0-9a-f]{32}$/.test(sysId))
-          throw badRequest("Invalid sys_id", "A sys_id is 32 hex characters", "sys_id");
-        if (this.sql.exists.get(sysId))
-          throw new RecordError(409, "Record already exists", `sys_id ${sysId} is taken`);
-        const data = withDefaults(def, values);
-        if (def.numberPrefix) data.number = this.nextNumber(def);
-        applyDerivedFields(table, data);
-        this.checkMandatoryAndUnique(def, data, sysId);
-        const now = this.now();
-        this.sql.insert.run(
-          sysId,
-          table,
-          JSON.stringify(data),
-          now,
-          actor.userName,
-          now,
-          actor.userName,
-          "global",
-        );
-        const after = this.require(table, sysId);
-        const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
-        const changedFields = Object.keys(data).filter((k) => data[k] !== "");
-        this.audit(def, sysId, "create", changedFields, null, after, actor, now);
-        this.emitChange({
-          table: def,
-          operation: "create",
-          sysId,
-          before: null,
-          after,
-          changedFields,
-          journalEntries: entries,
-          attachmentChanges: [],
-          actor,
-        });
-        return after;
-      }),
-    );
+    return this.write("create", table, () => {
+      const { values, journal } = normalizeInput(def, input, this.resolveReference);
+      const sysId = options.sysId ?? newSysId();
+      if (!/^[0-9a-f]{32}$/.test(sysId))
+        throw badRequest("Invalid sys_id", "A sys_id is 32 hex characters", "sys_id");
+      if (this.sql.exists.get(sysId))
+        throw new RecordError(409, "Record already exists", `sys_id ${sysId} is taken`);
+      const data = withDefaults(def, values);
+      if (def.numberPrefix) data.number = this.nextNumber(def);
+      applyDerivedFields(table, data);
+      this.checkMandatoryAndUnique(def, data, sysId);
+      const now = this.now();
+      this.sql.insert.run(
+        sysId,
+        table,
+        JSON.stringify(data),
+        now,
+        actor.userName,
+        now,
+        actor.userName,
+        "global",
+      );
+      const after = this.require(table, sysId);
+      const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
+      const changedFields = Object.keys(data).filter((k) => data[k] !== "");
+      this.audit(def, sysId, "create", changedFields, null, after, actor, now);
+      this.emitChange({
+        table: def,
+        operation: "create",
+        sysId,
+        before: null,
+        after,
+        changedFields,
+        journalEntries: entries,
+        attachmentChanges: [],
+        actor,
+      });
+      return after;
+    });
   }
 
   update(
@@ -274,60 +275,56 @@ export class RecordService {
     options: WriteOptions = {},
   ): RecordValues {
     const def = this.registry.require(table);
-    return this.traced("update", table, () =>
-      this.transaction(() => {
-        const before = this.require(table, sysId);
-        const { values, journal } = normalizeInput(def, input, this.resolveReference);
-        const data = dataOf(def, before);
-        Object.assign(data, values);
-        applyDerivedFields(table, data);
-        this.checkMandatoryAndUnique(def, data, sysId);
-        const changedFields = Object.keys(data).filter((k) => (before[k] ?? "") !== data[k]);
-        const now = this.now();
-        const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
-        if (changedFields.length === 0 && entries.length === 0) return before; // nothing to write, nothing to capture
-        this.sql.update.run(JSON.stringify(data), now, actor.userName, sysId);
-        const after = this.require(table, sysId);
-        this.audit(def, sysId, "update", changedFields, before, after, actor, now);
-        this.emitChange({
-          table: def,
-          operation: "update",
-          sysId,
-          before,
-          after,
-          changedFields,
-          journalEntries: entries,
-          attachmentChanges: [],
-          actor,
-        });
-        return after;
-      }),
-    );
+    return this.write("update", table, () => {
+      const before = this.require(table, sysId);
+      const { values, journal } = normalizeInput(def, input, this.resolveReference);
+      const data = dataOf(def, before);
+      Object.assign(data, values);
+      applyDerivedFields(table, data);
+      this.checkMandatoryAndUnique(def, data, sysId);
+      const changedFields = Object.keys(data).filter((k) => (before[k] ?? "") !== data[k]);
+      const now = this.now();
+      const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
+      if (changedFields.length === 0 && entries.length === 0) return before; // nothing to write, nothing to capture
+      this.sql.update.run(JSON.stringify(data), now, actor.userName, sysId);
+      const after = this.require(table, sysId);
+      this.audit(def, sysId, "update", changedFields, before, after, actor, now);
+      this.emitChange({
+        table: def,
+        operation: "update",
+        sysId,
+        before,
+        after,
+        changedFields,
+        journalEntries: entries,
+        attachmentChanges: [],
+        actor,
+      });
+      return after;
+    });
   }
 
   delete(table: string, sysId: string, actor: Actor): RecordValues {
     const def = this.registry.require(table);
-    return this.traced("delete", table, () =>
-      this.transaction(() => {
-        const before = this.require(table, sysId);
-        this.emitChange({
-          table: def,
-          operation: "delete",
-          sysId,
-          before,
-          after: null,
-          changedFields: [],
-          journalEntries: [],
-          attachmentChanges: [],
-          actor,
-        });
-        this.sql.deleteJournal.run(sysId);
-        this.db.$client.prepare("DELETE FROM attachment WHERE table_sys_id = ?").run(sysId);
-        this.sql.delete.run(sysId);
-        this.audit(def, sysId, "delete", [], before, null, actor, this.now());
-        return before;
-      }),
-    );
+    return this.write("delete", table, () => {
+      const before = this.require(table, sysId);
+      this.emitChange({
+        table: def,
+        operation: "delete",
+        sysId,
+        before,
+        after: null,
+        changedFields: [],
+        journalEntries: [],
+        attachmentChanges: [],
+        actor,
+      });
+      this.sql.deleteJournal.run(sysId);
+      this.db.$client.prepare("DELETE FROM attachment WHERE table_sys_id = ?").run(sysId);
+      this.sql.delete.run(sysId);
+      this.audit(def, sysId, "delete", [], before, null, actor, this.now());
+      return before;
+    });
   }
 
   /** sys_id of the record of `table` whose sys_id or display value is `value`, or null. */

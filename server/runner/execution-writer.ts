@@ -1,6 +1,6 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
-import { timedTransaction } from "../observability/metrics";
+import { observeTransaction } from "../observability/metrics";
 import { packSteps, unpackSteps } from "./execution-journal";
 
 export interface ExecutionRecord {
@@ -56,28 +56,28 @@ export class ExecutionWriter {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    timedTransaction("executions", () =>
-      this.db.$client.transaction(() => {
-        for (const e of batch) {
-          this.sql.insert.run(
-            e.id,
-            e.flowId,
-            e.version,
-            e.status,
-            e.queue,
-            e.queueRowId,
-            e.runKey,
-            JSON.stringify(e.inputs),
-            JSON.stringify(e.outputs),
-            packSteps(e.steps, e.inputs),
-            e.error,
-            e.startedAt,
-            Math.round(e.durationMs),
-            e.traceId ?? null,
-          );
-        }
-      })(),
-    );
+    const t0 = performance.now();
+    this.db.$client.transaction(() => {
+      for (const e of batch) {
+        this.sql.insert.run(
+          e.id,
+          e.flowId,
+          e.version,
+          e.status,
+          e.queue,
+          e.queueRowId,
+          e.runKey,
+          JSON.stringify(e.inputs),
+          JSON.stringify(e.outputs),
+          packSteps(e.steps, e.inputs),
+          e.error,
+          e.startedAt,
+          Math.round(e.durationMs),
+          e.traceId ?? null,
+        );
+      }
+    })();
+    observeTransaction("executions", t0);
   }
 
   /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */

@@ -1,6 +1,6 @@
 import type { Span } from "@opentelemetry/api";
 import { type Db, durably } from "../../db/client";
-import { timedTransaction } from "../../observability/metrics";
+import { observeTransaction } from "../../observability/metrics";
 import {
   contextOf,
   currentTraceContext,
@@ -62,71 +62,73 @@ export class InboundAcceptor {
     domain: string,
     requestTrace?: TraceContext,
   ): MessageResult[] {
-    // One accept span per message that carries a trace context, in the sender's trace; it ends
-    // once the batch is on disk, and its context is stored so the inbound flow continues it.
-    const requestTraceId = requestTrace?.traceparent.split("-")[1];
     const spans: Span[] = [];
-    const traced = tracingOn();
-    const results = timedTransaction("inbound_accept", () =>
-      durably(this.db, () =>
-        messages.map((m): MessageResult => {
-          const seen = this.sql.existing.get(remoteSystemId, m.id);
-          if (seen) {
-            return {
-              id: m.id,
-              status: "duplicate",
-              sequence: seen.sequence,
-              receiver_correlation_id: seen.local_correlation_id,
-            };
-          }
-          const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
-          // The sender learns our correlation id from this answer; until it does, every message of
-          // the lane resolves to the same local id.
-          const localId =
-            m.receiver_correlation_id ||
-            this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
-            this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
-            newSysId();
-          let traceContext: string | null = null;
-          if (traced && m.trace_context) {
-            const sameTrace =
-              requestTraceId !== undefined && m.trace_context.traceparent.split("-")[1] === requestTraceId;
-            const parent = contextOf(sameTrace ? requestTrace : m.trace_context);
-            const span = startSpan("accept message", {
-              parent,
-              kind: SpanKind.CONSUMER,
-              attributes: { "tandem.process_event": m.process_event, "tandem.message.id": m.id },
-            });
-            if (span) {
-              spans.push(span);
-              traceContext = storedTraceContext(currentTraceContext(withSpanContext(parent, span)));
-            }
-          }
-          const info = this.sql.insert.run(
-            m.id,
-            remoteSystemId,
-            m.process_event,
-            m.operation,
-            localId,
-            m.sender_correlation_id,
-            laneKey,
-            m.lane_sequence,
-            JSON.stringify(m.payload),
-            Date.now(),
-            domain,
-            traceContext,
-          );
+    const t0 = performance.now();
+    const results = durably(this.db, () =>
+      messages.map((m): MessageResult => {
+        const seen = this.sql.existing.get(remoteSystemId, m.id);
+        if (seen) {
           return {
             id: m.id,
-            status: "accepted",
-            sequence: Number(info.lastInsertRowid),
-            receiver_correlation_id: localId,
+            status: "duplicate",
+            sequence: seen.sequence,
+            receiver_correlation_id: seen.local_correlation_id,
           };
-        }),
-      ),
+        }
+        const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
+        // The sender learns our correlation id from this answer; until it does, every message of
+        // the lane resolves to the same local id.
+        const localId =
+          m.receiver_correlation_id ||
+          this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
+          this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
+          newSysId();
+        const traceContext = this.acceptSpan(m, requestTrace, spans);
+        const info = this.sql.insert.run(
+          m.id,
+          remoteSystemId,
+          m.process_event,
+          m.operation,
+          localId,
+          m.sender_correlation_id,
+          laneKey,
+          m.lane_sequence,
+          JSON.stringify(m.payload),
+          Date.now(),
+          domain,
+          traceContext,
+        );
+        return {
+          id: m.id,
+          status: "accepted",
+          sequence: Number(info.lastInsertRowid),
+          receiver_correlation_id: localId,
+        };
+      }),
     );
+    observeTransaction("inbound_accept", t0);
     for (const span of spans) span.end();
     if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
     return results;
   }
+
+  /**
+   * One accept span per message that carries a trace context, in the sender's trace; it ends
+   * once the batch is on disk, and its context is stored so the inbound flow continues it.
+   */
+  private acceptSpan(m: WireMessage, requestTrace: TraceContext | undefined, spans: Span[]): string | null {
+    if (!tracingOn() || !m.trace_context) return null;
+    const sameTrace = requestTrace && traceIdOf(requestTrace) === traceIdOf(m.trace_context);
+    const parent = contextOf(sameTrace ? requestTrace : m.trace_context);
+    const span = startSpan("accept message", {
+      parent,
+      kind: SpanKind.CONSUMER,
+      attributes: { "tandem.process_event": m.process_event, "tandem.message.id": m.id },
+    });
+    if (!span) return null;
+    spans.push(span);
+    return storedTraceContext(currentTraceContext(withSpanContext(parent, span)));
+  }
 }
+
+const traceIdOf = (tc: TraceContext) => tc.traceparent.split("-")[1];
