@@ -251,6 +251,12 @@ if (traced && sink) {
   row("steady p50 latency, ms", ours.p50.toFixed(1), traced.p50.toFixed(1), change(traced.p50, ours.p50));
   row("steady p99 latency, ms", ours.p99.toFixed(1), traced.p99.toFixed(1), change(traced.p99, ours.p99));
   row(
+    "burst, CPU ms/record (both)",
+    ours.cpuMsPerRecord.toFixed(2),
+    traced.cpuMsPerRecord.toFixed(2),
+    change(traced.cpuMsPerRecord, ours.cpuMsPerRecord),
+  );
+  row(
     "Table API writes/s",
     ours.writeRate.toFixed(0),
     traced.writeRate.toFixed(0),
