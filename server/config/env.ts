@@ -31,6 +31,7 @@ const envSchema = z.object({
   TANDEM_METRICS: z.enum(["on", "off"]).default("on"),
   TANDEM_METRICS_TOKEN: z.string().min(16, "TANDEM_METRICS_TOKEN must be at least 16 characters").optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   TANDEM_TRACE_URL: z
     .string()
     .url()
@@ -59,6 +60,8 @@ export interface InstanceConfig {
   metrics: { enabled: boolean; token: string | undefined };
   /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
   otlpEndpoint: string | undefined;
+  /** Share of record journeys traced, decided where a trace starts (1 = every one). */
+  traceSampleRatio: number;
   /** Link from a flow execution to its trace in a viewer, with {traceId} in it. */
   traceUrl: string | undefined;
 }
@@ -96,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     attachmentKeyTtlMs: e.TANDEM_ATTACHMENT_KEY_HOURS * 3_600_000,
     metrics: { enabled: e.TANDEM_METRICS === "on", token: e.TANDEM_METRICS_TOKEN || undefined },
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    traceSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     traceUrl: e.TANDEM_TRACE_URL || undefined,
   };
 }

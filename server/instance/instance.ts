@@ -66,6 +66,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     serviceName: cfg.instance,
     serviceVersion: version,
     instanceId,
+    sampleRatio: cfg.traceSampleRatio,
   });
   const sync = createSyncEngine({ cfg, db, logger, records, users, attachments, instanceId });
 

@@ -39,6 +39,8 @@ export interface TracingOptions {
   serviceName: string;
   serviceVersion: string;
   instanceId: string;
+  /** Share of journeys traced (OTEL_TRACES_SAMPLER_ARG), decided at the root; 1 = all. */
+  sampleRatio?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function startTracing(options: TracingOptions): Promise<void> {
     import("./sampler"),
   ]);
   const provider = new NodeTracerProvider({
-    sampler: s.tandemSampler,
+    sampler: s.tandemSampler(options.sampleRatio ?? 1),
     resource: resourceFromAttributes({
       [sc.ATTR_SERVICE_NAME]: options.serviceName,
       [sc.ATTR_SERVICE_VERSION]: options.serviceVersion,

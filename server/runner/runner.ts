@@ -217,7 +217,9 @@ export class FlowRunner {
         },
       },
       async (span) => {
-        const result = await this.runTraced(request, span?.spanContext().traceId ?? null);
+        // A journey the sampler left out has a trace id but no trace to show.
+        const traceId = span?.isRecording() ? span.spanContext().traceId : null;
+        const result = await this.runTraced(request, traceId);
         if (span && result.status !== "completed") {
           span.setStatus({ code: 2, message: result.error?.message ?? result.status });
         }
