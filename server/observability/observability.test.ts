@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
@@ -6,6 +7,7 @@ import { memoryInstance } from "../testing/memory-instance";
 import { nowRoutePattern } from "./http";
 import { metrics } from "./metrics";
 import { installQueueGauges } from "./queue-gauges";
+import { tandemSampler } from "./sampler";
 import { currentTraceContext, inSpan, tracingOn } from "./tracing";
 
 describe("observability", () => {
@@ -59,5 +61,26 @@ describe("observability", () => {
     expect(tracingOn()).toBe(false);
     expect(inSpan("x", {}, (span) => span)).toBeUndefined();
     expect(currentTraceContext()).toBeUndefined();
+  });
+
+  it("samples whole journeys: a span follows its parent, a root follows the ratio, Next.js internals are dropped", () => {
+    const half = tandemSampler(0.5);
+    const decide = (ctx: typeof ROOT_CONTEXT, traceId: string, attributes = {}) =>
+      half.shouldSample(ctx, traceId, "x", 0, attributes, []).decision;
+    const parent = (flags: TraceFlags) =>
+      trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: "a".repeat(32),
+        spanId: "b".repeat(16),
+        traceFlags: flags,
+        isRemote: true,
+      });
+    expect(decide(parent(TraceFlags.SAMPLED), `${"0".repeat(24)}ffffffff`)).toBe(2); // sampled parent wins
+    expect(decide(parent(TraceFlags.NONE), `${"0".repeat(32)}`)).toBe(0); // unsampled parent wins
+    expect(decide(ROOT_CONTEXT, `${"f".repeat(24)}00000001`)).toBe(2); // low id: under the ratio
+    expect(decide(ROOT_CONTEXT, `${"0".repeat(24)}ffffffff`)).toBe(0); // high id: over it
+    expect(decide(ROOT_CONTEXT, "1".repeat(32), { "next.span_type": "NextNodeServer.startResponse" })).toBe(
+      0,
+    );
+    expect(tandemSampler(1).shouldSample(ROOT_CONTEXT, "f".repeat(32), "x", 0, {}, []).decision).toBe(2);
   });
 });
