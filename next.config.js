@@ -5,7 +5,20 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and Node-only packages stay outside the server bundle.
-  serverExternalPackages: ["better-sqlite3", "pino", "nodemailer", "jsonata"],
+  // The OpenTelemetry SDK and prom-client too: one copy of their process-wide state per process.
+  serverExternalPackages: [
+    "better-sqlite3",
+    "pino",
+    "nodemailer",
+    "jsonata",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+    "@opentelemetry/semantic-conventions",
+  ],
   typedRoutes: false,
   // forbidden() answers UI pages with a real 403 (a sync_api-only account, a missing role).
   experimental: { authInterrupts: true },

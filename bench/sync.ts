@@ -7,10 +7,15 @@
  *   2. steady: 100 records/s for 10 s; latency from the Table API write on alpha to the
  *      committed record on beta (p50/p99)
  * Beside a baseline measured in the same run: a bare loop (insert into SQLite, HTTP POST with
- * undici, insert on the other side) with the same writers and rate. Figures, never assertions.
+ * undici, insert on the other side) with the same writers and rate. Tandem runs twice: tracing
+ * off, then on (OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local OTLP/HTTP sink that reads and
+ * discards the exports), so the cost of tracing is printed beside it. Figures, never assertions.
+ * BENCH_TRACING=off skips the traced run.
  */
 import { fork } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -105,8 +110,40 @@ async function baseline() {
 
 // ---- Tandem: Table API on alpha → capture → outbound flow → wire → inbound flow → beta -------
 
-async function tandem() {
-  const pair = await startPair({ TANDEM_LOG_LEVEL: "error" });
+/**
+ * CPU seconds a process used so far (user + system, from /proc): on a shared, loaded machine the
+ * CPU a record costs moves far less than the wall-clock rate, so the tracing comparison prints it.
+ */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** An OTLP/HTTP endpoint that accepts and discards trace exports, counting what it got. */
+async function otlpSink() {
+  const got = { requests: 0, bytes: 0 };
+  const server = http.createServer((req, res) => {
+    req.on("data", (c: Buffer) => {
+      got.bytes += c.length;
+    });
+    req.on("end", () => {
+      got.requests += 1;
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function tandem(extraEnv: Record<string, string> = {}) {
+  const pair = await startPair({ TANDEM_LOG_LEVEL: "error", ...extraEnv });
   try {
     const group = await hardwareGroup(pair.alpha);
     const pool = new Pool(pair.alpha.inst.url, { connections: WRITERS });
@@ -140,9 +177,12 @@ async function tandem() {
     });
     const writtenMs = performance.now() - w0;
     const t0 = performance.now();
+    const cpu = () => cpuSeconds(pair.alpha.inst.process.pid) + cpuSeconds(pair.beta.inst.process.pid);
+    const cpu0 = cpu();
     await trpc(pair.alpha, "syncConfig.validateAndActivate", { id: remote.id });
     await waitFor(() => processedOnBeta() >= BURST, 600_000, "the burst to reach beta");
     const burstRate = BURST / ((performance.now() - t0) / 1000);
+    const cpuMsPerRecord = ((cpu() - cpu0) * 1000) / BURST;
 
     const started = new Map<string, number>();
     await steady(async (i) => {
@@ -166,6 +206,7 @@ async function tandem() {
     await pool.close();
     return {
       burstRate,
+      cpuMsPerRecord,
       writeRate: BURST / (writtenMs / 1000),
       p50: pct(latencies, 50),
       p99: pct(latencies, 99),
@@ -177,6 +218,16 @@ async function tandem() {
 
 const base = await baseline();
 const ours = await tandem();
+let traced: Awaited<ReturnType<typeof tandem>> | undefined;
+let sampled: Awaited<ReturnType<typeof tandem>> | undefined;
+let sink: Awaited<ReturnType<typeof otlpSink>> | undefined;
+const sampledRatio = "0.1";
+if (process.env.BENCH_TRACING !== "off") {
+  sink = await otlpSink();
+  traced = await tandem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
+  sampled = await tandem({ OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_TRACES_SAMPLER_ARG: sampledRatio });
+  await sink.close();
+}
 console.log(
   `\nSync end to end (${BURST} burst, ${WRITERS} writers; steady ${RATE}/s for ${STEADY_SECONDS} s; ${os.cpus().length} cores)`,
 );
@@ -190,6 +241,53 @@ row(
 row("steady p50 latency, ms", ours.p50.toFixed(1), base.p50.toFixed(1), ratio(ours.p50, base.p50));
 row("steady p99 latency, ms", ours.p99.toFixed(1), base.p99.toFixed(1), ratio(ours.p99, base.p99));
 console.log(`(Table API writes on alpha before the burst was released: ${ours.writeRate.toFixed(0)}/s)`);
+if (traced && sink) {
+  const change = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)}%`;
+  console.log("\nTracing (OpenTelemetry, every span exported over OTLP/HTTP JSON to a local sink)");
+  row("", "off", "on", "change");
+  row(
+    "burst, records/s",
+    ours.burstRate.toFixed(0),
+    traced.burstRate.toFixed(0),
+    change(traced.burstRate, ours.burstRate),
+  );
+  row("steady p50 latency, ms", ours.p50.toFixed(1), traced.p50.toFixed(1), change(traced.p50, ours.p50));
+  row("steady p99 latency, ms", ours.p99.toFixed(1), traced.p99.toFixed(1), change(traced.p99, ours.p99));
+  row(
+    "burst, CPU ms/record (both)",
+    ours.cpuMsPerRecord.toFixed(2),
+    traced.cpuMsPerRecord.toFixed(2),
+    change(traced.cpuMsPerRecord, ours.cpuMsPerRecord),
+  );
+  row(
+    "Table API writes/s",
+    ours.writeRate.toFixed(0),
+    traced.writeRate.toFixed(0),
+    change(traced.writeRate, ours.writeRate),
+  );
+  if (sampled) {
+    console.log(
+      `\nTracing with ${Number(sampledRatio) * 100}% of journeys sampled (OTEL_TRACES_SAMPLER_ARG=${sampledRatio})`,
+    );
+    row("", "off", "sampled", "change");
+    row(
+      "burst, records/s",
+      ours.burstRate.toFixed(0),
+      sampled.burstRate.toFixed(0),
+      change(sampled.burstRate, ours.burstRate),
+    );
+    row("steady p99 latency, ms", ours.p99.toFixed(1), sampled.p99.toFixed(1), change(sampled.p99, ours.p99));
+    row(
+      "burst, CPU ms/record (both)",
+      ours.cpuMsPerRecord.toFixed(2),
+      sampled.cpuMsPerRecord.toFixed(2),
+      change(sampled.cpuMsPerRecord, ours.cpuMsPerRecord),
+    );
+  }
+  console.log(
+    `(the sink received ${sink.got.requests} exports, ${(sink.got.bytes / 1e6).toFixed(1)} MB in all; aim: burst moves less than 10%)`,
+  );
+}
 console.log(
   "Aim: burst at least 0.5x the baseline with flows, authentication and queues on; p99 under 200 ms at 100/s.",
 );

@@ -12,6 +12,7 @@ export * from "./expressions/limits";
 
 export * from "./graph/graph";
 export * from "./interpreter/journal";
+export type * from "./interpreter/observer";
 export * from "./interpreter/options";
 export * from "./interpreter/pills";
 export { DagError, type PreparedDag, prepareDag } from "./interpreter/prepare";

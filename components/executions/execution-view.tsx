@@ -68,6 +68,27 @@ export function ExecutionView({ id }: { id: string }) {
         subtitle={`Started ${formatTime(e.startedAt)} · ${formatDuration(e.durationMs)}${e.queueRowId !== null ? ` · ${e.queue} row ${e.queueRowId}` : ""}`}
         actions={
           <>
+            {e.traceId ? (
+              e.traceUrl ? (
+                <a
+                  className="text-sm text-brand-700 hover:underline"
+                  href={e.traceUrl}
+                  target="_blank"
+                  rel="noreferrer"
+                  data-testid="execution-trace"
+                >
+                  Trace {e.traceId.slice(0, 8)}…
+                </a>
+              ) : (
+                <span
+                  className="font-mono text-xs text-slate-600"
+                  data-testid="execution-trace"
+                  title="Trace id"
+                >
+                  Trace {e.traceId}
+                </span>
+              )
+            ) : null}
             {e.queueRowId !== null && e.queue !== "none" ? (
               <Link
                 className="text-sm text-brand-700 hover:underline"

@@ -1,6 +1,7 @@
 import type { ExpressionLimits } from "../expressions/limits";
 import type { Ports } from "../ports/ports";
 import type { StepRecord } from "./journal";
+import type { StepObserver } from "./observer";
 
 export interface RunOptions {
   ports: Ports;
@@ -17,6 +18,8 @@ export interface RunOptions {
   runAs?: string;
   originRemoteSystem?: string;
   expressionLimits?: Partial<ExpressionLimits>;
+  /** Told when each step starts and ends (the server traces steps with it). */
+  observer?: StepObserver;
 }
 
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;

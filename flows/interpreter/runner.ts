@@ -7,6 +7,7 @@ import { describeError } from "../ports/errors";
 import type { NodeResult } from "../registry/types";
 import { RunContext } from "./context";
 import { type StepRecord, stepKey } from "./journal";
+import type { StepObservation, StepOutcome } from "./observer";
 import {
   DEFAULT_FLOW_TIMEOUT_MS,
   DEFAULT_MAX_STEPS,
@@ -53,6 +54,8 @@ export class Runner implements RunData, Watched {
   private count = 0;
   private readonly deadline: number;
   private readonly replay: Map<string, StepRecord> | undefined;
+  /** The observer's view of the step in progress (steps run one at a time). */
+  private observation: StepObservation | undefined;
 
   constructor(
     private readonly p: PreparedDag,
@@ -133,6 +136,8 @@ export class Runner implements RunData, Watched {
     }
     this.ctx.nodeId = node.id;
     this.ctx.iteration = iteration;
+    if (this.o.observer !== undefined)
+      this.observation = this.o.observer.stepStart({ nodeId: node.id, type: node.type.id, iteration });
     if (this.replay !== undefined) {
       const prev = this.replay.get(stepKey(node.id, iteration));
       if (
@@ -155,7 +160,7 @@ export class Runner implements RunData, Watched {
       const cfg = node.plan.constant ? node.plan.value : node.plan.fn(this);
       if (isPromise(cfg)) return this.stepAsync(node, iteration, cfg, start);
       inputs = cfg;
-      const r = node.type.execute(this.ctx, cfg as Record<string, unknown>);
+      const r = this.execute(node, cfg);
       if (isPromise(r)) return this.settle(node, iteration, () => inputs, r, start);
       return this.complete(node, iteration, inputs, r, start, false);
     } catch (e) {
@@ -167,9 +172,25 @@ export class Runner implements RunData, Watched {
     let inputs: unknown;
     const work = cfg.then((c) => {
       inputs = c;
-      return node.type.execute(this.ctx, c as Record<string, unknown>);
+      return this.execute(node, c);
     });
     return this.settle(node, iteration, () => inputs, work, start);
+  }
+
+  /** The node type's own work, inside the observer's scope when there is one. */
+  private execute(node: PreparedNode, cfg: unknown): NodeResult | Promise<NodeResult> {
+    const o = this.observation;
+    const config = cfg as Record<string, unknown>;
+    return o === undefined
+      ? node.type.execute(this.ctx, config)
+      : o.run(() => node.type.execute(this.ctx, config));
+  }
+
+  private observed(outcome: StepOutcome): void {
+    const o = this.observation;
+    if (o === undefined) return;
+    this.observation = undefined;
+    o.end(outcome);
   }
 
   private async settle(
@@ -235,12 +256,19 @@ export class Runner implements RunData, Watched {
         durationMs: now - this.stepStart,
         replayed: false,
       });
+      this.observed({ status: "error", port: undefined, replayed: false, error: stop.runError });
       this.interrupt(stop);
     }
   }
 
   /** End of run: later completions of an interrupted step must not touch the result. */
   finish(): void {
+    this.observed({
+      status: "error",
+      port: undefined,
+      replayed: false,
+      error: { message: "The run ended during this step", code: "CANCELLED", retriable: false },
+    });
     this.finished = true;
     if (this.watched) unwatch(this);
     this.o.signal?.removeEventListener("abort", this.onAbort);
@@ -256,6 +284,7 @@ export class Runner implements RunData, Watched {
   ): string {
     if (this.finished) throw cancelled(node.id);
     const port = r.port ?? "next";
+    this.observed({ status: "completed", port, replayed });
     this.outputs[node.index] = r.outputs;
     this.steps.push({
       nodeId: node.id,
@@ -288,6 +317,7 @@ export class Runner implements RunData, Watched {
     if (e instanceof Stop || this.finished) throw e;
     const err = describeError(e);
     const routed = !err.retriable && node.errorTargets.length > 0;
+    this.observed({ status: "error", port: routed ? "error" : undefined, replayed: false, error: err });
     const outputs = { error: { message: err.message, code: err.code } };
     this.outputs[node.index] = outputs;
     this.steps.push({

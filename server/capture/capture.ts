@@ -1,4 +1,5 @@
 import type { AttachmentOffer } from "../attachments/offer";
+import { currentTraceContext, storedTraceContext } from "../observability/tracing";
 import type { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange } from "../records/types";
@@ -39,6 +40,7 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
   );
   const clockOf = (field: string) => bumped.get(field) ?? clocks.get(change.sysId, field);
   const now = (deps.clock ?? (() => new Date()))();
+  let traceContext: string | null | undefined;
   for (const def of captures) {
     if (!fires(def, change)) continue;
     const bindings = snapshot.outboundByEvent.get(def.processEventId) ?? [];
@@ -49,6 +51,8 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
       // Echo suppression (SPEC 3.8): what remote R just wrote here is not sent back to R.
       if (change.actor.originRemote === binding.remoteSystemId) continue;
       const offer = deps.attachments.for(change, def, binding.remoteSystemId);
+      // The write's span is active here (the hook runs inside it): the outbound flow continues it.
+      traceContext ??= storedTraceContext(currentTraceContext());
       deps.outbound.enqueue({
         processEvent: event.name,
         remoteSystemId: binding.remoteSystemId,
@@ -60,6 +64,7 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
         payload: offer.metadata.length > 0 ? { ...payload, attachment_metadata: offer.metadata } : payload,
         domain: def.domain,
         warning: offer.refused.length > 0 ? `Attachments not sent: ${offer.refused.join("; ")}` : null,
+        traceContext,
       });
     }
   }

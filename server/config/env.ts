@@ -38,6 +38,15 @@ const envSchema = z.object({
   TANDEM_SIGNIN_WINDOW_SECONDS: z.coerce.number().positive().default(300),
   TANDEM_TRUSTED_PROXIES: z.string().default(""),
   TANDEM_ALLOW_PRIVATE_NETWORKS: z.string().default(""),
+  TANDEM_METRICS: z.enum(["on", "off"]).default("on"),
+  TANDEM_METRICS_TOKEN: z.string().min(16, "TANDEM_METRICS_TOKEN must be at least 16 characters").optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  TANDEM_TRACE_URL: z
+    .string()
+    .url()
+    .refine((u) => u.includes("{traceId}"), "TANDEM_TRACE_URL must contain {traceId}")
+    .optional(),
 });
 
 export interface InstanceConfig {
@@ -69,6 +78,14 @@ export interface InstanceConfig {
   trustedProxies: string;
   /** "" (none), "1"/"true" (all private ranges), or comma-separated CIDRs. */
   allowPrivateNetworks: string;
+  /** GET /metrics answers (on) or 404s (off); a bearer token, or an admin's credentials without one. */
+  metrics: { enabled: boolean; token: string | undefined };
+  /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
+  otlpEndpoint: string | undefined;
+  /** Share of record journeys traced, decided where a trace starts (1 = every one). */
+  traceSampleRatio: number;
+  /** Link from a flow execution to its trace in a viewer, with {traceId} in it. */
+  traceUrl: string | undefined;
 }
 
 let cached: InstanceConfig | undefined;
@@ -113,6 +130,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     },
     trustedProxies: e.TANDEM_TRUSTED_PROXIES,
     allowPrivateNetworks: e.TANDEM_ALLOW_PRIVATE_NETWORKS,
+    metrics: { enabled: e.TANDEM_METRICS === "on", token: e.TANDEM_METRICS_TOKEN || undefined },
+    otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    traceSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+    traceUrl: e.TANDEM_TRACE_URL || undefined,
   };
 }
 

@@ -34,6 +34,8 @@ export interface ExecutionSummary {
   error: string | null;
   startedAt: number;
   durationMs: number | null;
+  /** OpenTelemetry trace of the run (tracing on): one record's journey across both instances. */
+  traceId: string | null;
 }
 
 export interface ExecutionDetail extends ExecutionSummary {
@@ -115,6 +117,7 @@ interface ExecutionRow {
   error: string | null;
   started_at: number;
   duration_ms: number | null;
+  trace_id: string | null;
 }
 
 const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
@@ -128,10 +131,11 @@ const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
   error: r.error,
   startedAt: r.started_at,
   durationMs: r.duration_ms,
+  traceId: r.trace_id,
 });
 
 const executionColumns = `e.id, e.flow_id, f.name AS flow_name, e.version, e.status, e.queue, e.queue_row_id,
-  e.error, e.started_at, e.duration_ms`;
+  e.error, e.started_at, e.duration_ms, e.trace_id`;
 
 export interface ExecutionFilter {
   flowId?: string | undefined;

@@ -10,6 +10,8 @@ import { type InstanceConfig, config as readConfig } from "../config/env";
 import { type Db, openDatabase } from "../db/client";
 import { instanceSetting } from "../db/schema";
 import { createLogger, type Logger } from "../log/logger";
+import { installQueueGauges } from "../observability/queue-gauges";
+import { startTracing, stopTracing } from "../observability/tracing";
 import { RecordService } from "../records/record-service";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
@@ -73,6 +75,14 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   );
 
   const instanceId = instanceIdOf(db);
+  // Before anything writes: spans of the seed and the first requests belong to the trace too.
+  await startTracing({
+    endpoint: cfg.otlpEndpoint,
+    serviceName: cfg.instance,
+    serviceVersion: version,
+    instanceId,
+    sampleRatio: cfg.traceSampleRatio,
+  });
   const sync = createSyncEngine({ cfg, db, logger, records, users, signIns, attachments, instanceId });
 
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
@@ -80,6 +90,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
   if (pairing) await seedDemoSync({ sync, records, users, pairing });
 
+  installQueueGauges({ db, config: sync.config });
   sync.start();
   if (pairing) activateDemoPairing(sync, logger);
   const instance: Instance = {
@@ -113,6 +124,7 @@ function instanceIdOf(db: Db): string {
 /** Stops workers (each finishes what it holds), then closes the database. */
 export async function stopInstance(instance: Instance): Promise<void> {
   await Promise.allSettled(instance.workers.map((w) => w.stop()));
+  await stopTracing(); // exports the spans still buffered
   instance.db.$client.close();
   instance.logger.info("instance stopped");
 }

@@ -1,5 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "../db/client";
+import { timedTransaction } from "../observability/metrics";
+import { inSpan, tracingOn } from "../observability/tracing";
 import type { TableRegistry } from "../tables/registry";
 import type { TableDefinition } from "../tables/types";
 import { newSysId } from "../util/ids";
@@ -115,9 +117,24 @@ export class RecordService {
     };
   }
 
-  /** Runs fn in one transaction (nested calls become savepoints). */
+  /** Runs fn in one transaction (nested calls become savepoints; only the outermost is timed). */
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn)();
+    const sqlite = this.db.$client;
+    if (sqlite.inTransaction) return sqlite.transaction(fn)();
+    return timedTransaction("record_write", () => sqlite.transaction(fn)());
+  }
+
+  /**
+   * A write of the one write path: one transaction, traced as one span when tracing is on (the
+   * capture, inside it, stores the span's trace context with the outbound rows).
+   */
+  private write<T>(operation: RecordChange["operation"], table: string, fn: () => T): T {
+    if (!tracingOn()) return this.transaction(fn);
+    return inSpan(
+      `record ${operation}`,
+      { attributes: { "tandem.table": table, "tandem.operation": operation } },
+      () => this.transaction(fn),
+    );
   }
 
   /** Runs the change hooks; for writers that own their own rows (attachments). */
@@ -209,7 +226,7 @@ export class RecordService {
     options: WriteOptions = {},
   ): RecordValues {
     const def = this.registry.require(table);
-    return this.transaction(() => {
+    return this.write("create", table, () => {
       const { values, journal } = normalizeInput(def, input, this.resolveReference);
       const sysId = options.sysId ?? newSysId();
       if (!/^[0-9a-f]{32}$/.test(sysId))
@@ -258,7 +275,7 @@ export class RecordService {
     options: WriteOptions = {},
   ): RecordValues {
     const def = this.registry.require(table);
-    return this.transaction(() => {
+    return this.write("update", table, () => {
       const before = this.require(table, sysId);
       const { values, journal } = normalizeInput(def, input, this.resolveReference);
       const data = dataOf(def, before);
@@ -289,7 +306,7 @@ export class RecordService {
 
   delete(table: string, sysId: string, actor: Actor): RecordValues {
     const def = this.registry.require(table);
-    return this.transaction(() => {
+    return this.write("delete", table, () => {
       const before = this.require(table, sysId);
       this.emitChange({
         table: def,

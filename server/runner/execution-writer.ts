@@ -1,6 +1,7 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
 import { noteStorageError } from "../db/storage";
+import { observeTransaction } from "../observability/metrics";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
 import { packSteps, unpackSteps } from "./execution-journal";
 
@@ -20,6 +21,8 @@ export interface ExecutionRecord {
   errorNodeId: string | null;
   startedAt: number;
   durationMs: number;
+  /** The run's trace (tracing on), shown and linked by the execution view. */
+  traceId?: string | null;
 }
 
 /**
@@ -47,7 +50,7 @@ export class ExecutionWriter {
     this.sql = {
       insert: c.prepare(
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
-           error, error_node_id, started_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error, error_node_id, started_at, duration_ms, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       steps: c.prepare<[string], { steps: string | null; inputs: string | null }>(
         "SELECT steps, inputs FROM flow_execution WHERE id = ?",
@@ -94,6 +97,7 @@ export class ExecutionWriter {
     for (const e of batch) stats.add(e);
     const now = this.clock();
     const purge = now - this.lastPurge > 3_600_000;
+    const t0 = performance.now();
     this.db.$client.transaction(() => {
       this.stats.write(stats);
       if (purge) this.stats.purge(now);
@@ -113,10 +117,12 @@ export class ExecutionWriter {
           e.errorNodeId,
           e.startedAt,
           Math.round(e.durationMs),
+          e.traceId ?? null,
         );
       }
     })();
     if (purge) this.lastPurge = now;
+    observeTransaction("executions", t0);
   }
 
   /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */

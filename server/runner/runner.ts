@@ -2,6 +2,15 @@ import { type RunResult, runFlow } from "../../flows";
 import type { FieldClock } from "../capture/field-clocks";
 import type { FlowStore, PublishedFlow } from "../flow-store/flow-store";
 import type { Logger } from "../log/logger";
+import { FlowMetrics, tracingStepObserver } from "../observability/flow-observer";
+import { metrics } from "../observability/metrics";
+import {
+  type Context,
+  contextOf,
+  inSpan,
+  parseStoredTraceContext,
+  tracingOn,
+} from "../observability/tracing";
 import type { InboundRow } from "../queue/inbound/store";
 import type { InboundOutcome } from "../queue/inbound/worker";
 import type { OutboundRow } from "../queue/outbound/store";
@@ -33,12 +42,15 @@ interface RunRequest {
   originRemote?: string;
   fieldClocks?: Map<string, FieldClock>;
   previousExecutionId?: string | null;
+  /** The trace this run continues (the queue row's stored context); the active context otherwise. */
+  parent?: Context;
 }
 
 /** Runs the published flow bound to a queue row (SPEC 3.2, 3.4) and records its execution. */
 export class FlowRunner {
   private readonly portDeps: PortDeps;
   private readonly userNames = new Map<string, string>();
+  private readonly flowMetrics = new FlowMetrics(metrics());
 
   constructor(private readonly deps: RunnerDeps) {
     this.portDeps = {
@@ -75,6 +87,7 @@ export class FlowRunner {
       runKey: row.message_id,
       runAs: "system",
       previousExecutionId: row.flow_execution_id,
+      ...(tracingOn() ? { parent: contextOf(parseStoredTraceContext(row.trace_context)) } : {}),
     });
     const base = { executionId: result.executionId, flowVersion: flow.version };
     if (result.status === "completed") return { kind: "processed", ...base };
@@ -116,6 +129,7 @@ export class FlowRunner {
       originRemote: remote.id,
       fieldClocks,
       previousExecutionId: row.flow_execution_id,
+      ...(tracingOn() ? { parent: contextOf(parseStoredTraceContext(row.trace_context)) } : {}),
     });
     if (result.status === "completed") {
       return {
@@ -177,6 +191,36 @@ export class FlowRunner {
   }
 
   private async run(request: RunRequest): Promise<RunResult & { executionId: string; warnings: string[] }> {
+    if (!tracingOn()) return this.runTraced(request, null);
+    return inSpan(
+      `flow ${request.flow.name}`,
+      {
+        ...(request.parent ? { parent: request.parent } : {}),
+        attributes: {
+          "tandem.flow": request.flow.name,
+          "tandem.flow.id": request.flow.flowId,
+          "tandem.flow.version": request.flow.version,
+          "tandem.flow.kind": request.flow.kind,
+          "tandem.queue": request.queue,
+          ...(request.queueRowId !== null ? { "tandem.queue.row": request.queueRowId } : {}),
+        },
+      },
+      async (span) => {
+        // A journey the sampler left out has a trace id but no trace to show.
+        const traceId = span?.isRecording() ? span.spanContext().traceId : null;
+        const result = await this.runTraced(request, traceId);
+        if (span && result.status !== "completed") {
+          span.setStatus({ code: 2, message: result.error?.message ?? result.status });
+        }
+        return result;
+      },
+    );
+  }
+
+  private async runTraced(
+    request: RunRequest,
+    traceId: string | null,
+  ): Promise<RunResult & { executionId: string; warnings: string[] }> {
     const executionId = newSysId();
     const scope: RunScope = {
       executionId,
@@ -190,14 +234,23 @@ export class FlowRunner {
       ? this.deps.executions.steps(request.previousExecutionId)
       : undefined;
     const startedAt = Date.now();
+    const observer = tracingStepObserver(request.flow.name);
     const result = await runFlow(request.flow.dag, request.inputs, {
       ports: serverPorts(this.portDeps, scope),
       runKey: request.runKey,
       runAs: request.runAs,
       ...(request.originRemote ? { originRemoteSystem: request.originRemote } : {}),
       ...(journal ? { journal } : {}),
+      ...(observer ? { observer } : {}),
       flowTimeoutMs: this.deps.flowTimeoutMs ?? 30_000,
     });
+    this.flowMetrics.observe(
+      request.flow.name,
+      request.flow.kind,
+      result.status,
+      result.durationMs,
+      result.steps,
+    );
     this.deps.executions.add({
       id: executionId,
       flowId: request.flow.flowId,
@@ -213,6 +266,7 @@ export class FlowRunner {
       errorNodeId: result.status === "error" ? (result.error?.nodeId ?? null) : null,
       startedAt,
       durationMs: result.durationMs,
+      traceId,
     });
     return { ...result, executionId, warnings: scope.warnings };
   }

@@ -2,6 +2,17 @@ import { randomUUID } from "node:crypto";
 import { Pool } from "undici";
 import { DataError, RetriableError } from "../../flows/ports/errors";
 import { AddressRefusedError, type OutboundGuard } from "../net/url-guard";
+import { metrics } from "../observability/metrics";
+import {
+  type Context,
+  context,
+  currentTraceContext,
+  inSpan,
+  SpanKind,
+  spanContextOf,
+  type TraceContext,
+  tracingOn,
+} from "../observability/tracing";
 import type { SyncConfig } from "../sync/config-store";
 import { sign, signatureHeaders, verify } from "./signing";
 import {
@@ -25,6 +36,8 @@ interface Pending {
   json: string;
   resolve: (r: MessageResult) => void;
   reject: (e: Error) => void;
+  /** The sending step's trace context (tracing on): the request's span joins that trace. */
+  trace?: Context;
 }
 
 export interface ValidateOutcome {
@@ -56,7 +69,10 @@ export class SyncClient {
 
   send(remoteId: string, message: WireMessage): Promise<MessageResult> {
     return new Promise((resolve, reject) => {
-      const json = JSON.stringify(message);
+      // The message carries the sending step's trace context, so the receiver continues the trace.
+      const trace = tracingOn() ? context.active() : undefined;
+      const traceContext = trace ? currentTraceContext(trace) : undefined;
+      const json = JSON.stringify(traceContext ? { ...message, trace_context: traceContext } : message);
       const waiting = this.queues.get(remoteId);
       if (waiting && waiting.items.length > 0 && waiting.bytes + json.length > this.options.maxBatchBytes) {
         this.flush(remoteId);
@@ -66,7 +82,7 @@ export class SyncClient {
         queue = { items: [], bytes: 0 };
         this.queues.set(remoteId, queue);
       }
-      queue.items.push({ message, json, resolve, reject });
+      queue.items.push({ message, json, resolve, reject, ...(trace ? { trace } : {}) });
       queue.bytes += json.length;
       if (queue.items.length >= this.options.maxBatch) this.flush(remoteId);
       else queue.timer ??= setTimeout(() => this.flush(remoteId), this.options.lingerMs);
@@ -82,9 +98,14 @@ export class SyncClient {
   }
 
   private async deliver(remoteId: string, items: Pending[]): Promise<void> {
+    const remoteName = this.config.snapshot().remotesById.get(remoteId)?.name ?? remoteId;
+    const m = metrics();
+    m.wireBatch.labels("client", remoteName).observe(items.length);
+    const t0 = performance.now();
+    let status = "200";
     try {
       const body = `{"messages":[${items.map((i) => i.json).join(",")}]}`;
-      const answer = await this.post(remoteId, "/api/sync/v1/messages", body);
+      const answer = await this.tracedPost(remoteId, remoteName, body, items);
       const parsed = batchResponseSchema.safeParse(answer.json);
       if (!parsed.success) throw new RetriableError("The remote answered with an unreadable body");
       const byId = new Map(parsed.data.results.map((r) => [r.id, r]));
@@ -94,8 +115,40 @@ export class SyncClient {
         else item.reject(new RetriableError(`The remote did not answer for message ${item.message.id}`));
       }
     } catch (error) {
+      status = (error as { code?: string }).code ?? "error";
       for (const item of items) item.reject(unknownOutcome(remoteId, error));
+    } finally {
+      m.wireRequest.labels("client", remoteName, status).observe((performance.now() - t0) / 1000);
     }
+  }
+
+  /**
+   * The request of a batch, as one client span: a child of the first message's sending step,
+   * linked to the others' (a batch serves several traces; each message carries its own context).
+   */
+  private tracedPost(remoteId: string, remoteName: string, body: string, items: Pending[]) {
+    const path = "/api/sync/v1/messages";
+    const first = items[0]?.trace;
+    if (!first) return this.post(remoteId, path, body);
+    const links = items.slice(1, 128).flatMap((i) => {
+      const ctx = i.trace ? spanContextOf(i.trace) : undefined;
+      return ctx ? [{ context: ctx }] : [];
+    });
+    return inSpan(
+      `POST ${path}`,
+      {
+        parent: first,
+        kind: SpanKind.CLIENT,
+        links,
+        attributes: {
+          "http.request.method": "POST",
+          "url.path": path,
+          "tandem.remote": remoteName,
+          "tandem.batch.size": items.length,
+        },
+      },
+      () => this.post(remoteId, path, body, currentTraceContext()),
+    );
   }
 
   /**
@@ -106,6 +159,7 @@ export class SyncClient {
     remoteId: string,
     path: string,
     body: string,
+    traceHeaders?: TraceContext,
   ): Promise<{ json: unknown; text: string; headers: Record<string, string> }> {
     const remote = this.config.remote(remoteId);
     const { user, secret, signingSecret } = this.config.credentials(remoteId);
@@ -119,6 +173,7 @@ export class SyncClient {
           "content-type": "application/json",
           authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString("base64")}`,
           ...sign(signingSecret, `msg_${randomUUID()}`, body),
+          ...traceHeaders,
         },
         body,
         headersTimeout: this.options.timeoutMs,

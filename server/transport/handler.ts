@@ -2,6 +2,7 @@ import { parseBasic } from "../auth/authenticate";
 import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import type { Logger } from "../log/logger";
+import { metrics } from "../observability/metrics";
 import type { InboundAcceptor } from "../queue/inbound/accept";
 import { readLimited } from "../rest/body";
 import { ApiError, errorResponse } from "../rest/responses";
@@ -11,6 +12,7 @@ import {
   describeZodError,
   type MessageResult,
   messageBatchSchema,
+  traceContextSchema,
   validateRequestSchema,
 } from "./wire-schema";
 
@@ -120,16 +122,44 @@ export function parseJson(body: string): unknown {
 
 /** POST /api/sync/v1/messages (SPEC 3.3). */
 export async function handleMessages(request: Request, deps: SyncApiDeps): Promise<Response> {
+  const t0 = performance.now();
+  let remoteName = "unknown";
+  const response = await receiveMessages(request, deps, (name, size) => {
+    remoteName = name;
+    metrics().wireBatch.labels("receiver", name).observe(size);
+  });
+  metrics()
+    .wireRequest.labels("receiver", remoteName, String(response.status))
+    .observe((performance.now() - t0) / 1000);
+  return response;
+}
+
+async function receiveMessages(
+  request: Request,
+  deps: SyncApiDeps,
+  received: (remoteName: string, batchSize: number) => void,
+): Promise<Response> {
   try {
     const { remote, body } = await authenticateSync(request, deps);
     const parsed = messageBatchSchema.safeParse(parseJson(body));
     if (!parsed.success) throw new ApiError(400, "Invalid message batch", describeZodError(parsed.error));
+    received(remote.name, parsed.data.messages.length);
     if (deps.backlog() > deps.backlogLimit) {
       throw new ApiError(429, "Too many messages waiting", "The inbound queue is full; retry later", {
         "Retry-After": "2",
       });
     }
-    const results: MessageResult[] = deps.acceptor.accept(remote.id, parsed.data.messages, remote.domain);
+    const traceparent = request.headers.get("traceparent");
+    const requestTrace =
+      traceparent && traceContextSchema.shape.traceparent.safeParse(traceparent).success
+        ? { traceparent }
+        : undefined;
+    const results: MessageResult[] = deps.acceptor.accept(
+      remote.id,
+      parsed.data.messages,
+      remote.domain,
+      requestTrace,
+    );
     return Response.json({ results }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return errorResponse(error, (e) => deps.logger.error({ err: e }, "sync messages failed"));

@@ -2,6 +2,12 @@ import { z } from "zod";
 
 // The wire protocol's bodies (SPEC 3.3), validated on both sides.
 
+/** W3C Trace Context (traceparent version 00, and tracestate) of the step that sent a message. */
+export const traceContextSchema = z.object({
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, "a W3C traceparent"),
+  tracestate: z.string().max(512).optional(),
+});
+
 export const wireMessageSchema = z.object({
   id: z.string().min(1).max(200),
   process_event: z.string().min(1).max(100),
@@ -10,6 +16,8 @@ export const wireMessageSchema = z.object({
   receiver_correlation_id: z.string().max(100).nullish(),
   lane_sequence: z.number().int().nonnegative(),
   payload: z.record(z.string(), z.unknown()),
+  /** Optional: lets the receiver continue the sender's trace (one trace per record's journey). */
+  trace_context: traceContextSchema.optional(),
 });
 export type WireMessage = z.infer<typeof wireMessageSchema>;
 

@@ -134,7 +134,30 @@ describe("wire protocol: POST /api/sync/v1/messages", () => {
     expect(JSON.stringify(invalid.body)).toMatch(/messages\[1\]\.process_event/);
     const empty = await post(JSON.stringify({ messages: [] }));
     expect(empty.status).toBe(400);
+    const badTrace = await post(
+      JSON.stringify({ messages: [message({ trace_context: { traceparent: "not-a-traceparent" } })] }),
+    );
+    expect(badTrace.status).toBe(400);
+    expect(JSON.stringify(badTrace.body)).toMatch(/messages\[0\]\.trace_context\.traceparent/);
     expect(inboundCount()).toBe(before);
+  });
+
+  it("accepts the optional W3C trace context of a message (tracing off here: nothing is stored for it)", async () => {
+    const m = message({
+      trace_context: {
+        traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+        tracestate: "x=1",
+      },
+    });
+    const res = await post(JSON.stringify({ messages: [m] }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ results: [{ id: m.id, status: "accepted" }] });
+    const row = query<{ trace_context: string | null }>(
+      pair.beta,
+      "SELECT trace_context FROM inbound_queue WHERE message_id = ?",
+      m.id,
+    );
+    expect(row).toEqual([{ trace_context: null }]);
   });
 
   it("answers 413 to an oversize body before storing anything", async () => {

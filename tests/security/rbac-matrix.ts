@@ -142,6 +142,8 @@ const tableReaders = readers;
 export const routeMatrix: Record<string, RouteAccess> = {
   "GET /api/health": { allow: "public" },
   "GET /api/live": { allow: readers },
+  // Without TANDEM_METRICS_TOKEN an admin or sync admin reads the scrape with their own login.
+  "GET /metrics": { allow: syncAdmin },
   "GET /api/trpc/:trpc": { allow: "trpc" },
   "POST /api/trpc/:trpc": { allow: "trpc" },
   // Pairing is authenticated by the invitation's one-time secret, not by a user: strangers get

@@ -109,6 +109,7 @@ export const flowsRouter = router({
   execution: reader.input(flowId).query(({ ctx, input }) => {
     const e = getExecution(ctx.inst.db, input.id);
     if (!e) throw new RecordError(404, "Execution not found", `No flow execution has id ${input.id}`);
-    return e;
+    const template = ctx.inst.config.traceUrl;
+    return { ...e, traceUrl: e.traceId && template ? template.replaceAll("{traceId}", e.traceId) : null };
   }),
 });

@@ -49,6 +49,7 @@ export const flowExecution = sqliteTable(
     errorNodeId: text("error_node_id"), // the node the run failed at (null unless status = error)
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
+    traceId: text("trace_id"), // OpenTelemetry trace of the run, when tracing is on
   },
   (t) => [
     index("flow_execution_flow").on(t.flowId, t.startedAt),

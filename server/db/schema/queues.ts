@@ -35,6 +35,7 @@ export const outboundQueue = sqliteTable(
     finishedAt: integer("finished_at"),
     processingMs: integer("processing_ms"),
     domain: text("domain").notNull().default("global"),
+    traceContext: text("trace_context"), // W3C trace context (JSON) of the write that captured the change
   },
   (t) => [
     // Claiming walks a remote's ready rows in id order and stops after the rows it needs.
@@ -79,6 +80,7 @@ export const inboundQueue = sqliteTable(
     finishedAt: integer("finished_at"),
     processingMs: integer("processing_ms"),
     domain: text("domain").notNull().default("global"),
+    traceContext: text("trace_context"), // W3C trace context (JSON) of the accept, so the inbound flow continues the trace
   },
   (t) => [
     uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction

@@ -1,4 +1,16 @@
+import type { Span } from "@opentelemetry/api";
 import { type Db, durably } from "../../db/client";
+import { observeTransaction } from "../../observability/metrics";
+import {
+  contextOf,
+  currentTraceContext,
+  SpanKind,
+  startSpan,
+  storedTraceContext,
+  type TraceContext,
+  tracingOn,
+  withSpanContext,
+} from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../transport/wire-schema";
 import { newSysId } from "../../util/ids";
 
@@ -33,13 +45,25 @@ export class InboundAcceptor {
       ),
       insert: c.prepare(
         `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?)`,
+           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
       ),
     };
   }
 
-  accept(remoteSystemId: string, messages: WireMessage[], domain: string): MessageResult[] {
+  /**
+   * `requestTrace` is the request's traceparent header: the sender's span of the request, a
+   * child of the first message's step. A message of that trace is accepted under it (the exact
+   * causal chain); the others under the step that sent them, from their own trace context.
+   */
+  accept(
+    remoteSystemId: string,
+    messages: WireMessage[],
+    domain: string,
+    requestTrace?: TraceContext,
+  ): MessageResult[] {
+    const spans: Span[] = [];
+    const t0 = performance.now();
     const results = durably(this.db, () =>
       messages.map((m): MessageResult => {
         const seen = this.sql.existing.get(remoteSystemId, m.id);
@@ -59,6 +83,7 @@ export class InboundAcceptor {
           this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
           this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
           newSysId();
+        const traceContext = this.acceptSpan(m, requestTrace, spans);
         const info = this.sql.insert.run(
           m.id,
           remoteSystemId,
@@ -71,6 +96,7 @@ export class InboundAcceptor {
           JSON.stringify(m.payload),
           Date.now(),
           domain,
+          traceContext,
         );
         return {
           id: m.id,
@@ -80,7 +106,29 @@ export class InboundAcceptor {
         };
       }),
     );
+    observeTransaction("inbound_accept", t0);
+    for (const span of spans) span.end();
     if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
     return results;
   }
+
+  /**
+   * One accept span per message that carries a trace context, in the sender's trace; it ends
+   * once the batch is on disk, and its context is stored so the inbound flow continues it.
+   */
+  private acceptSpan(m: WireMessage, requestTrace: TraceContext | undefined, spans: Span[]): string | null {
+    if (!tracingOn() || !m.trace_context) return null;
+    const sameTrace = requestTrace && traceIdOf(requestTrace) === traceIdOf(m.trace_context);
+    const parent = contextOf(sameTrace ? requestTrace : m.trace_context);
+    const span = startSpan("accept message", {
+      parent,
+      kind: SpanKind.CONSUMER,
+      attributes: { "tandem.process_event": m.process_event, "tandem.message.id": m.id },
+    });
+    if (!span) return null;
+    spans.push(span);
+    return storedTraceContext(currentTraceContext(withSpanContext(parent, span)));
+  }
 }
+
+const traceIdOf = (tc: TraceContext) => tc.traceparent.split("-")[1];

@@ -19,6 +19,7 @@ export interface InboundRow {
   last_error: string | null;
   error_kind: "transient" | "data" | null;
   flow_execution_id: string | null;
+  trace_context: string | null;
   received_at: number;
   started_at: number | null;
   domain: string;

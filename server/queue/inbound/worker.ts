@@ -1,5 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
+import { metrics, timedTransaction } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay, type RetryPolicy } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -73,7 +74,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   }
 
   protected write(batch: InboundResult[]): void {
-    this.deps.store.complete(batch, this.now());
+    timedTransaction("inbound_complete", () => this.deps.store.complete(batch, this.now()));
   }
 
   private launch(row: InboundRow): void {
@@ -90,7 +91,13 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
           retriable: storageProblem(error) !== null,
         }),
       )
-      .then((outcome) => this.push(this.settle(row, outcome, this.now() - started)));
+      .then((outcome) => {
+        const result = this.settle(row, outcome, this.now() - started);
+        const remote =
+          this.deps.config.snapshot().remotesById.get(row.remote_system_id)?.name ?? row.remote_system_id;
+        metrics().queueRows.labels("inbound", remote, row.process_event, result.kind).inc();
+        this.push(result);
+      });
     this.track(work);
   }
 

@@ -12,6 +12,8 @@ export interface OutboundRowInput {
   payload: unknown;
   domain: string;
   warning?: string | null;
+  /** W3C trace context of the write that captured the change (JSON), when tracing is on. */
+  traceContext?: string | null;
 }
 
 /**
@@ -34,8 +36,8 @@ export class OutboundEnqueuer {
       insert: c.prepare(
         `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
            flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
-           retry_history, created_at, domain, warning)
-         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)`,
+           retry_history, created_at, domain, warning, trace_context)
+         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
       ),
     };
   }
@@ -60,6 +62,7 @@ export class OutboundEnqueuer {
       now,
       row.domain,
       row.warning ?? null,
+      row.traceContext ?? null,
     );
     if (!this.wakePending) {
       this.wakePending = true;

@@ -21,6 +21,7 @@ export interface OutboundRow {
   last_error: string | null;
   error_kind: "connection" | "data" | null;
   flow_execution_id: string | null;
+  trace_context: string | null;
   flow_version: number | null;
   created_at: number;
   started_at: number | null;

@@ -1,5 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
+import { metrics, timedTransaction } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -83,7 +84,13 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
   }
 
   protected write(batch: OutboundResult[]): void {
-    this.deps.store.complete(batch, this.now());
+    timedTransaction("outbound_complete", () => this.deps.store.complete(batch, this.now()));
+  }
+
+  private count(row: OutboundRow, outcome: "processed" | "error" | "retry"): void {
+    const remote =
+      this.deps.config.snapshot().remotesById.get(row.remote_system_id)?.name ?? row.remote_system_id;
+    metrics().queueRows.labels("outbound", remote, row.process_event, outcome).inc();
   }
 
   private launch(row: OutboundRow): void {
@@ -117,10 +124,12 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     };
     if (outcome.kind !== "connection") this.probing.delete(row.remote_system_id);
     if (outcome.kind === "processed") {
+      this.count(row, "processed");
       this.push({ ...base, kind: "processed" });
       return;
     }
     if (outcome.kind === "data") {
+      this.count(row, "error");
       this.push({ ...base, kind: "error", errorKind: "data", error: outcome.error });
       return;
     }
@@ -129,9 +138,11 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     const delay = remote ? nextRetryDelay(remote, row.attempts) : null;
     if (delay !== null) {
       const wait = Math.max(delay, outcome.retryAfterMs ?? 0);
+      this.count(row, "retry");
       this.push({ ...base, kind: "retry", error: outcome.error, nextAttemptAt: this.now() + wait });
       return;
     }
+    this.count(row, "error");
     this.push({
       ...base,
       kind: "error",

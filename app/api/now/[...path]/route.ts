@@ -1,3 +1,4 @@
+import { nowRoutePattern, timedRoute } from "@/server/observability/http";
 import { handleNow } from "@/server/rest/router";
 
 // The Table and Attachment APIs (SPEC 1.4): every path below /api/now, including the /v1 and
@@ -7,7 +8,10 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ path: string[] }> };
 
-const handle = async (request: Request, context: Context) => handleNow(request, (await context.params).path);
+const handle = timedRoute(
+  async (_request: Request, context: Context) => nowRoutePattern((await context.params).path),
+  async (request: Request, context: Context) => handleNow(request, (await context.params).path),
+);
 
 export const GET = handle;
 export const POST = handle;

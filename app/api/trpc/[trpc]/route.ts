@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { createContext } from "@/server/api/trpc";
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -28,4 +29,7 @@ async function handler(request: Request): Promise<Response> {
   });
 }
 
-export { handler as GET, handler as POST };
+// One pattern for all procedures: a batch names several in its path.
+const timed = timedRoute("/api/trpc/{procedure}", handler);
+
+export { timed as GET, timed as POST };

@@ -1,4 +1,5 @@
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 import { errorResponse, failure, resultResponse } from "@/server/rest/responses";
 import { pairRequestSchema } from "@/server/sync/pairing";
 
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
  * The inviter's half of pairing (SPEC 2, ours): the invitation's one-time secret is the only
  * credential, so this endpoint creates nothing unless the secret matches an open invitation.
  */
-export async function POST(request: Request) {
+export const POST = timedRoute("/api/sync/v1/pair", async function post(request: Request) {
   const inst = await instance();
   const parsed = pairRequestSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success)
@@ -19,4 +20,4 @@ export async function POST(request: Request) {
   } catch (error) {
     return errorResponse(error, (e) => inst.logger.error({ err: e }, "pairing failed"));
   }
-}
+});

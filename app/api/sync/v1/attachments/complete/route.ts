@@ -1,11 +1,12 @@
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 import { handleAttachmentComplete } from "@/server/transport/attachment-handlers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The sender pushed every requested file: move them to the record (SPEC 3.6). */
-export async function POST(request: Request) {
+export const POST = timedRoute("/api/sync/v1/attachments/complete", async function post(request: Request) {
   const inst = await instance();
   return handleAttachmentComplete(request, inst.sync.attachmentApi);
-}
+});

@@ -1,11 +1,12 @@
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 import { handleAttachmentRequest } from "@/server/transport/attachment-handlers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** The receiver asks this instance for attachments by their synthetic keys (SPEC 3.6). */
-export async function POST(request: Request) {
+export const POST = timedRoute("/api/sync/v1/attachments/request", async function post(request: Request) {
   const inst = await instance();
   return handleAttachmentRequest(request, inst.sync.attachmentApi);
-}
+});

@@ -1,4 +1,5 @@
 import { instance } from "@/server/instance/instance";
+import { timedRoute } from "@/server/observability/http";
 import { errorResponse, failure, resultResponse } from "@/server/rest/responses";
 import { confirmRequestSchema } from "@/server/sync/pairing";
 
@@ -6,7 +7,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 /** Second step of pairing: the inviter validates and activates its side, once. */
-export async function POST(request: Request) {
+export const POST = timedRoute("/api/sync/v1/pair/confirm", async function post(request: Request) {
   const inst = await instance();
   const parsed = confirmRequestSchema.safeParse(await request.json().catch(() => null));
   if (!parsed.success)
@@ -18,4 +19,4 @@ export async function POST(request: Request) {
   } catch (error) {
     return errorResponse(error, (e) => inst.logger.error({ err: e }, "pairing confirm failed"));
   }
-}
+});
