@@ -21,7 +21,8 @@ export function RowDrawer({ queue, id, onClose }: { queue: Queue; id: number; on
   useEffect(() => {
     ref.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !document.querySelector("dialog[open]")) onClose();
+      // A confirmation opened from the drawer takes Escape for itself.
+      if (e.key === "Escape" && !document.querySelector('[role="alertdialog"], [role="dialog"]')) onClose();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

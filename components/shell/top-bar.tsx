@@ -1,7 +1,8 @@
 import Link from "next/link";
-import { buttonClass, focusRing } from "../ui/button";
+import { focusRing } from "../ui/button";
 import { icons } from "../ui/icons";
 import { InstanceBadge } from "../ui/instance-badge";
+import { Menu, MenuItem, MenuLabel, MenuSeparator } from "../ui/menu";
 
 export function TopBar({
   instanceName,
@@ -20,18 +21,36 @@ export function TopBar({
       <div className="flex-1" />
       {user ? (
         <>
-          <div className="text-right leading-tight" data-testid="signed-in-user">
-            <div className="text-sm font-medium">{user.name}</div>
-            <div className="text-[11px] text-slate-400">
-              {user.userName} · {user.roles.join(", ") || "no roles"}
-            </div>
-          </div>
-          <form action="/logout" method="post">
-            <button type="submit" data-testid="logout" className={buttonClass("inverse", "sm")}>
-              {icons.logout()}
-              Sign out
-            </button>
-          </form>
+          {/* The menu lives in a portal, so its submit button names this form instead of sitting in it. */}
+          <form id="logout-form" action="/logout" method="post" hidden />
+          <Menu
+            label="Account"
+            testId="user-menu-content"
+            trigger={
+              <button
+                type="button"
+                data-testid="user-menu"
+                className={`flex items-center gap-2 rounded px-2 py-1 text-right leading-tight hover:bg-slate-800 ${focusRing}`}
+              >
+                <span data-testid="signed-in-user">
+                  <span className="block text-sm font-medium">{user.name}</span>
+                  <span className="block text-[11px] text-slate-300">
+                    {user.userName} · {user.roles.join(", ") || "no roles"}
+                  </span>
+                </span>
+                {icons.sortDown()}
+              </button>
+            }
+          >
+            <MenuLabel>Signed in as {user.userName}</MenuLabel>
+            <MenuSeparator />
+            <MenuItem asChild testId="logout">
+              <button type="submit" form="logout-form">
+                {icons.logout()}
+                Sign out
+              </button>
+            </MenuItem>
+          </Menu>
         </>
       ) : null}
     </header>
