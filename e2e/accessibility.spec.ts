@@ -130,6 +130,7 @@ test("axe: no serious or critical violations on the main pages", async ({ page }
   await axe.check(page, "remote system");
 
   console.log(axe.report());
+  axe.save("test-results/axe/violations.json");
   expect(axe.blocking(), axe.report()).toEqual([]);
 });
 

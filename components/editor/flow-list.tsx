@@ -120,7 +120,7 @@ export function FlowList({ canEdit }: { canEdit: boolean }) {
                   </td>
                   <td className="px-3 py-2 text-slate-700">
                     {when(f.lastPublishedAt)}
-                    {f.lastPublishedBy && <span className="text-slate-400"> · {f.lastPublishedBy}</span>}
+                    {f.lastPublishedBy && <span className="text-slate-500"> · {f.lastPublishedBy}</span>}
                   </td>
                   <td className="px-3 py-2 text-slate-500">{f.nodeCount}</td>
                 </tr>

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 
@@ -9,7 +10,7 @@ export const impacts: Impact[] = ["critical", "serious", "moderate", "minor"];
 
 export interface PageResult {
   name: string;
-  violations: Array<{ id: string; impact: Impact; help: string; nodes: string[] }>;
+  violations: Array<{ id: string; impact: Impact; help: string; nodes: string[]; details: string[] }>;
 }
 
 export class AxeLedger {
@@ -27,6 +28,7 @@ export class AxeLedger {
         impact: (v.impact ?? "minor") as Impact,
         help: v.help,
         nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+        details: v.nodes.map((n) => `${n.target.join(" ")}: ${n.failureSummary ?? ""}`),
       })),
     };
     this.pages.push(entry);
@@ -46,6 +48,12 @@ export class AxeLedger {
         .filter((v) => v.impact === "critical" || v.impact === "serious")
         .map((v) => `${p.name}: [${v.impact}] ${v.id} — ${v.help} at ${v.nodes.join(", ")}`),
     );
+  }
+
+  /** Every violating element with axe's explanation, for whoever fixes them. */
+  save(file: string): void {
+    fs.mkdirSync(file.replace(/\/[^/]*$/, ""), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(this.pages, null, 2));
   }
 
   report(): string {
