@@ -71,7 +71,7 @@ test("axe: no serious or critical violations on the main pages", async ({ page }
   await expect(page.getByLabel("Short description")).toHaveValue(/docking station/);
   await axe.check(page, "record form");
 
-  await page.getByRole("button", { name: "Delete", exact: true }).click();
+  await page.getByTestId("form-delete").click();
   await expect(page.getByTestId("confirm-dialog")).toBeVisible();
   await axe.check(page, "record form, delete confirmation");
   await page.keyboard.press("Escape");
@@ -138,7 +138,7 @@ test("keyboard: a confirmation traps focus, Escape closes it and focus returns t
   page,
 }) => {
   await signIn(page, `/records/incident/${incidentId}`);
-  const del = page.getByRole("button", { name: "Delete", exact: true });
+  const del = page.getByTestId("form-delete");
   await del.focus();
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("alertdialog");
