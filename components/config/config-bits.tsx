@@ -46,7 +46,7 @@ export function Table({ head, children }: { head: string[]; children: ReactNode 
         <tr>
           {head.map((h) => (
             <th key={h} className="px-4 py-1.5 font-medium">
-              {h}
+              {h || <span className="sr-only">Actions</span>}
             </th>
           ))}
         </tr>

@@ -3,6 +3,7 @@
 import { AlertDialog } from "radix-ui";
 import type { ReactNode } from "react";
 import { buttonClass } from "./button";
+import { useReturnFocus } from "./return-focus";
 
 /**
  * A modal confirmation on Radix's AlertDialog: focus is trapped inside and starts on Cancel (the
@@ -26,6 +27,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const returnFocus = useReturnFocus(open);
   return (
     <AlertDialog.Root
       open={open}
@@ -37,6 +39,7 @@ export function ConfirmDialog({
         <AlertDialog.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
         <AlertDialog.Content
           data-testid="confirm-dialog"
+          onCloseAutoFocus={returnFocus}
           // Without a body there is nothing to describe the dialog with.
           {...(children ? {} : { "aria-describedby": undefined })}
           className="fixed top-1/2 left-1/2 z-50 w-full max-w-sm -translate-x-1/2 -translate-y-1/2 rounded-lg border border-slate-200 bg-white shadow-xl outline-none"

@@ -3,6 +3,7 @@
 import { Dialog as D } from "radix-ui";
 import type { ReactNode } from "react";
 import { focusRing } from "./button";
+import { useReturnFocus } from "./return-focus";
 
 /**
  * A modal dialog on Radix: focus trapped inside, Escape and the backdrop close it, focus returns
@@ -29,12 +30,14 @@ export function Dialog({
   /** False when the content draws its own heading with DialogTitle (and DialogDescription). */
   header?: boolean;
 }) {
+  const returnFocus = useReturnFocus(true);
   return (
     <D.Root open onOpenChange={(open) => !open && onClose()}>
       <D.Portal>
         <D.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
         <D.Content
           data-testid={testId}
+          onCloseAutoFocus={returnFocus}
           {...(description || !header ? {} : { "aria-describedby": undefined })}
           className={`fixed top-1/2 left-1/2 z-40 flex max-h-[calc(100vh-3rem)] max-w-[calc(100vw-3rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg bg-white shadow-xl outline-none ${className}`}
         >
