@@ -178,12 +178,14 @@ test("keyboard: the account menu opens from its button, arrows move, Escape retu
   page,
 }) => {
   await signIn(page, "/dashboard");
+  await expect(page.getByTestId("stat-outbound-processed")).toContainText(/\d/); // hydrated
   const button = page.getByTestId("user-menu");
   await expect(button).toHaveAttribute("aria-haspopup", "menu");
   await button.focus();
   await page.keyboard.press("ArrowDown");
-  const menu = page.getByRole("menu", { name: "Account" });
+  const menu = page.getByTestId("user-menu-content");
   await expect(menu).toBeVisible();
+  await expect(menu).toHaveAttribute("role", "menu");
   await expect(button).toHaveAttribute("aria-expanded", "true");
   const signOut = menu.getByRole("menuitem", { name: "Sign out" });
   await expect(signOut).toBeFocused();

@@ -24,7 +24,6 @@ export function TopBar({
           {/* The menu lives in a portal, so its submit button names this form instead of sitting in it. */}
           <form id="logout-form" action="/logout" method="post" hidden />
           <Menu
-            label="Account"
             testId="user-menu-content"
             trigger={
               <button

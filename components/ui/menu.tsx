@@ -5,20 +5,18 @@ import type { ReactElement, ReactNode } from "react";
 
 /**
  * A menu button on Radix's DropdownMenu: Enter, Space or ArrowDown opens it, the arrows (and
- * typing a letter) move between items, Escape closes it and focus returns to the button.
+ * typing a letter) move between items, Escape closes it and focus returns to the button. The
+ * menu is named by its button (aria-labelledby).
  */
 export function Menu({
   trigger,
   children,
-  label,
   testId,
   align = "end",
 }: {
   /** The button that opens the menu (one element; it receives aria-haspopup and aria-expanded). */
   trigger: ReactElement;
   children: ReactNode;
-  /** The menu's accessible name. */
-  label: string;
   testId?: string;
   align?: "start" | "center" | "end";
 }) {
@@ -27,7 +25,6 @@ export function Menu({
       <M.Trigger asChild>{trigger}</M.Trigger>
       <M.Portal>
         <M.Content
-          aria-label={label}
           data-testid={testId}
           align={align}
           sideOffset={4}
