@@ -1,8 +1,7 @@
 import Link from "next/link";
 import { focusRing } from "../ui/button";
-import { icons } from "../ui/icons";
 import { InstanceBadge } from "../ui/instance-badge";
-import { Menu, MenuItem, MenuLabel, MenuSeparator } from "../ui/menu";
+import { AccountMenu } from "./account-menu";
 
 export function TopBar({
   instanceName,
@@ -19,39 +18,7 @@ export function TopBar({
       </Link>
       <InstanceBadge name={instanceName} />
       <div className="flex-1" />
-      {user ? (
-        <>
-          {/* The menu lives in a portal, so its submit button names this form instead of sitting in it. */}
-          <form id="logout-form" action="/logout" method="post" hidden />
-          <Menu
-            testId="user-menu-content"
-            trigger={
-              <button
-                type="button"
-                data-testid="user-menu"
-                className={`flex items-center gap-2 rounded px-2 py-1 text-right leading-tight hover:bg-slate-800 ${focusRing}`}
-              >
-                <span data-testid="signed-in-user">
-                  <span className="block text-sm font-medium">{user.name}</span>
-                  <span className="block text-[11px] text-slate-300">
-                    {user.userName} · {user.roles.join(", ") || "no roles"}
-                  </span>
-                </span>
-                {icons.sortDown()}
-              </button>
-            }
-          >
-            <MenuLabel>Signed in as {user.userName}</MenuLabel>
-            <MenuSeparator />
-            <MenuItem asChild testId="logout">
-              <button type="submit" form="logout-form">
-                {icons.logout()}
-                Sign out
-              </button>
-            </MenuItem>
-          </Menu>
-        </>
-      ) : null}
+      {user ? <AccountMenu user={user} /> : null}
     </header>
   );
 }
