@@ -7,6 +7,7 @@ import { type ReactNode, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
 import { TRPCProvider } from "./trpc/client";
 import { Toaster } from "./ui/toast";
+import { TipProvider } from "./ui/tooltip";
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -31,8 +32,10 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
-        <Toaster />
+        <TipProvider>
+          {children}
+          <Toaster />
+        </TipProvider>
       </TRPCProvider>
     </QueryClientProvider>
   );

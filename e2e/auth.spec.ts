@@ -28,6 +28,10 @@ test.describe("signing in", () => {
     const cookie = (await context.cookies()).find((c) => c.name === "tandem_session");
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/", secure: false });
 
+    // Sign out sits in the account menu: open it from the keyboard, as a menu button opens.
+    await page.getByTestId("user-menu").focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("menuitem", { name: "Sign out" })).toBeFocused();
     await page.getByTestId("logout").click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto("/records/incident");

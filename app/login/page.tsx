@@ -27,7 +27,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <TandemMark className="size-10" />
           <div>
             <h1 className="text-xl font-semibold text-slate-900">Sign in to Tandem</h1>
-            <p className="mt-1 flex items-center justify-center gap-2 text-sm text-slate-500">
+            <p className="mt-1 flex items-center justify-center gap-2 text-sm text-slate-600">
               Instance <InstanceBadge name={inst.config.instance} />
             </p>
           </div>
@@ -35,7 +35,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
           <LoginForm action={signInAction} next={target} />
         </div>
-        <p className="mt-4 text-center text-xs text-slate-500">
+        <p className="mt-4 text-center text-xs text-slate-600">
           Accounts for instance-to-instance sync use the API and cannot sign in here.
         </p>
       </div>

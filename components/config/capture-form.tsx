@@ -163,7 +163,7 @@ export function CaptureForm({
       <fieldset data-testid="field-picker">
         <legend className="text-xs font-medium text-slate-600">
           Include fields{" "}
-          <span className="font-normal text-slate-400">
+          <span className="font-normal text-slate-500">
             (sys_id is always included; {include.length} picked)
           </span>
         </legend>

@@ -60,7 +60,7 @@ export function ConditionBuilder({
           <option value="any">any group holds (OR)</option>
         </select>
         {value.groups.length === 0 ? (
-          <span className="text-slate-400">— no conditions: every change matches</span>
+          <span className="text-slate-500">— no conditions: every change matches</span>
         ) : null}
       </div>
       {value.groups.map((group, gi) => (

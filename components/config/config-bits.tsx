@@ -26,7 +26,7 @@ export function RelatedList({
     <section aria-label={title} data-testid={testId} className="rounded-lg border border-slate-200 bg-white">
       <header className="flex items-center justify-between border-b border-slate-100 px-4 py-2.5">
         <h2 className="text-sm font-semibold text-slate-800">
-          {title} <span className="font-normal text-slate-400">{count}</span>
+          {title} <span className="font-normal text-slate-500">{count}</span>
         </h2>
         {onNew ? (
           <Button size="sm" onClick={onNew} data-testid={`${testId}-new`}>
@@ -46,7 +46,7 @@ export function Table({ head, children }: { head: string[]; children: ReactNode 
         <tr>
           {head.map((h) => (
             <th key={h} className="px-4 py-1.5 font-medium">
-              {h}
+              {h || <span className="sr-only">Actions</span>}
             </th>
           ))}
         </tr>

@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import type { ReactNode } from "react";
+import { type ReactNode, useState } from "react";
 import { AlertBanner } from "../alerts/alert-banner";
 import { formatDuration } from "../monitor/format";
 import { StatusBadge } from "../monitor/status-badge";
@@ -12,12 +12,18 @@ import { problemOf } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Skeleton } from "../ui/skeleton";
 import { HourChart } from "./hour-chart";
+import { type ChartWindow, WindowPicker, windowLabels } from "./window-picker";
 
 /** The operations dashboard (SPEC 6), refreshed live. */
 export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
   const trpc = useTRPC();
   const live = useLive();
-  const summary = useQuery(trpc.dashboard.summary.queryOptions());
+  const [chartWindow, setChartWindow] = useState<ChartWindow>("24h");
+  // The previous window's figures stay up while the next one loads, instead of a skeleton flash.
+  const summary = useQuery({
+    ...trpc.dashboard.summary.queryOptions({ window: chartWindow }),
+    placeholderData: keepPreviousData,
+  });
   if (summary.isError) {
     return (
       <div
@@ -43,7 +49,8 @@ export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
     );
   return (
     <div className="flex flex-col gap-4 p-6" data-testid="dashboard">
-      <div className="flex justify-end">
+      <div className="flex items-center justify-end gap-4">
+        <WindowPicker value={chartWindow} onChange={setChartWindow} />
         <LiveIndicator status={live} />
       </div>
       <AlertBanner variant="section" />
@@ -113,7 +120,9 @@ export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
               {s ? (
                 <HourChart
                   title={`${q === "outbound" ? "Outbound" : "Inbound"} queue`}
-                  hours={s.hours}
+                  hours={s.series.buckets}
+                  bucketMs={s.series.bucketMs}
+                  windowLabel={windowLabels[s.series.window]}
                   testId={`chart-${q}`}
                 />
               ) : (

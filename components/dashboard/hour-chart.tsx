@@ -1,53 +1,110 @@
-import { formatTime } from "../monitor/format";
+"use client";
 
-// Last 24 hours as SVG bars (processed, errors stacked on top). Hand-drawn: one chart with two
-// series does not justify a chart library.
+import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 
-interface Hour {
+// Rows finished per bucket (processed, and errors stacked on top) on recharts: axes, a tooltip
+// with the values on hover and from the keyboard, and the same figures as a table for screen
+// readers.
+
+interface Bucket {
   start: number;
   processed: number;
   errors: number;
 }
 
-export function HourChart({ title, hours, testId }: { title: string; hours: Hour[]; testId?: string }) {
-  const max = Math.max(1, ...hours.map((h) => h.processed + h.errors));
-  const w = 24;
-  const height = 96;
+const hourMs = 3_600_000;
+
+function tickLabel(start: number, bucketMs: number): string {
+  const d = new Date(start);
+  if (bucketMs >= hourMs * 4)
+    return d.toLocaleString([], { weekday: "short", hour: "2-digit", hour12: false });
+  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+}
+
+function bucketLabel(start: number, bucketMs: number): string {
+  const from = new Date(start);
+  const to = new Date(start + bucketMs);
+  const time = (d: Date) => d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  const day = from.toLocaleDateString([], { month: "short", day: "numeric" });
+  return `${day} ${time(from)}–${time(to)}`;
+}
+
+export function HourChart({
+  title,
+  hours,
+  testId,
+  bucketMs = hourMs,
+  windowLabel = "last 24 h",
+}: {
+  title: string;
+  /** Buckets oldest first (hourly unless bucketMs says otherwise). */
+  hours: Bucket[];
+  testId?: string;
+  bucketMs?: number;
+  windowLabel?: string;
+}) {
   const total = hours.reduce((s, h) => s + h.processed, 0);
   const errors = hours.reduce((s, h) => s + h.errors, 0);
   return (
     <figure data-testid={testId} className="rounded-lg border border-slate-200 bg-white p-4">
       <figcaption className="mb-2 flex items-baseline justify-between text-sm">
         <span className="font-semibold text-slate-800">{title}</span>
-        <span className="text-xs text-slate-500">
-          {total} processed · {errors} errors · last 24 h
+        <span className="text-xs text-slate-600" data-testid={testId ? `${testId}-totals` : undefined}>
+          {total} processed · {errors} errors · {windowLabel}
         </span>
       </figcaption>
-      <svg
-        viewBox={`0 0 ${hours.length * w} ${height + 14}`}
-        className="h-32 w-full"
-        preserveAspectRatio="none"
-        role="img"
-      >
-        <title>{`${title}: processed and failed rows per hour over the last 24 hours`}</title>
-        {hours.map((h, i) => {
-          const ph = (h.processed / max) * height;
-          const eh = (h.errors / max) * height;
-          return (
-            <g key={h.start}>
-              <title>{`${formatTime(h.start)}: ${h.processed} processed, ${h.errors} errors`}</title>
-              <rect x={i * w + 3} y={height - ph} width={w - 6} height={ph} className="fill-brand-500" />
-              <rect x={i * w + 3} y={height - ph - eh} width={w - 6} height={eh} className="fill-red-500" />
-              {i % 6 === 0 ? (
-                <text x={i * w + 2} y={height + 12} className="fill-slate-400 text-[9px]">
-                  {new Date(h.start).getHours()}:00
-                </text>
-              ) : null}
-            </g>
-          );
-        })}
-        <line x1={0} x2={hours.length * w} y1={height} y2={height} className="stroke-slate-200" />
-      </svg>
+      {/* Focus the chart and use the arrow keys to move the tooltip from bar to bar; screen readers
+          also get the figures as the table below. */}
+      <div className="h-44 w-full">
+        <BarChart
+          responsive
+          data={hours}
+          style={{ width: "100%", height: "100%" }}
+          margin={{ top: 4, right: 4, bottom: 0, left: -16 }}
+          title={`${title}, ${windowLabel}`}
+          desc="Bar chart of rows processed and failed per period; arrow keys move between bars."
+        >
+          <CartesianGrid vertical={false} stroke="#e2e8f0" />
+          <XAxis
+            dataKey="start"
+            tickFormatter={(v: number) => tickLabel(v, bucketMs)}
+            tick={{ fontSize: 10, fill: "#475569" }}
+            minTickGap={24}
+            stroke="#cbd5e1"
+          />
+          <YAxis allowDecimals={false} tick={{ fontSize: 10, fill: "#475569" }} stroke="#cbd5e1" width={40} />
+          <Tooltip
+            labelFormatter={(v) => bucketLabel(Number(v), bucketMs)}
+            cursor={{ fill: "#f1f5f9" }}
+            contentStyle={{ fontSize: 12, borderRadius: 4, borderColor: "#e2e8f0" }}
+            isAnimationActive={false}
+          />
+          <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
+          <Bar dataKey="processed" name="Processed" stackId="rows" fill="#14b8a6" isAnimationActive={false} />
+          <Bar dataKey="errors" name="Errors" stackId="rows" fill="#dc2626" isAnimationActive={false} />
+        </BarChart>
+      </div>
+      <table className="sr-only">
+        <caption>{`${title}: rows processed and failed, ${windowLabel}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Period</th>
+            <th scope="col">Processed</th>
+            <th scope="col">Errors</th>
+          </tr>
+        </thead>
+        <tbody>
+          {hours
+            .filter((h) => h.processed + h.errors > 0)
+            .map((h) => (
+              <tr key={h.start}>
+                <th scope="row">{bucketLabel(h.start, bucketMs)}</th>
+                <td>{h.processed}</td>
+                <td>{h.errors}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
     </figure>
   );
 }

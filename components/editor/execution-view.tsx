@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
+import { CodeBlock } from "../ui/code-block";
 import { PageHeader } from "../ui/page-header";
 import { FlowView } from "./flow-view";
 
@@ -55,7 +56,7 @@ export function ExecutionView({ id }: { id: string }) {
               >
                 {e.logs.map((l) => (
                   <li key={l.id} className="flex gap-3 px-3 py-1.5" data-testid="log-line">
-                    <span className="text-slate-400">{new Date(l.at).toLocaleTimeString()}</span>
+                    <span className="text-slate-500">{new Date(l.at).toLocaleTimeString()}</span>
                     <span
                       className={
                         l.level === "error"
@@ -94,9 +95,9 @@ export function ExecutionView({ id }: { id: string }) {
               {(["inputs", "outputs"] as const).map((k) => (
                 <div key={k} className="mt-2">
                   <p className="text-[11px] font-medium text-slate-500 capitalize">{k}</p>
-                  <pre className="max-h-64 overflow-auto rounded bg-slate-900 p-2 text-[11px] text-slate-100">
+                  <CodeBlock label={`Step ${k}`} className="max-h-64 rounded p-2 text-[11px]">
                     {JSON.stringify(step[k], null, 2)}
-                  </pre>
+                  </CodeBlock>
                 </div>
               ))}
             </>

@@ -168,7 +168,7 @@ function EditorLayout({
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <aside className="w-60 shrink-0 border-r border-slate-200 bg-slate-50">
+        <aside aria-label="Node palette" className="w-60 shrink-0 border-r border-slate-200 bg-slate-50">
           <Palette />
         </aside>
         <div className="relative flex min-w-0 flex-1 flex-col bg-slate-50">
@@ -184,7 +184,10 @@ function EditorLayout({
             <Canvas onNodeFocus={(id) => focusNode(id)} />
           </div>
         </div>
-        <aside className="flex w-96 shrink-0 flex-col border-l border-slate-200 bg-white">
+        <aside
+          aria-label="Side panel"
+          className="flex w-96 shrink-0 flex-col border-l border-slate-200 bg-white"
+        >
           <div className="flex border-b border-slate-200" role="tablist">
             {tabs.map(([id, label]) => (
               <button

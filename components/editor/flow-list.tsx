@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { Button } from "../ui/button";
+import { Dialog, DialogClose } from "../ui/dialog";
 import { EmptyState } from "../ui/empty-state";
 import { PageHeader } from "../ui/page-header";
 
@@ -119,7 +120,7 @@ export function FlowList({ canEdit }: { canEdit: boolean }) {
                   </td>
                   <td className="px-3 py-2 text-slate-700">
                     {when(f.lastPublishedAt)}
-                    {f.lastPublishedBy && <span className="text-slate-400"> · {f.lastPublishedBy}</span>}
+                    {f.lastPublishedBy && <span className="text-slate-500"> · {f.lastPublishedBy}</span>}
                   </td>
                   <td className="px-3 py-2 text-slate-500">{f.nodeCount}</td>
                 </tr>
@@ -143,19 +144,15 @@ function NewFromTemplate({ onClose }: { onClose: () => void }) {
     trpc.flows.cloneTemplate.mutationOptions({ onSuccess: (r) => router.push(`/flows/${r.id}`) }),
   );
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40">
+    <Dialog title="New flow from a template" onClose={onClose} testId="template-dialog">
       <form
-        role="dialog"
-        aria-label="New flow from template"
-        data-testid="template-dialog"
         onSubmit={(e) => {
           e.preventDefault();
           if (templateId && name.trim()) clone.mutate({ templateId, name: name.trim() });
         }}
-        className="w-[32rem] space-y-3 rounded-lg bg-white p-5 shadow-xl"
+        className="space-y-3 overflow-y-auto p-5 pt-3"
       >
-        <h2 className="text-base font-semibold text-slate-900">New flow from a template</h2>
-        <ul className="space-y-2">
+        <ul className="space-y-2" aria-label="Templates">
           {templates.data?.map((t) => (
             <li key={t.id}>
               <label
@@ -195,7 +192,9 @@ function NewFromTemplate({ onClose }: { onClose: () => void }) {
           </p>
         )}
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
+          <DialogClose asChild>
+            <Button>Cancel</Button>
+          </DialogClose>
           <Button
             type="submit"
             variant="primary"
@@ -206,6 +205,6 @@ function NewFromTemplate({ onClose }: { onClose: () => void }) {
           </Button>
         </div>
       </form>
-    </div>
+    </Dialog>
   );
 }

@@ -48,10 +48,10 @@ export function Palette() {
         {groups.length === 0 && <p className="p-2 text-sm text-slate-500">No step matches “{text}”.</p>}
         {groups.map((g) => (
           <section key={g.group} className="mb-3">
-            <h3 className="mb-1 flex items-center gap-1.5 px-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">
+            <h2 className="mb-1 flex items-center gap-1.5 px-1 text-[11px] font-semibold tracking-wide text-slate-500 uppercase">
               <span className={`size-2 rounded-sm ${groupTone[g.group]}`} />
               {g.group}
-            </h3>
+            </h2>
             <ul className="space-y-1">
               {g.types.map((t) => (
                 <li key={t.id}>

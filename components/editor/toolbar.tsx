@@ -4,6 +4,7 @@ import { useReactFlow } from "@xyflow/react";
 import Link from "next/link";
 import type { ChangeEvent } from "react";
 import { Button } from "../ui/button";
+import { Tip } from "../ui/tooltip";
 import { useEditor, useEditorApi } from "./store/context";
 import type { SaveStatus } from "./use-editor-effects";
 
@@ -61,47 +62,46 @@ export function Toolbar(p: ToolbarProps) {
         {saveText[p.status]}
       </span>
       <div className="ml-auto flex items-center gap-1">
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={!canUndo}
-          onClick={() => api.getState().undo()}
-          data-testid="undo"
-          title="Undo (Ctrl+Z)"
-        >
-          Undo
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          disabled={!canRedo}
-          onClick={() => api.getState().redo()}
-          data-testid="redo"
-          title="Redo (Ctrl+Shift+Z)"
-        >
-          Redo
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          data-testid="auto-layout"
-          title="Auto-layout (L)"
-          onClick={() => {
-            api.getState().layout();
-            requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 }));
-          }}
-        >
-          Layout
-        </Button>
-        <Button
-          size="sm"
-          variant="ghost"
-          onClick={p.onExport}
-          data-testid="export"
-          title="Download the flow as JSON"
-        >
-          Export
-        </Button>
+        <Tip label="Undo (Ctrl+Z)">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canUndo}
+            onClick={() => api.getState().undo()}
+            data-testid="undo"
+          >
+            Undo
+          </Button>
+        </Tip>
+        <Tip label="Redo (Ctrl+Shift+Z)">
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={!canRedo}
+            onClick={() => api.getState().redo()}
+            data-testid="redo"
+          >
+            Redo
+          </Button>
+        </Tip>
+        <Tip label="Auto-layout (L)">
+          <Button
+            size="sm"
+            variant="ghost"
+            data-testid="auto-layout"
+            onClick={() => {
+              api.getState().layout();
+              requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 }));
+            }}
+          >
+            Layout
+          </Button>
+        </Tip>
+        <Tip label="Download the flow as JSON">
+          <Button size="sm" variant="ghost" onClick={p.onExport} data-testid="export">
+            Export
+          </Button>
+        </Tip>
         <label
           className="inline-flex h-7 cursor-pointer items-center rounded px-2.5 text-xs font-medium text-slate-600 hover:bg-slate-100"
           title="Create a flow from a JSON file"
@@ -115,24 +115,16 @@ export function Toolbar(p: ToolbarProps) {
             data-testid="import-file"
           />
         </label>
-        <Button
-          size="sm"
-          variant="ghost"
-          onClick={p.onHelp}
-          aria-label="Keyboard shortcuts"
-          title="Keyboard shortcuts (?)"
-        >
-          ?
-        </Button>
-        <Button
-          variant="primary"
-          onClick={p.onPublish}
-          disabled={p.publishing}
-          data-testid="publish"
-          title={errors ? `${errors} error(s) to fix first` : "Publish a new version"}
-        >
-          {p.publishing ? "Publishing…" : "Publish"}
-        </Button>
+        <Tip label="Keyboard shortcuts (?)">
+          <Button size="sm" variant="ghost" onClick={p.onHelp} aria-label="Keyboard shortcuts">
+            ?
+          </Button>
+        </Tip>
+        <Tip label={errors ? `${errors} error(s) to fix first` : "Publish a new version"}>
+          <Button variant="primary" onClick={p.onPublish} disabled={p.publishing} data-testid="publish">
+            {p.publishing ? "Publishing…" : "Publish"}
+          </Button>
+        </Tip>
       </div>
     </div>
   );

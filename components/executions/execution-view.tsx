@@ -9,6 +9,7 @@ import { StatusBadge } from "../monitor/status-badge";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { Button } from "../ui/button";
+import { CodeBlock } from "../ui/code-block";
 import { EmptyState } from "../ui/empty-state";
 import { PageHeader } from "../ui/page-header";
 import { Skeleton } from "../ui/skeleton";
@@ -201,12 +202,13 @@ function Json({ title, value, testId }: { title: string; value: unknown; testId:
   return (
     <section aria-label={title}>
       <h3 className="mb-1 text-xs font-semibold text-slate-600 uppercase">{title}</h3>
-      <pre
-        data-testid={testId}
-        className="max-h-72 overflow-auto rounded bg-slate-900 p-2 text-[11px] leading-snug text-slate-100"
+      <CodeBlock
+        label={`${title} JSON`}
+        testId={testId}
+        className="max-h-72 rounded p-2 text-[11px] leading-snug"
       >
         {value === undefined ? "—" : JSON.stringify(value, null, 2)}
-      </pre>
+      </CodeBlock>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef } from "react";
 import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { Button } from "../ui/button";
+import { CodeBlock } from "../ui/code-block";
 import { Skeleton } from "../ui/skeleton";
 import { formatDuration, formatTime, localizeWaiting } from "./format";
 import { QueueActions } from "./queue-actions";
@@ -21,7 +22,8 @@ export function RowDrawer({ queue, id, onClose }: { queue: Queue; id: number; on
   useEffect(() => {
     ref.current?.focus();
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape" && !document.querySelector("dialog[open]")) onClose();
+      // A confirmation opened from the drawer takes Escape for itself.
+      if (e.key === "Escape" && !document.querySelector('[role="alertdialog"], [role="dialog"]')) onClose();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -162,12 +164,13 @@ export function RowDrawer({ queue, id, onClose }: { queue: Queue; id: number; on
             </History>
             <section aria-label="Payload">
               <h3 className="mb-1 text-xs font-semibold text-slate-600 uppercase">Payload</h3>
-              <pre
-                data-testid="drawer-payload"
-                className="max-h-96 overflow-auto rounded bg-slate-900 p-3 text-[11px] leading-snug text-slate-100"
+              <CodeBlock
+                label="Payload JSON"
+                testId="drawer-payload"
+                className="max-h-96 rounded p-3 text-[11px] leading-snug"
               >
                 {r.payload}
-              </pre>
+              </CodeBlock>
             </section>
           </>
         )}
@@ -204,7 +207,7 @@ function History({
           {children}
         </ol>
       ) : (
-        <p data-testid={testId} className="text-xs text-slate-400">
+        <p data-testid={testId} className="text-xs text-slate-500">
           {empty}
         </p>
       )}

@@ -106,7 +106,7 @@ export function ReferencePicker(props: ReferencePickerProps) {
       />
       <span
         aria-hidden="true"
-        className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 text-slate-400"
+        className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 text-slate-500"
       >
         ⌄
       </span>
@@ -117,7 +117,7 @@ export function ReferencePicker(props: ReferencePickerProps) {
           data-testid={`reference-options-${id}`}
           className="absolute z-20 mt-1 max-h-64 w-full overflow-y-auto rounded border border-slate-200 bg-white py-1 text-sm shadow-lg"
         >
-          {results.isPending ? <div className="px-3 py-1.5 text-slate-400">Searching…</div> : null}
+          {results.isPending ? <div className="px-3 py-1.5 text-slate-500">Searching…</div> : null}
           {!results.isPending && options.length === 0 ? (
             <div className="px-3 py-1.5 text-slate-500">No match for “{text}”</div>
           ) : null}

@@ -13,7 +13,7 @@ export function SideNav({ sections }: { sections: NavSection[] }) {
     <nav aria-label="Main" className="flex flex-col gap-5 px-3 py-4">
       {sections.map((section) => (
         <div key={section.title}>
-          <h2 className="px-2 pb-1.5 text-[11px] font-semibold tracking-wider text-slate-400 uppercase">
+          <h2 className="px-2 pb-1.5 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">
             {section.title}
           </h2>
           <ul className="flex flex-col gap-0.5">
@@ -31,7 +31,7 @@ export function SideNav({ sections }: { sections: NavSection[] }) {
                         : "text-slate-700 hover:bg-slate-100 hover:text-slate-900"
                     }`}
                   >
-                    <span className={active ? "text-brand-700" : "text-slate-400"}>{icons[item.icon]()}</span>
+                    <span className={active ? "text-brand-700" : "text-slate-500"}>{icons[item.icon]()}</span>
                     {item.label}
                   </Link>
                 </li>

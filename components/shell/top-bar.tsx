@@ -1,7 +1,7 @@
 import Link from "next/link";
-import { buttonClass, focusRing } from "../ui/button";
-import { icons } from "../ui/icons";
+import { focusRing } from "../ui/button";
 import { InstanceBadge } from "../ui/instance-badge";
+import { AccountMenu } from "./account-menu";
 
 export function TopBar({
   instanceName,
@@ -18,22 +18,7 @@ export function TopBar({
       </Link>
       <InstanceBadge name={instanceName} />
       <div className="flex-1" />
-      {user ? (
-        <>
-          <div className="text-right leading-tight" data-testid="signed-in-user">
-            <div className="text-sm font-medium">{user.name}</div>
-            <div className="text-[11px] text-slate-400">
-              {user.userName} · {user.roles.join(", ") || "no roles"}
-            </div>
-          </div>
-          <form action="/logout" method="post">
-            <button type="submit" data-testid="logout" className={buttonClass("inverse", "sm")}>
-              {icons.logout()}
-              Sign out
-            </button>
-          </form>
-        </>
-      ) : null}
+      {user ? <AccountMenu user={user} /> : null}
     </header>
   );
 }

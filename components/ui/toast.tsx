@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect } from "react";
+import { Toast as T } from "radix-ui";
 import { create } from "zustand";
+import { focusRing } from "./button";
 
 export interface Toast {
   id: number;
@@ -30,43 +31,42 @@ export function toast(kind: Toast["kind"], message: string): void {
 
 function ToastItem({ item }: { item: Toast }) {
   const dismiss = useToasts((s) => s.dismiss);
-  useEffect(() => {
-    const timer = setTimeout(() => dismiss(item.id), item.kind === "error" ? 8000 : 4000);
-    return () => clearTimeout(timer);
-  }, [item, dismiss]);
   const tone =
     item.kind === "success"
       ? "border-brand-500 bg-white text-slate-800"
       : "border-red-500 bg-red-50 text-red-900";
   return (
-    <div
+    // Radix announces the toast (errors assertively), pauses its timer while hovered or focused,
+    // closes it on Escape or a swipe, and F8 moves focus to the toasts.
+    <T.Root
       data-testid={`toast-${item.kind}`}
+      type={item.kind === "error" ? "foreground" : "background"}
+      duration={item.kind === "error" ? 8000 : 4000}
+      onOpenChange={(open) => !open && dismiss(item.id)}
       className={`pointer-events-auto flex items-start gap-3 rounded border-l-4 px-4 py-3 text-sm shadow-lg ${tone}`}
     >
-      <p className="flex-1">{item.message}</p>
-      <button
-        type="button"
-        onClick={() => dismiss(item.id)}
-        className="text-slate-400 hover:text-slate-700"
+      <T.Description className="flex-1">{item.message}</T.Description>
+      <T.Close
         aria-label="Dismiss"
+        className={`rounded px-1 text-slate-500 hover:text-slate-800 ${focusRing}`}
       >
         ×
-      </button>
-    </div>
+      </T.Close>
+    </T.Root>
   );
 }
 
 export function Toaster() {
   const toasts = useToasts((s) => s.toasts);
   return (
-    <div
-      aria-live="polite"
-      data-testid="toaster"
-      className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2"
-    >
+    <T.Provider swipeDirection="right" label="Notification">
       {toasts.map((t) => (
         <ToastItem key={t.id} item={t} />
       ))}
-    </div>
+      <T.Viewport
+        data-testid="toaster"
+        className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-80 flex-col gap-2 outline-none"
+      />
+    </T.Provider>
   );
 }

@@ -11,6 +11,20 @@ const hourMs = 3_600_000;
 const tableOf = { outbound: "outbound_queue", inbound: "inbound_queue" } as const;
 const createdOf = { outbound: "created_at", inbound: "received_at" } as const;
 
+/** The chart's selectable time windows: how far back, in buckets of what size. */
+export const chartWindows = {
+  "1h": { bucketMs: 60_000, count: 60 },
+  "24h": { bucketMs: hourMs, count: 24 },
+  "7d": { bucketMs: 4 * hourMs, count: 42 },
+} as const;
+export type ChartWindow = keyof typeof chartWindows;
+
+export interface Bucket {
+  start: number;
+  processed: number;
+  errors: number;
+}
+
 export interface QueueStats {
   errors: number;
   backlog: number;
@@ -19,10 +33,12 @@ export interface QueueStats {
   avgQueueMs: number | null;
   avgProcessingMs: number | null;
   /** 24 hourly buckets, oldest first. */
-  hours: Array<{ start: number; processed: number; errors: number }>;
+  hours: Bucket[];
+  /** The chart's window, oldest bucket first (the 24 h one is `hours`). */
+  series: { window: ChartWindow; bucketMs: number; buckets: Bucket[] };
 }
 
-export function dashboard(db: Db, config: SyncConfig, now = Date.now()) {
+export function dashboard(db: Db, config: SyncConfig, now = Date.now(), window: ChartWindow = "24h") {
   const remotes = config.listRemotes().map((r) => ({
     id: r.id,
     name: r.name,
@@ -34,12 +50,12 @@ export function dashboard(db: Db, config: SyncConfig, now = Date.now()) {
     at: now,
     remotes,
     remotesInError: remotes.filter((r) => r.outboundState === "error" || r.inboundState === "error"),
-    outbound: queueStats(db, "outbound", now),
-    inbound: queueStats(db, "inbound", now),
+    outbound: queueStats(db, "outbound", now, window),
+    inbound: queueStats(db, "inbound", now, window),
   };
 }
 
-function queueStats(db: Db, queue: QueueName, now: number): QueueStats {
+function queueStats(db: Db, queue: QueueName, now: number, window: ChartWindow): QueueStats {
   const c = db.$client;
   const t = tableOf[queue];
   const counts = c
@@ -61,26 +77,7 @@ function queueStats(db: Db, queue: QueueName, now: number): QueueStats {
     q: number | null;
     p: number | null;
   };
-  // Buckets aligned to whole hours, so the chart's bars do not shift every minute.
-  const first = Math.floor(now / hourMs) * hourMs - 23 * hourMs;
-  const buckets = c
-    .prepare(
-      `SELECT CAST((finished_at - @first) / ${hourMs} AS INTEGER) AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
-       FROM ${t} WHERE finished_at >= @first GROUP BY b`,
-    )
-    .all({ first }) as Array<{ b: number; processed: number; errors: number }>;
-  const hours = Array.from({ length: 24 }, (_, i) => ({
-    start: first + i * hourMs,
-    processed: 0,
-    errors: 0,
-  }));
-  for (const b of buckets) {
-    const slot = hours[Math.floor(b.b)];
-    if (slot) {
-      slot.processed += b.processed;
-      slot.errors += b.errors;
-    }
-  }
+  const hours = buckets(db, queue, now, "24h");
   return {
     errors: counts.errors,
     backlog: counts.backlog,
@@ -88,5 +85,36 @@ function queueStats(db: Db, queue: QueueName, now: number): QueueStats {
     avgQueueMs: counts.q === null ? null : Math.round(counts.q),
     avgProcessingMs: counts.p === null ? null : Math.round(counts.p),
     hours,
+    series: {
+      window,
+      bucketMs: chartWindows[window].bucketMs,
+      buckets: window === "24h" ? hours : buckets(db, queue, now, window),
+    },
   };
+}
+
+/** Rows finished per bucket, processed and failed. */
+function buckets(db: Db, queue: QueueName, now: number, window: ChartWindow): Bucket[] {
+  const { bucketMs, count } = chartWindows[window];
+  // Buckets aligned to whole bucket sizes, so the chart's bars do not shift on every refresh.
+  const first = Math.floor(now / bucketMs) * bucketMs - (count - 1) * bucketMs;
+  const rows = db.$client
+    .prepare(
+      `SELECT CAST((finished_at - @first) / ${bucketMs} AS INTEGER) AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
+       FROM ${tableOf[queue]} WHERE finished_at >= @first GROUP BY b`,
+    )
+    .all({ first }) as Array<{ b: number; processed: number; errors: number }>;
+  const out = Array.from({ length: count }, (_, i) => ({
+    start: first + i * bucketMs,
+    processed: 0,
+    errors: 0,
+  }));
+  for (const r of rows) {
+    const slot = out[Math.floor(r.b)];
+    if (slot) {
+      slot.processed += r.processed;
+      slot.errors += r.errors;
+    }
+  }
+  return out;
 }

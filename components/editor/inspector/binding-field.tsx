@@ -76,7 +76,7 @@ export function BindingField(p: BindingFieldProps) {
         <span className="text-[12px] font-medium text-slate-700">
           {p.label}
           {p.required && <span className="text-red-600"> *</span>}
-          {p.type && <span className="ml-1 text-[10px] font-normal text-slate-400">{p.type}</span>}
+          {p.type && <span className="ml-1 text-[10px] font-normal text-slate-500">{p.type}</span>}
         </span>
         <fieldset
           className="flex overflow-hidden rounded border border-slate-300 text-[11px]"
@@ -125,7 +125,7 @@ export function BindingField(p: BindingFieldProps) {
               {b.path.join(".")}
             </span>
           ) : (
-            <span className="text-[12px] text-slate-400">Pick a pill from the data panel below</span>
+            <span className="text-[12px] text-slate-500">Pick a pill from the data panel below</span>
           )}
         </button>
       )}

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { getNodeType, pill } from "@/flows";
+import { CodeBlock } from "../../ui/code-block";
 import { useEditor, useEditorApi } from "../store/context";
 import { type ActiveField, ConfigForm } from "./config-form";
 import { FlowProperties } from "./flow-properties";
@@ -103,9 +104,9 @@ function NodeInspector({ id }: { id: string }) {
           </h3>
           {step.error && <p className="mt-1 text-[12px] text-red-700">{step.error.message}</p>}
           <p className="mt-1 text-[11px] text-slate-500">Outputs</p>
-          <pre className="max-h-48 overflow-auto rounded bg-slate-900 p-2 text-[11px] text-slate-100">
+          <CodeBlock label="Outputs of the last test run" className="max-h-48 rounded p-2 text-[11px]">
             {JSON.stringify(step.outputs, null, 2)}
-          </pre>
+          </CodeBlock>
         </div>
       )}
       {type ? (

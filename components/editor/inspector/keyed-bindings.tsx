@@ -43,7 +43,7 @@ export function KeyedBindings({
             type="button"
             aria-label={`Remove ${key}`}
             onClick={() => onChange(entries.filter((_, j) => j !== i))}
-            className="absolute top-1 right-[7.5rem] text-[11px] text-slate-400 hover:text-red-600"
+            className="absolute top-1 right-[7.5rem] text-[11px] text-slate-500 hover:text-red-600"
           >
             ✕
           </button>

@@ -88,7 +88,7 @@ export function MapFieldsTable({
                     }}
                     className={inputClass}
                   />
-                  <span className="text-slate-400">→</span>
+                  <span className="text-slate-500">→</span>
                   <input
                     value={to}
                     aria-label="Target value"

@@ -12,7 +12,7 @@ const kindTone: Record<string, string> = {
   boolean: "text-amber-700",
   object: "text-slate-500",
   array: "text-emerald-700",
-  any: "text-slate-400",
+  any: "text-slate-500",
 };
 
 function Entry({ entry, onPick, depth }: { entry: PillEntry; onPick: (p: string[]) => void; depth: number }) {
@@ -98,11 +98,11 @@ export function PillPicker({
                 className="flex w-full items-center justify-between px-2 py-1 text-left text-[12px] font-medium text-slate-700 hover:bg-slate-50"
               >
                 {s.title}
-                <span className="text-slate-400">{open ? "▾" : "▸"}</span>
+                <span className="text-slate-500">{open ? "▾" : "▸"}</span>
               </button>
               {open && (
                 <ul className="space-y-0.5 px-1 pb-1.5">
-                  {s.entries.length === 0 && <li className="px-2 text-[11px] text-slate-400">No outputs</li>}
+                  {s.entries.length === 0 && <li className="px-2 text-[11px] text-slate-500">No outputs</li>}
                   {s.entries.map((e) => (
                     <Entry key={e.key} entry={e} onPick={onPick} depth={0} />
                   ))}

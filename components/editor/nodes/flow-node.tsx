@@ -46,7 +46,7 @@ function DiagnosticBadge({ id }: { id: string }) {
     <span
       data-testid={`node-diagnostics-${id}`}
       title={ds.map((d) => d.message).join("\n")}
-      className={`rounded-full px-1.5 text-[10px] font-semibold text-white ${errors ? "bg-red-600" : "bg-amber-500"}`}
+      className={`rounded-full px-1.5 text-[10px] font-semibold text-white ${errors ? "bg-red-700" : "bg-amber-700"}`}
     >
       {ds.length}
     </span>
@@ -97,7 +97,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FlowNode>) {
       </div>
       <div className="px-2.5 py-1.5">
         <div className="flex items-center justify-between gap-2">
-          <span className="truncate text-[10px] tracking-wide text-slate-400 uppercase">
+          <span className="truncate text-[10px] tracking-wide text-slate-500 uppercase">
             {type?.label ?? "Unknown type"}
           </span>
           <StepBadge id={id} />

@@ -32,7 +32,7 @@ export function DiagnosticsList({ onFocus }: { onFocus: (nodeId: string) => void
             />
             <span className="min-w-0">
               <span className="block text-[12px] text-slate-800">{d.message}</span>
-              <span className="font-mono text-[10px] text-slate-400">
+              <span className="font-mono text-[10px] text-slate-500">
                 {d.code}
                 {d.nodeId ? ` · ${d.nodeId}` : ""}
               </span>

@@ -4,6 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { CanvasGraph } from "@/flows";
 import { useTRPC } from "../../trpc/client";
+import { focusRing } from "../../ui/button";
+import { Dialog, DialogClose, DialogDescription, DialogTitle } from "../../ui/dialog";
 import { diffGraphs } from "../diff";
 import { FlowView } from "../flow-view";
 
@@ -36,42 +38,38 @@ export function DiffDialog(props: {
       )
     : [];
   return (
-    <div className="fixed inset-0 z-40 flex items-center justify-center bg-slate-900/40 p-6">
-      <div
-        role="dialog"
-        aria-label="Version differences"
-        data-testid="diff-dialog"
-        className="flex h-full w-full max-w-6xl flex-col rounded-lg bg-white shadow-xl"
-      >
-        <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
-          <div>
-            <h2 className="text-base font-semibold text-slate-900">
-              Changes from {name(props.from)} to {name(props.to)}
-            </h2>
-            <p className="text-[12px] text-slate-600" data-testid="diff-summary">
-              {diff
-                ? `${counts.map(([k, n]) => `${n} ${k}`).join(", ")} node(s); ${diff.edgesAdded} connection(s) added, ${diff.edgesRemoved} removed`
-                : "Loading…"}
-            </p>
-          </div>
-          <div className="flex items-center gap-3 text-[11px]">
-            <span className="rounded bg-emerald-100 px-1.5 text-emerald-800">added</span>
-            <span className="rounded bg-amber-100 px-1.5 text-amber-800">changed</span>
-            <span className="rounded bg-red-100 px-1.5 text-red-800">removed</span>
-            <button
-              type="button"
-              onClick={props.onClose}
-              aria-label="Close"
-              className="ml-2 text-slate-400 hover:text-slate-700"
-            >
-              ✕
-            </button>
-          </div>
+    <Dialog
+      header={false}
+      onClose={props.onClose}
+      testId="diff-dialog"
+      className="h-[calc(100vh-3rem)] w-[calc(100vw-3rem)] max-w-6xl"
+    >
+      <div className="flex items-center justify-between border-b border-slate-200 px-4 py-3">
+        <div>
+          <DialogTitle className="text-base font-semibold text-slate-900">
+            Changes from {name(props.from)} to {name(props.to)}
+          </DialogTitle>
+          <DialogDescription className="text-[12px] text-slate-600" data-testid="diff-summary">
+            {diff
+              ? `${counts.map(([k, n]) => `${n} ${k}`).join(", ")} node(s); ${diff.edgesAdded} connection(s) added, ${diff.edgesRemoved} removed`
+              : "Loading…"}
+          </DialogDescription>
         </div>
-        <div className="min-h-0 flex-1 p-3">
-          {diff && <FlowView graph={diff.merged} diff={diff.marks} className="h-full" />}
+        <div className="flex items-center gap-3 text-[11px]">
+          <span className="rounded bg-emerald-100 px-1.5 text-emerald-800">added</span>
+          <span className="rounded bg-amber-100 px-1.5 text-amber-800">changed</span>
+          <span className="rounded bg-red-100 px-1.5 text-red-800">removed</span>
+          <DialogClose
+            aria-label="Close"
+            className={`ml-2 rounded px-1 text-slate-500 hover:text-slate-800 ${focusRing}`}
+          >
+            ✕
+          </DialogClose>
         </div>
       </div>
-    </div>
+      <div className="min-h-0 flex-1 p-3">
+        {diff && <FlowView graph={diff.merged} diff={diff.marks} className="h-full" />}
+      </div>
+    </Dialog>
   );
 }

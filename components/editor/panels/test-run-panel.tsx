@@ -6,6 +6,7 @@ import type { FlowParam } from "@/flows";
 import { useTRPC } from "../../trpc/client";
 import { problemOf } from "../../trpc/errors";
 import { Button } from "../../ui/button";
+import { CodeBlock } from "../../ui/code-block";
 import { useEditor, useEditorApi } from "../store/context";
 
 /** Sensible sample inputs: Transform Payload's sample for `payload`, placeholders elsewhere. */
@@ -97,7 +98,7 @@ export function TestRunPanel({ onFocus }: { onFocus: (id: string) => void }) {
       {meta.inputs.map((p) => (
         // biome-ignore lint/a11y/noLabelWithoutControl: the control is one of the two branches below
         <label key={p.name} className="block text-[12px] font-medium text-slate-700">
-          {p.label ?? p.name} <span className="font-normal text-slate-400">{p.type}</span>
+          {p.label ?? p.name} <span className="font-normal text-slate-500">{p.type}</span>
           {p.name === "payload" || p.type === "object" || p.type === "any" ? (
             <textarea
               value={inputs[p.name] ?? ""}
@@ -153,7 +154,7 @@ export function TestRunPanel({ onFocus }: { onFocus: (id: string) => void }) {
               <li key={i} data-testid={`test-step-${st.nodeId}`} className="rounded border border-slate-200">
                 <details>
                   <summary className="flex cursor-pointer items-center gap-2 px-2 py-1 text-[12px]">
-                    <span className={st.status === "completed" ? "text-emerald-600" : "text-red-600"}>
+                    <span className={st.status === "completed" ? "text-emerald-700" : "text-red-600"}>
                       {st.status === "completed" ? "✓" : "✕"}
                     </span>
                     <button
@@ -163,12 +164,12 @@ export function TestRunPanel({ onFocus }: { onFocus: (id: string) => void }) {
                     >
                       {labelOf(st.nodeId)}
                     </button>
-                    <span className="text-slate-400">{st.port ?? ""}</span>
-                    <span className="text-slate-400">{Math.round(st.durationMs)} ms</span>
+                    <span className="text-slate-500">{st.port ?? ""}</span>
+                    <span className="text-slate-500">{Math.round(st.durationMs)} ms</span>
                   </summary>
-                  <pre className="max-h-56 overflow-auto bg-slate-900 p-2 text-[10px] text-slate-100">
+                  <CodeBlock label="Step inputs, outputs and error" className="max-h-56 p-2 text-[10px]">
                     {JSON.stringify({ inputs: st.inputs, outputs: st.outputs, error: st.error }, null, 2)}
-                  </pre>
+                  </CodeBlock>
                 </details>
               </li>
             ))}

@@ -84,6 +84,7 @@ export function AttachmentsPanel({
               ref={input}
               id="attachment-file"
               type="file"
+              aria-label="Attach a file"
               className="sr-only"
               data-testid="attachment-input"
               disabled={progress !== null}
@@ -137,7 +138,7 @@ export function AttachmentsPanel({
           </button>
         </p>
       ) : list.isPending ? (
-        <p className="text-sm text-slate-400">Loading attachments…</p>
+        <p className="text-sm text-slate-500">Loading attachments…</p>
       ) : rows.length === 0 ? (
         <p className="text-sm text-slate-500" data-testid="attachments-empty">
           No files attached. Files up to {megabytes(maxBytes)} MB can be attached.

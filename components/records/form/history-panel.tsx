@@ -90,7 +90,7 @@ export function HistoryPanel({ view, sysId }: { view: TableViewOutput; sysId: st
           History could not be loaded: {problemOf(history.error).message}
         </p>
       ) : history.isPending ? (
-        <p className="text-sm text-slate-400">Loading history…</p>
+        <p className="text-sm text-slate-500">Loading history…</p>
       ) : (
         <ol className="flex flex-col gap-3 text-sm" data-testid="history-list">
           {group(history.data).map((rows) => {
@@ -102,7 +102,7 @@ export function HistoryPanel({ view, sysId }: { view: TableViewOutput; sysId: st
                   <time className="tabular-nums">{head.at} UTC</time> ·{" "}
                   <span className="font-medium text-slate-700">{head.user}</span>{" "}
                   {verbs[head.operation] ?? head.operation}{" "}
-                  <span className="text-slate-400">via {head.origin}</span>
+                  <span className="text-slate-500">via {head.origin}</span>
                 </p>
                 {detailed ? (
                   <ul className="mt-1 flex flex-col gap-0.5 text-xs text-slate-600">

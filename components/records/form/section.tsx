@@ -19,7 +19,7 @@ export function Section({
       <header className="flex items-center justify-between gap-3 border-b border-slate-100 px-5 py-3">
         <h2 className="text-sm font-semibold text-slate-800">
           {title}
-          {count !== undefined ? <span className="ml-1.5 font-normal text-slate-400">{count}</span> : null}
+          {count !== undefined ? <span className="ml-1.5 font-normal text-slate-500">{count}</span> : null}
         </h2>
         {actions}
       </header>

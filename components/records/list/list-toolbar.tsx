@@ -48,7 +48,7 @@ export function ListToolbar({
       <div className="flex flex-wrap items-center gap-2">
         <label className="relative min-w-64 flex-1 sm:max-w-sm">
           <span className="sr-only">Search {view.plural.toLowerCase()}</span>
-          <span className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-slate-400">
+          <span className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-slate-500">
             {icons.search()}
           </span>
           <input
