@@ -52,12 +52,28 @@ describe("tracing across the pair", () => {
     expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const traceId = traceparent.split("-")[1] as string;
 
-    // Spans are exported in batches (about every second): wait for the last one of the journey.
+    // The journey, root first (alpha's HTTP server span from Next.js may precede the write).
+    const journey = [
+      "alpha: record create",
+      "alpha: flow Send hardware requests to beta",
+      "alpha: step send_payload",
+      "alpha: POST /api/sync/v1/messages",
+      "beta: accept message",
+      "beta: flow Receive hardware requests from alpha",
+      "beta: step create_record",
+      "beta: record create",
+    ];
+
+    // Each instance exports its spans in batches on its own timer (about every second): wait
+    // until every span of the journey, from both instances, has arrived.
     const inTrace = () => otlp.spans.filter((s) => s.traceId === traceId);
     await waitFor(
-      () => inTrace().some((s) => s.service === "beta" && s.name === "record create"),
+      () => {
+        const seen = new Set(inTrace().map((s) => `${s.service}: ${s.name}`));
+        return journey.every((name) => seen.has(name));
+      },
       20_000,
-      "beta's committed write to reach the OTLP receiver",
+      "every span of the journey to reach the OTLP receiver",
     );
 
     // ASSERT: one trace, both instances
@@ -82,17 +98,6 @@ describe("tracing across the pair", () => {
     };
     const committed = spans.find((s) => s.service === "beta" && s.name === "record create") as ReceivedSpan;
     const path = ancestry(committed).map((s) => `${s.service}: ${s.name}`);
-    // The journey, root first (alpha's HTTP server span from Next.js may precede the write).
-    const journey = [
-      "alpha: record create",
-      "alpha: flow Send hardware requests to beta",
-      "alpha: step send_payload",
-      "alpha: POST /api/sync/v1/messages",
-      "beta: accept message",
-      "beta: flow Receive hardware requests from alpha",
-      "beta: step create_record",
-      "beta: record create",
-    ];
     expect(path.slice(path.indexOf("alpha: record create"))).toEqual(journey);
     // Causal order: each span starts no earlier than its parent.
     const chain = ancestry(committed);

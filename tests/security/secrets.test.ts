@@ -253,6 +253,9 @@ function expandPage(page: string, k: Known, member: PairMember): string[] {
     return k.executions.slice(0, 5).map((id) => page.replace("[id]", id));
   if (page === "/sync/remotes/[id]") return remotes.map((r) => `/sync/remotes/${r.id}`);
   if (page === "/sync/definitions/[id]") return definitions.map((d) => `/sync/definitions/${d.id}`);
+  // "Try with draft" of a queue row: the row's flow opened with the row's dry run.
+  if (page === "/flows/try/[queue]/[id]")
+    return k.queueRows.slice(0, 5).map((r) => `/flows/try/${r.queue}/${r.id}`);
   if (page.includes("["))
     throw new Error(`Page ${page} has parameters the secrets walk cannot fill: add it to expandPage`);
   return [page];
