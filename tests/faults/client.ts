@@ -63,13 +63,15 @@ export interface BurstOptions {
   /** Extra fields of each incident. */
   fields?: (index: number) => Record<string, string>;
   stopWhen?: () => boolean;
+  /** First index (count is then the end): a second burst of the same trial continues the tags. */
+  startAt?: number;
 }
 
 /** Creates `count` Hardware incidents on alpha with several writers, recording each in the ledger. */
 export async function burst(cluster: Cluster, ledger: Ledger, options: BurstOptions): Promise<void> {
   const alpha = cluster.nodes.alpha;
   const group = await hardwareGroup(alpha);
-  let next = 0;
+  let next = options.startAt ?? 0;
   let acked = 0;
   const writer = async () => {
     while (next < options.count && !options.stopWhen?.()) {
