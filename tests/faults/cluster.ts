@@ -146,6 +146,32 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     },
   };
   const later = new Set(options.startLater ?? []);
-  await Promise.all(names.filter((n) => !later.has(n)).map((n) => cluster.start(n)));
+  const started = names.filter((n) => !later.has(n));
+  await Promise.all(started.map((n) => cluster.start(n)));
+  // The demo seed validates each pairing as soon as the peer answers; trials start after that.
+  const deadline = Date.now() + 60_000;
+  for (const name of started) {
+    for (;;) {
+      const rows = await cluster.query<{ name: string; outbound_state: string }>(
+        name,
+        "SELECT name, outbound_state FROM remote_system",
+      );
+      const pending = rows.filter(
+        (r) => started.includes(r.name as NodeName) && r.outbound_state !== "active",
+      );
+      if (rows.length > 0 && pending.length === 0) break;
+      if (Date.now() > deadline) {
+        const message = (
+          await cluster.query<{ m: string }>(name, "SELECT state_message AS m FROM remote_system")
+        )
+          .map((r) => r.m)
+          .join("; ");
+        const log = cluster.node(name).inst?.output().slice(-1500) ?? "";
+        await cluster.stop();
+        throw new Error(`${name}'s remotes did not validate: ${JSON.stringify(rows)} ${message}\n${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   return cluster;
 }

@@ -327,7 +327,7 @@ async function probeStatus(url: string): Promise<string> {
  */
 const deadThird: TrialKind = {
   name: "dead-third",
-  cluster: () => ({ topology: "triple", startLater: ["gamma"] }),
+  cluster: () => ({ topology: "triple" }),
   async run(ctx) {
     const { cluster, ledger } = ctx;
     const count = ctx.size === "quick" ? 100 : ctx.rng.int(1000, 1500);
@@ -337,6 +337,7 @@ const deadThird: TrialKind = {
       await waitCount(cluster, "beta", ledger.prefix, to);
       return ((to - from) / (Date.now() - started)) * 1000;
     };
+    await cluster.kill("gamma");
     const deadRate = await throughput(0, count);
     await cluster.start("gamma");
     const back = Date.now();

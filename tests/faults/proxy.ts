@@ -50,7 +50,8 @@ export async function startProxy(options: {
     counts[fault] += 1;
     if (fault === "delay") await sleep(options.rng.int(1000, 3000));
     const target = new URL(req.url ?? "/", options.target());
-    const headers = { ...req.headers, host: target.host };
+    const { "transfer-encoding": _chunked, ...rest } = req.headers;
+    const headers = { ...rest, host: target.host, "content-length": String(body.length) };
     const upstream = http.request(target, { method: req.method, headers, agent });
     upstream.on("error", () => reset(res));
     if (fault === "reset-request") {
@@ -72,7 +73,9 @@ export async function startProxy(options: {
         res.on("close", () => hanging.delete(res));
         return;
       }
-      const outHeaders = { ...answer.headers, "content-length": String(answerBody.length) };
+      // The answer is re-sent whole (or half) with its length, so a cut-off body is detectable.
+      const { "transfer-encoding": _chunked, ...rest } = answer.headers;
+      const outHeaders = { ...rest, "content-length": String(answerBody.length) };
       res.writeHead(answer.statusCode ?? 502, outHeaders);
       if (fault === "half-answer") {
         res.write(answerBody.subarray(0, Math.floor(answerBody.length / 2)), () =>
