@@ -69,6 +69,8 @@ export interface ClusterOptions {
   /** A data folder to use (e.g. a small tmpfs for the disk-full trial). */
   dataDirs?: Partial<Record<NodeName, string>>;
   env?: Record<string, string>;
+  /** Env of one node only (e.g. a smaller body limit on the receiver). */
+  nodeEnv?: Partial<Record<NodeName, Record<string, string>>>;
   /** Nodes not to start at first (gamma dead for the whole run). */
   startLater?: NodeName[];
 }
@@ -111,6 +113,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           .join(","),
         ...storage.env(name, dataDir),
         ...options.env,
+        ...options.nodeEnv?.[name],
       },
     };
   }

@@ -198,6 +198,7 @@ const concurrentEdits: TrialKind = {
         tableCall(cluster.nodes.alpha, "PATCH", `/api/now/table/incident/${alphaId}`, { state: a }),
         tableCall(cluster.nodes.beta, "PATCH", `/api/now/table/incident/${betaId}`, { state: b }),
       ]);
+      ledger.otherWrites += 2;
       if (rng.next() < 0.3) await sleep(rng.int(0, 50));
     }
     return { receivers: ["beta"], fields: ["short_description", "state"], faultsEndedAt: Date.now() };
@@ -205,34 +206,36 @@ const concurrentEdits: TrialKind = {
 };
 
 /**
- * A poison row: an incident whose caller exists only on alpha fails beta's inbound flow (a data
- * error). Only its lane waits; the others flow. Creating the user on beta and reprocessing the row
- * delivers it, once.
+ * A poison row: one incident whose description is larger than the receiver's body limit (beta runs
+ * with 256 KiB, alpha accepts 2 MiB), so beta refuses it (413, a data error). Only its lane waits;
+ * every other incident arrives. The fix is configuration: beta restarts with the larger limit, and
+ * reprocessing the row delivers it, once.
  */
 const poisonRow: TrialKind = {
   name: "poison-row",
+  cluster: () => ({ nodeEnv: { beta: { TANDEM_MAX_BODY_BYTES: String(256 * 1024) } } }),
   async run(ctx) {
     const { cluster, ledger, rng } = ctx;
-    const caller = `poison.${ctx.seed}`;
-    const user = { user_name: caller, name: `Poison ${ctx.seed}` };
-    await tableCall(cluster.nodes.alpha, "POST", "/api/now/table/sys_user", user);
     const count = ctx.size === "quick" ? 40 : rng.int(200, 400);
     const poisonAt = rng.int(0, count - 1);
+    const big = "x".repeat(400 * 1024);
     await burst(cluster, ledger, {
       count,
-      fields: (i): Record<string, string> => (i === poisonAt ? { caller } : {}),
+      fields: (i): Record<string, string> => (i === poisonAt ? { description: big } : {}),
     });
     const poison = ledger.creates.get(ledger.tagFor(poisonAt));
     if (!poison?.sysId) throw new Error("the poison incident was not created");
+    ledger.field({ tag: poison.tag, node: "alpha", field: "description", value: big, outcome: "acked" });
     // A second change of the poison record queues behind the failed row in its lane.
     await tableCall(cluster.nodes.alpha, "PATCH", `/api/now/table/incident/${poison.sysId}`, {
-      description: "after",
+      urgency: "1",
     });
-    ledger.field({ tag: poison.tag, node: "alpha", field: "description", value: "after", outcome: "acked" });
+    ledger.field({ tag: poison.tag, node: "alpha", field: "urgency", value: "1", outcome: "acked" });
     // Everything but the poison lane arrives while it waits.
     const others = count - 1;
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 90_000;
     let arrived = 0;
+    let failed: Array<{ id: number; lane_key: string; last_error: string }> = [];
     while (Date.now() < deadline) {
       arrived =
         (
@@ -242,26 +245,28 @@ const poisonRow: TrialKind = {
             ledger.prefix,
           )
         )[0]?.n ?? 0;
-      if (arrived >= others) break;
+      failed = await cluster.query(
+        "alpha",
+        "SELECT id, lane_key, last_error FROM outbound_queue WHERE status = 'error'",
+      );
+      if (arrived >= others && failed.length > 0) break;
       await sleep(250);
     }
-    const failed = await cluster.query<{ sequence: number; last_error: string }>(
-      "beta",
-      "SELECT sequence, last_error FROM inbound_queue WHERE status = 'error'",
-    );
     const waiting = await cluster.query<{ n: number }>(
-      "beta",
-      "SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready'",
+      "alpha",
+      "SELECT count(*) AS n FROM outbound_queue WHERE status = 'ready'",
     );
     ctx.note(
-      `${arrived} of ${others} other incidents arrived while the poison row waited; ${failed.length} row(s) in error (${failed[0]?.last_error ?? "none"}), ${waiting[0]?.n ?? 0} waiting behind`,
+      `${arrived} of ${others} other incidents arrived while the poison row waited; ${failed.length} row(s) in error (${failed[0]?.last_error ?? "none"}), ${waiting[0]?.n ?? 0} waiting`,
     );
-    if (arrived < others) ctx.fail(`the poison row held up other lanes (${arrived}/${others})`);
-    if (failed.length !== 1) ctx.fail(`expected exactly one inbound row in error, found ${failed.length}`);
-    // The fix: the caller now exists on beta; reprocess the row.
-    await tableCall(cluster.nodes.beta, "POST", "/api/now/table/sys_user", user);
-    const ids = failed.map((f) => f.sequence);
-    if (ids.length > 0) await trpc(cluster.nodes.beta, "queues.reprocess", { queue: "inbound", ids });
+    if (arrived < others) ctx.fail(`the poison row held up other lanes (${arrived}/${others} arrived)`);
+    if (failed.length !== 1) ctx.fail(`expected exactly one outbound row in error, found ${failed.length}`);
+    // The fix: beta takes bodies up to 2 MiB; reprocess what failed.
+    await cluster.kill("beta");
+    delete cluster.nodes.beta.env.TANDEM_MAX_BODY_BYTES;
+    await cluster.start("beta");
+    const ids = failed.map((f) => f.id);
+    if (ids.length > 0) await trpc(cluster.nodes.alpha, "queues.reprocess", { queue: "outbound", ids });
     return { receivers: ["beta"], faultsEndedAt: Date.now() };
   },
 };

@@ -26,6 +26,8 @@ export class Ledger {
   readonly creates = new Map<string, CreateWrite>();
   readonly fieldWrites: FieldWrite[] = [];
   private order = 0;
+  /** Writes that are checked by convergence only (both sides editing at once). */
+  otherWrites = 0;
 
   constructor(
     /** Every record the trial creates has a short_description starting with this. */
@@ -66,7 +68,7 @@ export class Ledger {
   summary(): { sent: number; acked: number; unknown: number; refused: number } {
     const all = [...this.creates.values()];
     return {
-      sent: all.length + this.fieldWrites.length,
+      sent: all.length + this.fieldWrites.length + this.otherWrites,
       acked: all.filter((c) => c.outcome === "acked").length,
       unknown: all.filter((c) => c.outcome === "unknown").length,
       refused: all.filter((c) => c.outcome === "refused").length,
