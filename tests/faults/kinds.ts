@@ -117,11 +117,22 @@ const receiverPause: TrialKind = {
       count,
       after: ({ index }) => {
         if (index !== pauseAt || resumed) return;
-        cluster.pause("beta");
-        resumed = sleep(30_000).then(() => {
+        resumed = (async () => {
+          // Freeze it with inbound flows in flight (the moment that strands rows), or after 10 s anyway.
+          const until = Date.now() + 10_000;
+          while (Date.now() < until) {
+            const busy = await cluster.query<{ n: number }>(
+              "beta",
+              "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processing'",
+            );
+            if ((busy[0]?.n ?? 0) > 0) break;
+            await sleep(2);
+          }
+          cluster.pause("beta");
+          await sleep(30_000);
           cluster.resume("beta");
           faultsEndedAt = Date.now();
-        });
+        })();
       },
     });
     await resumed;
@@ -206,7 +217,7 @@ const concurrentEdits: TrialKind = {
 };
 
 /**
- * A poison row: one incident whose description is larger than the receiver's body limit (beta runs
+ * A poison row: one incident whose comment is larger than the receiver's body limit (beta runs
  * with 256 KiB, alpha accepts 2 MiB), so beta refuses it (413, a data error). Only its lane waits;
  * every other incident arrives. The fix is configuration: beta restarts with the larger limit, and
  * reprocessing the row delivers it, once.
@@ -221,11 +232,10 @@ const poisonRow: TrialKind = {
     const big = "x".repeat(400 * 1024);
     await burst(cluster, ledger, {
       count,
-      fields: (i): Record<string, string> => (i === poisonAt ? { description: big } : {}),
+      fields: (i): Record<string, string> => (i === poisonAt ? { comments: big } : {}),
     });
     const poison = ledger.creates.get(ledger.tagFor(poisonAt));
     if (!poison?.sysId) throw new Error("the poison incident was not created");
-    ledger.field({ tag: poison.tag, node: "alpha", field: "description", value: big, outcome: "acked" });
     // A second change of the poison record queues behind the failed row in its lane.
     await tableCall(cluster.nodes.alpha, "PATCH", `/api/now/table/incident/${poison.sysId}`, {
       urgency: "1",
