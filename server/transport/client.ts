@@ -91,6 +91,13 @@ export class SyncClient {
         else item.reject(new RetriableError(`The remote did not answer for message ${item.message.id}`));
       }
     } catch (error) {
+      // A batch too large for the receiver says nothing about its messages: send each alone, so only
+      // one that is too large by itself fails (and blocks only its own lane). Found by the fault
+      // suite's poison-row trial (seed 1801): one big comment failed three other lanes.
+      if (items.length > 1 && error instanceof DataError && error.code === "HTTP_413") {
+        for (const item of items) void this.deliver(remoteId, [item]);
+        return;
+      }
       const err = error instanceof Error ? error : new Error(String(error));
       for (const item of items) item.reject(err);
     }

@@ -142,9 +142,10 @@ const receiverPause: TrialKind = {
 };
 
 /** One record updated 100 times as fast as the API answers: the last value wins on both sides. */
-function hotRecord(name: string, mix: FaultMix | null): TrialKind {
+function hotRecord(name: string, mix: FaultMix | null, defect?: string): TrialKind {
   return {
     name,
+    ...(defect ? { defect } : {}),
     async run(ctx) {
       const { cluster, ledger } = ctx;
       if (mix) cluster.proxies.beta?.setMix(mix);
@@ -390,7 +391,7 @@ async function waitCount(
 export const trialKinds: TrialKind[] = [
   receiverKill,
   senderKill,
-  proxyMix("proxy-mix", everyFault),
+  proxyMix("proxy-mix", everyFault, "1: a reset while the answer is read strands rows as data errors"),
   proxyMix(
     "proxy-reset-answer",
     { pass: 2, "reset-answer": 1, "half-answer": 2 },
@@ -398,7 +399,11 @@ export const trialKinds: TrialKind[] = [
   ),
   receiverPause,
   hotRecord("hot-record", null),
-  hotRecord("hot-record-faults", everyFault),
+  hotRecord(
+    "hot-record-faults",
+    everyFault,
+    "1: a cut-off answer strands the lane's first row as a data error",
+  ),
   concurrentEdits,
   poisonRow,
   diskFull,
