@@ -26,6 +26,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Seeded fault trials against real instance processes (tests/faults/kinds.ts).
+          name: "faults",
+          include: ["tests/faults/*.test.ts"],
+          environment: "node",
+          testTimeout: 400_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -35,13 +35,16 @@ export function demoCredentials(secret: string, self: string, peer: string) {
   };
 }
 
-/** Reads the pairing from the environment (set by scripts/demo.mjs and the tests). */
-export function demoPairingFromEnv(self: string, env = process.env): DemoPairing | null {
+/**
+ * Reads the pairings from the environment (set by scripts/demo.mjs and the tests). Peers and their
+ * URLs may be comma-separated lists of the same length (the fault suite links alpha to beta and gamma).
+ */
+export function demoPairingsFromEnv(self: string, env = process.env): DemoPairing[] {
   const secret = env.TANDEM_DEMO_PAIRING;
-  const peer = env.TANDEM_DEMO_PEER;
-  const peerUrl = env.TANDEM_DEMO_PEER_URL;
-  if (!secret || !peer || !peerUrl) return null;
-  return { self, peer, peerUrl, secret };
+  const peers = (env.TANDEM_DEMO_PEER ?? "").split(",").filter(Boolean);
+  const urls = (env.TANDEM_DEMO_PEER_URL ?? "").split(",").filter(Boolean);
+  if (!secret || peers.length === 0 || peers.length !== urls.length) return [];
+  return peers.map((peer, i) => ({ self, peer, peerUrl: urls[i] ?? "", secret }));
 }
 
 /** Creates the scenario once; later starts find it and change nothing. */
@@ -77,7 +80,7 @@ export async function seedDemoSync(deps: {
   const errorFlow = sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
   sync.flows.publish(errorFlow.id, "system");
   const outboundGraph =
-    self === "alpha" ? clone("outbound-basic", "Send hardware requests to beta") : updatesBackFlow();
+    self === "alpha" ? clone("outbound-basic", `Send hardware requests to ${peer}`) : updatesBackFlow();
   const outboundFlow = sync.flows.create(outboundGraph, "system");
   sync.flows.publish(outboundFlow.id, "system");
   const inboundFlow = sync.flows.create(
@@ -86,11 +89,15 @@ export async function seedDemoSync(deps: {
   );
   sync.flows.publish(inboundFlow.id, "system");
 
-  const definition = sync.config.createDefinition({
-    name: "Hardware requests",
-    description: "Incidents for the Hardware group travel to beta; resolutions come back.",
-  });
-  const event = sync.config.createEvent({ definitionId: definition.id, name: demoEvent });
+  // A second peer shares the definition, event and capture of the first (fan-out by bindings).
+  const existing = sync.config.snapshot().eventsByName.get(demoEvent);
+  const definition = existing
+    ? { id: existing.definitionId }
+    : sync.config.createDefinition({
+        name: "Hardware requests",
+        description: "Incidents for the Hardware group travel to beta; resolutions come back.",
+      });
+  const event = existing ?? sync.config.createEvent({ definitionId: definition.id, name: demoEvent });
   sync.config.createRemote(
     {
       definitionId: definition.id,
@@ -111,39 +118,45 @@ export async function seedDemoSync(deps: {
     remoteId,
   );
   const hardware = records.resolveReference("sys_user_group", "Hardware") ?? "";
-  sync.config.createCapture({
-    definitionId: definition.id,
-    processEventId: event.id,
-    name: self === "alpha" ? "Hardware incidents" : "Work on incidents from alpha",
-    sourceTable: "incident",
-    operations: self === "alpha" ? ["create", "update"] : ["update"],
-    filter:
-      self === "alpha"
-        ? {
-            match: "all",
-            groups: [
-              { match: "all", conditions: [{ field: "assignment_group", operator: "is", value: hardware }] },
-            ],
-          }
-        : // Every update that touches an included field, journal or attachment; the outbound flow
-          // then sends only those of incidents that came from alpha (correlated ones).
-          { match: "all", groups: [] },
-    includeFields:
-      self === "alpha"
-        ? [
-            "short_description",
-            "description",
-            "state",
-            "impact",
-            "urgency",
-            "category",
-            "assignment_group",
-            "caller",
-          ]
-        : ["state", "resolved_by", "close_code", "close_notes"],
-    includeJournal: ["comments", "work_notes"],
-    includeAttachments: true,
-  });
+  if (!existing) createDemoCapture();
+  function createDemoCapture() {
+    sync.config.createCapture({
+      definitionId: definition.id,
+      processEventId: event.id,
+      name: self === "alpha" ? "Hardware incidents" : "Work on incidents from alpha",
+      sourceTable: "incident",
+      operations: self === "alpha" ? ["create", "update"] : ["update"],
+      filter:
+        self === "alpha"
+          ? {
+              match: "all",
+              groups: [
+                {
+                  match: "all",
+                  conditions: [{ field: "assignment_group", operator: "is", value: hardware }],
+                },
+              ],
+            }
+          : // Every update that touches an included field, journal or attachment; the outbound flow
+            // then sends only those of incidents that came from alpha (correlated ones).
+            { match: "all", groups: [] },
+      includeFields:
+        self === "alpha"
+          ? [
+              "short_description",
+              "description",
+              "state",
+              "impact",
+              "urgency",
+              "category",
+              "assignment_group",
+              "caller",
+            ]
+          : ["state", "resolved_by", "close_code", "close_notes"],
+      includeJournal: ["comments", "work_notes"],
+      includeAttachments: true,
+    });
+  }
   sync.config.createBinding({
     direction: "outbound",
     definitionId: definition.id,

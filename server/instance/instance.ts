@@ -17,7 +17,7 @@ import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 import { newSysId } from "../util/ids";
 import { activateDemoPairing } from "./demo-activation";
-import { demoPairingFromEnv, seedDemoSync } from "./demo-sync-seed";
+import { demoPairingsFromEnv, seedDemoSync } from "./demo-sync-seed";
 import { seedAdmin, seedDemo } from "./seed";
 import { createSyncEngine, type SyncEngine } from "./sync-engine";
 
@@ -86,13 +86,13 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const sync = createSyncEngine({ cfg, db, logger, records, users, signIns, attachments, instanceId });
 
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
-  const pairing = cfg.seed === "demo" ? demoPairingFromEnv(cfg.instance) : null;
+  const pairings = cfg.seed === "demo" ? demoPairingsFromEnv(cfg.instance) : [];
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
-  if (pairing) await seedDemoSync({ sync, records, users, pairing });
+  for (const pairing of pairings) await seedDemoSync({ sync, records, users, pairing });
 
   installQueueGauges({ db, config: sync.config });
   sync.start();
-  if (pairing) activateDemoPairing(sync, logger);
+  if (pairings.length > 0) activateDemoPairing(sync, logger);
   const instance: Instance = {
     config: cfg,
     instanceId,

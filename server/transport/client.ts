@@ -115,6 +115,14 @@ export class SyncClient {
         else item.reject(new RetriableError(`The remote did not answer for message ${item.message.id}`));
       }
     } catch (error) {
+      // A batch too large for the receiver says nothing about its messages: send each alone, so only
+      // one that is too large by itself fails (and blocks only its own lane). Found by the fault
+      // suite's poison-row trial (seed 1801): one big comment failed three other lanes.
+      if (items.length > 1 && (error as { code?: string }).code === "HTTP_413") {
+        status = "413";
+        for (const item of items) void this.deliver(remoteId, [item]);
+        return;
+      }
       status = (error as { code?: string }).code ?? "error";
       for (const item of items) item.reject(unknownOutcome(remoteId, error));
     } finally {

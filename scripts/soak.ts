@@ -1,0 +1,99 @@
+// The fault soak: seeded trials of every kind in rotation for as long as asked, then a table.
+//
+//   npm run soak -- --minutes 30            every kind in rotation, full-size bursts
+//   npm run soak -- --seed 1234 --kinds poison-row   replay one seed of one kind
+//   npm run soak -- --kinds receiver-kill,sender-kill --quick   small bursts
+//
+// Needs a production build (`npx next build`). `--db` names the storage backend; only `sqlite`
+// exists today (PostgreSQL is a later issue: it supplies a `Storage` in tests/faults/cluster.ts).
+import { parseArgs } from "node:util";
+import { kindByName, trialKinds } from "../tests/faults/kinds";
+import { describeTrial, runTrial, type TrialResult } from "../tests/faults/trial";
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "30" },
+    seed: { type: "string" },
+    kinds: { type: "string" },
+    db: { type: "string", default: "sqlite" },
+    quick: { type: "boolean", default: false },
+  },
+});
+
+if (values.db !== "sqlite") {
+  console.error(`--db ${values.db}: only sqlite is built so far`);
+  process.exit(2);
+}
+const kinds = values.kinds ? values.kinds.split(",").map((k) => kindByName(k.trim())) : trialKinds;
+const deadline = Date.now() + Number(values.minutes) * 60_000;
+const size = values.quick ? "quick" : "full";
+const results: TrialResult[] = [];
+let stopping = false;
+process.on("SIGINT", () => {
+  stopping = true;
+  console.log("\nStopping after the current trial…");
+});
+
+async function main(): Promise<void> {
+  if (values.seed !== undefined) {
+    for (const kind of kinds) record(await runTrial(kind, Number(values.seed), size));
+  } else {
+    let seed = Math.floor(Date.now() / 1000) % 1_000_000;
+    for (let i = 0; !stopping && Date.now() < deadline; i++) {
+      const kind = kinds[i % kinds.length];
+      if (!kind) break;
+      record(await runTrial(kind, seed++, size));
+    }
+  }
+  printTable(results);
+  process.exit(results.some((r) => r.failures.length > 0) ? 1 : 0);
+}
+
+function record(result: TrialResult): void {
+  results.push(result);
+  console.log(`${result.failures.length ? "FAIL" : "ok  "} ${describeTrial(result)}`);
+}
+
+function printTable(rows: TrialResult[]): void {
+  const byKind = new Map<string, TrialResult[]>();
+  for (const r of rows) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+  const header = [
+    "trial kind",
+    "trials",
+    "failed",
+    "sent",
+    "lost",
+    "doubled",
+    "diverged",
+    "out of order",
+    "stuck",
+    "worst recovery",
+  ];
+  const lines = [...byKind].map(([kind, rs]) => {
+    const sum = (f: (r: TrialResult) => number) => rs.reduce((n, r) => n + f(r), 0);
+    const ran = rs.filter((r) => !r.skipped);
+    const worst = Math.max(0, ...ran.map((r) => r.report?.recoveryMs ?? 0));
+    return [
+      kind,
+      String(ran.length) + (ran.length < rs.length ? ` (+${rs.length - ran.length} skipped)` : ""),
+      String(sum((r) => (r.failures.length ? 1 : 0))),
+      String(sum((r) => r.sent)),
+      String(sum((r) => r.report?.lost.length ?? 0)),
+      String(sum((r) => r.report?.doubled.length ?? 0)),
+      String(sum((r) => r.report?.diverged.length ?? 0)),
+      String(sum((r) => r.report?.outOfOrder.length ?? 0)),
+      String(sum((r) => r.report?.stuck.length ?? 0)),
+      `${(worst / 1000).toFixed(1)} s`,
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  console.log(`\n${fmt(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const l of lines) console.log(fmt(l));
+  const failed = rows.filter((r) => r.failures.length > 0);
+  console.log(
+    `\n${rows.length} trials, ${failed.length} failed${failed.length ? `: ${failed.map((r) => `${r.kind}#${r.seed}`).join(", ")}` : ""}`,
+  );
+}
+
+await main();
