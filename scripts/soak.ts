@@ -3,6 +3,7 @@
 //   npm run soak -- --minutes 30            every kind in rotation, full-size bursts
 //   npm run soak -- --seed 1234 --kinds poison-row   replay one seed of one kind
 //   npm run soak -- --kinds receiver-kill,sender-kill --quick   small bursts
+//   npm run soak -- --minutes 30 --parallel 2   two trials at a time (each on its own instances)
 //
 // Needs a production build (`npx next build`). `--db` names the storage backend; only `sqlite`
 // exists today (PostgreSQL is a later issue: it supplies a `Storage` in tests/faults/cluster.ts).
@@ -17,6 +18,9 @@ const { values } = parseArgs({
     kinds: { type: "string" },
     db: { type: "string", default: "sqlite" },
     quick: { type: "boolean", default: false },
+    // Trials mostly wait (downtimes, pauses, delays, recovery), so two at a time nearly double
+    // the trials an hour; each has its own instances, ports, folders and seed.
+    parallel: { type: "string", default: "1" },
   },
 });
 
@@ -39,11 +43,15 @@ async function main(): Promise<void> {
     for (const kind of kinds) record(await runTrial(kind, Number(values.seed), size));
   } else {
     let seed = Math.floor(Date.now() / 1000) % 1_000_000;
-    for (let i = 0; !stopping && Date.now() < deadline; i++) {
-      const kind = kinds[i % kinds.length];
-      if (!kind) break;
-      record(await runTrial(kind, seed++, size));
-    }
+    let next = 0;
+    const worker = async () => {
+      while (!stopping && Date.now() < deadline) {
+        const kind = kinds[next++ % kinds.length];
+        if (!kind) break;
+        record(await runTrial(kind, seed++, size));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Number(values.parallel)) }, worker));
   }
   printTable(results);
   process.exit(results.some((r) => r.failures.length > 0) ? 1 : 0);
