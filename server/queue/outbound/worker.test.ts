@@ -54,7 +54,15 @@ function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
   const statuses = () =>
     db.$client.prepare("SELECT id, status, attempts FROM outbound_queue ORDER BY id").all();
   const settle = () => new Promise((r) => setTimeout(r, 150));
-  return { db, config, remote, store, worker, enqueue, runs, errors, statuses, settle };
+  /** Waits for a condition the worker must reach (no fixed sleep: a loaded machine is slow). */
+  const until = async (check: () => boolean, what: string) => {
+    const deadline = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  return { db, config, remote, store, worker, enqueue, runs, errors, statuses, settle, until };
 }
 const ok: RunOutcome = { kind: "processed", executionId: null, flowVersion: 1 };
 
@@ -70,7 +78,7 @@ describe("OutboundWorker", () => {
     t.worker.start();
     for (let i = 0; i < 3; i++) t.enqueue(r, "A");
     t.enqueue(r, "B");
-    await t.settle();
+    await t.until(() => order.length === 4, "four rows sent");
     expect(order.filter((o) => o.startsWith("A"))).toEqual(["A#1", "A#2", "A#3"]);
     expect(order).toContain("B#1");
     await t.worker.stop();
@@ -88,7 +96,10 @@ describe("OutboundWorker", () => {
     const a1 = t.enqueue(r, "A");
     t.enqueue(r, "A");
     t.enqueue(r, "B");
-    await t.settle();
+    const status = (id: number) =>
+      (t.statuses() as Array<{ id: number; status: string }>).find((x) => x.id === id)?.status;
+    await t.until(() => status(1) === "error" && status(3) === "processed", "A#1 in error and B processed");
+    await t.settle(); // A#2 must stay waiting behind A#1
     expect(t.statuses()).toEqual([
       { id: 1, status: "error", attempts: 1 },
       { id: 2, status: "ready", attempts: 0 },
@@ -96,7 +107,7 @@ describe("OutboundWorker", () => {
     ]);
     t.db.$client.prepare("UPDATE outbound_queue SET status = 'skipped' WHERE id = ?").run(a1);
     t.worker.wake();
-    await t.settle();
+    await t.until(() => status(2) === "processed", "A#2 processed after the skip");
     expect(t.statuses()).toContainEqual({ id: 2, status: "processed", attempts: 1 });
     await t.worker.stop();
   });
@@ -108,8 +119,11 @@ describe("OutboundWorker", () => {
     t.worker.start();
     t.enqueue(dead, "A");
     t.enqueue(dead, "B");
-    await t.settle();
-    expect(t.config.snapshot().remotesById.get(dead)?.outboundState).toBe("error");
+    await t.until(
+      () => t.config.snapshot().remotesById.get(dead)?.outboundState === "error",
+      "the remote in error",
+    );
+    await t.until(() => t.errors.length > 0, "the error subflow");
     expect(t.errors).toEqual([dead]); // the error subflow ran once
     const rows = t.statuses() as Array<{ status: string; attempts: number }>;
     expect(rows.some((row) => row.status === "error" && row.attempts === 3)).toBe(true);
@@ -119,8 +133,7 @@ describe("OutboundWorker", () => {
     expect(t.runs.length).toBe(runsBefore); // nothing more is sent to a remote in error
     // the other remote is not starved
     t.enqueue(alive, "X");
-    await t.settle();
-    expect(t.runs.at(-1)?.remote_system_id).toBe(alive);
+    await t.until(() => t.runs.at(-1)?.remote_system_id === alive, "the other remote's row sent");
     // after activation, connection errors go again
     expect(t.store.requeueConnectionErrors(dead, Date.now())).toBeGreaterThan(0);
     await t.worker.stop();
@@ -141,6 +154,10 @@ describe("OutboundWorker", () => {
     const dead = t.remote("dead");
     for (const record of ["A", "B", "C", "D"]) t.enqueue(dead, record);
     t.worker.start();
+    await t.until(
+      () => t.config.snapshot().remotesById.get(dead)?.outboundState === "error",
+      "the remote in error",
+    );
     await t.settle();
     const rows = t.statuses() as Array<{ status: string }>;
     expect(rows.filter((r) => r.status === "error")).toHaveLength(1);
