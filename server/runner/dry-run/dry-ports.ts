@@ -6,13 +6,11 @@ import type {
   SyncRecord,
   WriteMeta,
 } from "../../../flows/ports/ports";
-import { FieldClocks, isNewer } from "../../capture/field-clocks";
+import { isNewer } from "../../capture/field-clocks";
 import type { Db } from "../../db/client";
-import type { ImportedJournalEntry } from "../../records/record-service";
-import type { Actor } from "../../records/types";
 import { newSysId } from "../../util/ids";
 import { type PortDeps, remoteId, serverPorts } from "../ports";
-import { translate } from "../ports/records-port";
+import { flowActor, flowJournal, translate } from "../ports/records-port";
 import type { RunScope } from "../ports/scope";
 
 // "Try with draft" (issue 15): ports that READ the instance's real records, correlations and
@@ -66,20 +64,10 @@ export function rehearse<T>(db: Db, fn: () => T): T {
 export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: Ports; effects: DryEffect[] } {
   const effects: DryEffect[] = [];
   const real = serverPorts(deps, scope); // only its read methods are used below
-  const { records, correlations: store } = deps.recordsShared;
-  const clocks = new FieldClocks(db);
-  const actor = (meta: WriteMeta): Actor => ({
-    userName: meta.runAs ?? scope.runAs,
-    origin: "flow",
-    originRemote: meta.originRemoteSystem ?? scope.originRemote ?? null,
-  });
-  const journal = (meta: WriteMeta): ImportedJournalEntry[] =>
-    (meta.journalEntries ?? []).map((j) => ({
-      element: j.element,
-      value: j.value,
-      createdBy: j.created_by ?? scope.runAs,
-      createdOn: j.created_on ?? records.now(),
-    }));
+  // The same actor, journal and clocks as a real run, so a dry run fails where the real one would.
+  const { records, correlations: store, clocks } = deps.recordsShared;
+  const actor = (meta: WriteMeta) => flowActor(meta, scope);
+  const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
   const changesOf = (before: RecordValues | null, after: RecordValues, fields: string[]): FieldChange[] =>
     fields.map((f) => ({ field: f, before: before?.[f] ?? null, after: after[f] ?? null }));
   /** Records the effect even when the write is refused, so the diff shows what was attempted. */

@@ -48,21 +48,30 @@ export function recordsPortShared(
   };
 }
 
-export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
-  const { records, clocks } = deps;
-  const actor = (meta: WriteMeta): Actor => ({
+/** Who a flow's write is made as, and for which remote (echo suppression). Shared with dry runs. */
+export function flowActor(meta: WriteMeta, scope: RunScope): Actor {
+  return {
     userName: meta.runAs ?? scope.runAs,
     origin: "flow",
     originRemote: meta.originRemoteSystem ?? scope.originRemote ?? null,
-  });
-  const journal = (meta: WriteMeta): ImportedJournalEntry[] =>
-    (meta.journalEntries ?? []).map((j) => ({
-      element: j.element,
-      value: j.value,
-      createdBy: j.created_by ?? scope.runAs,
-      createdOn: j.created_on ?? records.now(),
-      ...("entry_id" in j && typeof j.entry_id === "string" ? { entryId: j.entry_id } : {}),
-    }));
+  };
+}
+
+/** The journal entries a flow writes, keeping their original author, time and entry id. */
+export function flowJournal(meta: WriteMeta, scope: RunScope, now: () => string): ImportedJournalEntry[] {
+  return (meta.journalEntries ?? []).map((j) => ({
+    element: j.element,
+    value: j.value,
+    createdBy: j.created_by ?? scope.runAs,
+    createdOn: j.created_on ?? now(),
+    ...("entry_id" in j && typeof j.entry_id === "string" ? { entryId: j.entry_id } : {}),
+  }));
+}
+
+export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
+  const { records, clocks } = deps;
+  const actor = (meta: WriteMeta) => flowActor(meta, scope);
+  const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
   const applyClocks = (sysId: string, fields: string[]) => {
     for (const f of fields) {
       const clock = scope.fieldClocks?.get(f);
