@@ -92,7 +92,10 @@ export async function check(cluster: Cluster, ledger: Ledger, options: CheckOpti
       .object({ result: z.array(z.object({ sys_id: z.string() })) })
       .safeParse("json" in res ? res.json : null);
     const inDb = byNode.get(name)?.length ?? 0;
-    if (!parsed.success) report.problems.push(`${name}: Table API list failed (${res.status})`);
+    if (!parsed.success)
+      report.problems.push(
+        `${name}: Table API list failed (${res.status}${"error" in res ? `: ${res.error}` : ""})`,
+      );
     else if (parsed.data.result.length !== inDb)
       report.problems.push(
         `${name}: Table API lists ${parsed.data.result.length} records, the database holds ${inDb}`,
