@@ -1,6 +1,7 @@
 import { parseBasic } from "../auth/authenticate";
 import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
+import { storageProblems } from "../db/storage";
 import type { Logger } from "../log/logger";
 import { metrics } from "../observability/metrics";
 import type { InboundAcceptor } from "../queue/inbound/accept";
@@ -177,6 +178,10 @@ export async function handleValidate(request: Request, deps: SyncApiDeps): Promi
     const parsed = validateRequestSchema.safeParse(parseJson(body));
     if (!parsed.success) throw new ApiError(400, "Invalid validate request", describeZodError(parsed.error));
     const { caller_remote_system_id, expected_remote_system_id } = parsed.data;
+    // A receiver that cannot store what it accepts must not be activated, even when this one
+    // small write would still fit: refuse as the message endpoint does (503, storage full).
+    if (storageProblems().includes("storage full"))
+      throw Object.assign(new Error("The data folder is full"), { code: "SQLITE_FULL" });
     let answer: { ok: boolean; check?: string; message: string; instance: string };
     if (remote.id !== expected_remote_system_id) {
       answer = {
