@@ -116,6 +116,17 @@ export function ExecutionView({ id }: { id: string }) {
               {e.error}
             </p>
           ) : null}
+          {e.detail === "summary" ? (
+            <p
+              role="status"
+              data-testid="execution-details-not-kept"
+              className="rounded border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-700"
+            >
+              Details not kept: this successful run kept only a summary (status, duration and each node&apos;s
+              status), not its steps&apos; inputs and outputs. Failed runs and a sample of successful ones
+              keep everything.
+            </p>
+          ) : null}
           {e.graph ? (
             <FlowView graph={e.graph} steps={e.steps} onSelect={setPicked} className="h-[520px]" />
           ) : (

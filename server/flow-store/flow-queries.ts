@@ -36,6 +36,8 @@ export interface ExecutionSummary {
   durationMs: number | null;
   /** OpenTelemetry trace of the run (tracing on): one record's journey across both instances. */
   traceId: string | null;
+  /** "summary": only per-node status was kept for this run, not its steps' inputs and outputs. */
+  detail: "full" | "summary";
 }
 
 export interface ExecutionDetail extends ExecutionSummary {
@@ -118,6 +120,7 @@ interface ExecutionRow {
   started_at: number;
   duration_ms: number | null;
   trace_id: string | null;
+  detail: ExecutionSummary["detail"];
 }
 
 const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
@@ -132,10 +135,11 @@ const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
   startedAt: r.started_at,
   durationMs: r.duration_ms,
   traceId: r.trace_id,
+  detail: r.detail,
 });
 
 const executionColumns = `e.id, e.flow_id, f.name AS flow_name, e.version, e.status, e.queue, e.queue_row_id,
-  e.error, e.started_at, e.duration_ms, e.trace_id`;
+  e.error, e.started_at, e.duration_ms, e.trace_id, e.detail`;
 
 export interface ExecutionFilter {
   flowId?: string | undefined;

@@ -4,6 +4,7 @@ import { noteStorageError } from "../db/storage";
 import { observeTransaction } from "../observability/metrics";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
 import { packSteps, unpackSteps } from "./execution-journal";
+import { JournalSampler, summarise } from "./journal-sampling";
 
 export interface ExecutionRecord {
   id: string;
@@ -44,13 +45,14 @@ export class ExecutionWriter {
   constructor(
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
+    private readonly sampler: JournalSampler = new JournalSampler(),
   ) {
     const c = db.$client;
     this.stats = new NodeStatsWriter(db);
     this.sql = {
       insert: c.prepare(
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
-           error, error_node_id, started_at, duration_ms, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error, error_node_id, started_at, duration_ms, trace_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       steps: c.prepare<[string], { steps: string | null; inputs: string | null }>(
         "SELECT steps, inputs FROM flow_execution WHERE id = ?",
@@ -102,6 +104,7 @@ export class ExecutionWriter {
       this.stats.write(stats);
       if (purge) this.stats.purge(now);
       for (const e of batch) {
+        const whole = this.sampler.keepWhole(e.flowId, e.status);
         this.sql.insert.run(
           e.id,
           e.flowId,
@@ -110,14 +113,15 @@ export class ExecutionWriter {
           e.queue,
           e.queueRowId,
           e.runKey,
-          JSON.stringify(e.inputs),
-          JSON.stringify(e.outputs),
-          packSteps(e.steps, e.inputs),
+          whole ? JSON.stringify(e.inputs) : null,
+          whole ? JSON.stringify(e.outputs) : null,
+          whole ? packSteps(e.steps, e.inputs) : JSON.stringify(summarise(e.steps)),
           e.error,
           e.errorNodeId,
           e.startedAt,
           Math.round(e.durationMs),
           e.traceId ?? null,
+          whole ? "full" : "summary",
         );
       }
     })();

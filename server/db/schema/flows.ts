@@ -50,6 +50,10 @@ export const flowExecution = sqliteTable(
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
     traceId: text("trace_id"), // OpenTelemetry trace of the run, when tracing is on
+    // "summary": only per-node status and effect outputs were kept (server/runner/journal-sampling.ts)
+    detail: text("detail", { enum: ["full", "summary"] })
+      .notNull()
+      .default("full"),
   },
   (t) => [
     index("flow_execution_flow").on(t.flowId, t.startedAt),

@@ -1,0 +1,1 @@
+ALTER TABLE `flow_execution` ADD `detail` text DEFAULT 'full' NOT NULL;
