@@ -15,7 +15,7 @@ export interface SamplingRule {
   oneIn: number;
 }
 
-export function samplingFromEnv(env: NodeJS.ProcessEnv = process.env): SamplingRule {
+export function samplingFromEnv(env: Record<string, string | undefined> = process.env): SamplingRule {
   return {
     keepFirst: nonNegative(env.TANDEM_JOURNAL_KEEP_FIRST, 20),
     oneIn: nonNegative(env.TANDEM_JOURNAL_SAMPLE_ONE_IN, 100),
