@@ -84,10 +84,10 @@ function print(label: string, base: Map<string, number>, now: Map<string, number
       `${t.padEnd(28)}${(base.get(t) ?? 0).toFixed(0).padStart(14)}${(now.get(t) ?? 0).toFixed(0).padStart(12)}`,
     );
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const record = (m: Map<string, number>) => m.get("incident") ?? 0;
+  const record = (m: Map<string, number>) => m.get("record") ?? 0;
   const beyond = (m: Map<string, number>) => sum(m) - record(m);
   console.log(
-    `${"record itself (incident)".padEnd(28)}${record(base).toFixed(0).padStart(14)}${record(now).toFixed(0).padStart(12)}`,
+    `${"record itself (record)".padEnd(28)}${record(base).toFixed(0).padStart(14)}${record(now).toFixed(0).padStart(12)}`,
   );
   console.log(
     `${"beyond the record".padEnd(28)}${beyond(base).toFixed(0).padStart(14)}${beyond(now).toFixed(0).padStart(12)}` +
