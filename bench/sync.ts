@@ -315,6 +315,10 @@ async function tandem(extraEnv: Record<string, string> = {}) {
       .map((f) => f.finished_at - (started.get(f.sys_id) ?? 0));
     // Idle: one change at a time, from alpha's 201 to the record committed on beta (its finished_at).
     const idle: number[] = [];
+    const stages = { capture: [], claimOut: [], runAndSend: [], claimIn: [], runIn: [] } as Record<
+      "capture" | "claimOut" | "runAndSend" | "claimIn" | "runIn",
+      number[]
+    >;
     for (let i = 0; i < IDLE; i++) {
       const before = processedOnBeta();
       const start = Date.now();
@@ -326,10 +330,31 @@ async function tandem(extraEnv: Record<string, string> = {}) {
         sysId,
       );
       idle.push((done?.finished_at ?? Number.NaN) - start);
+      // Where the time goes: each queue row's own stamps (ms, both instances share this clock).
+      const [out] = query<{ c: number; s: number; f: number }>(
+        pair.alpha,
+        "SELECT created_at AS c, started_at AS s, finished_at AS f FROM outbound_queue WHERE record_sys_id = ?",
+        sysId,
+      );
+      const [inb] = query<{ r: number; s: number; f: number }>(
+        pair.beta,
+        "SELECT received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE json_extract(payload, '$.capture_metadata.sys_id') = ?",
+        sysId,
+      );
+      if (out && inb) {
+        stages.capture.push(out.c - start);
+        stages.claimOut.push(out.s - out.c);
+        stages.runAndSend.push(inb.r - out.s);
+        stages.claimIn.push(inb.s - inb.r);
+        stages.runIn.push(inb.f - inb.s);
+      }
     }
     await pool.close();
     return {
       idleP50: pct(idle, 50),
+      idleStages: Object.entries(stages)
+        .map(([k, v]) => `${k} ${pct(v, 50)}/${pct(v, 99)}`)
+        .join(", "),
       idleP99: pct(idle, 99),
       burstRate,
       cpuMsPerRecord,
@@ -385,6 +410,7 @@ row(
 );
 row("steady p50 latency, ms", ours.p50.toFixed(1), base.p50.toFixed(1), ratio(ours.p50, base.p50));
 row("steady p99 latency, ms", ours.p99.toFixed(1), base.p99.toFixed(1), ratio(ours.p99, base.p99));
+console.log(`(idle p50/p99 ms by stage, 201 start: ${ours.idleStages})`);
 console.log(`(Table API writes on alpha before the burst was released: ${ours.writeRate.toFixed(0)}/s)`);
 if (traced && sink) {
   const change = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)}%`;
