@@ -6,8 +6,10 @@
  *      on beta: the sync engine's own throughput, not the Table API's (printed apart)
  *   2. steady: 100 records/s for 10 s; latency from the Table API write on alpha to the
  *      committed record on beta (p50/p99)
- * Beside a baseline measured in the same run: a bare loop (insert into SQLite, HTTP POST with
- * undici, insert on the other side) with the same writers and rate. Tandem runs twice: tracing
+ *   3. idle: BENCH_IDLE (50) single changes one at a time, from the 201 to the committed record on beta
+ * Beside baselines measured in the same run: a bare loop (insert into SQLite, HTTP POST with
+ * undici, insert on the other side) with the same writers and rate, and the bare batched hop of
+ * issue 14 (change rows claimed 100 at a time, 4 requests in flight) the burst and idle aims use. Tandem runs twice: tracing
  * off, then on (OTEL_EXPORTER_OTLP_ENDPOINT pointing at a local OTLP/HTTP sink that reads and
  * discards the exports), so the cost of tracing is printed beside it. Figures, never assertions.
  * BENCH_TRACING=off skips the traced run.
@@ -27,6 +29,11 @@ const BURST = Number(process.env.BENCH_BURST ?? 10_000);
 const WRITERS = 32;
 const RATE = 100;
 const STEADY_SECONDS = 10;
+/** Single changes written one at a time, each waited for on the other side (idle latency). */
+const IDLE = Number(process.env.BENCH_IDLE ?? 50);
+/** The batched baseline's shape (issue 14): 100 changes a request, 4 requests in flight. */
+const BATCH = 100;
+const IN_FLIGHT = 4;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -106,6 +113,109 @@ async function baseline() {
   await pool.close();
   child.send("stop");
   return { burstRate, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+// ---- batched baseline: change rows → claim 100 → POST → one receiving transaction → ack ------
+
+/**
+ * The bare batched hop issue 14 sets the burst aim against: each write commits its record and a
+ * change row; a sender claims 100 ready changes at a time (4 requests in flight), POSTs them with
+ * undici, the receiver inserts the batch and upserts each record in one transaction and answers,
+ * and the sender marks them sent. Burst: changes written while the sender is paused, then the
+ * drain is timed. Idle: one change at a time, from its commit to the receiver's acknowledgement.
+ */
+async function batchedBaseline() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-batched-"));
+  const port = await freePort();
+  const child = fork(path.join("bench", "_baseline-batched-receiver.mjs"), [
+    path.join(dir, "receiver.db"),
+    String(port),
+  ]);
+  await new Promise((resolve) => child.once("message", resolve));
+  const db = new Database(path.join(dir, "sender.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.exec(`CREATE TABLE record (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE change (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, record_id TEXT NOT NULL,
+      payload TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'ready')`);
+  const insertRecord = db.prepare("INSERT INTO record (id, data) VALUES (?, ?)");
+  const insertChange = db.prepare("INSERT INTO change (id, record_id, payload) VALUES (?, ?, ?)");
+  const write = db.transaction((id: string) => {
+    const payload = JSON.stringify({
+      short_description: `Baseline ${id}`,
+      assignment_group: "Hardware",
+      padding: "x".repeat(700),
+    });
+    insertRecord.run(id, payload);
+    insertChange.run(`m-${id}`, id, payload);
+  });
+  const selectReady = db.prepare(
+    "SELECT seq, id, record_id AS recordId, payload FROM change WHERE status = 'ready' ORDER BY seq LIMIT ?",
+  );
+  const markSending = db.prepare("UPDATE change SET status = 'sending' WHERE seq = ?");
+  const markSent = db.prepare("UPDATE change SET status = 'sent' WHERE seq = ?");
+  const claim = db.transaction(() => {
+    const rows = selectReady.all(BATCH) as Array<{
+      seq: number;
+      id: string;
+      recordId: string;
+      payload: string;
+    }>;
+    for (const r of rows) markSending.run(r.seq);
+    return rows;
+  });
+  const sent = db.transaction((seqs: number[]) => {
+    for (const seq of seqs) markSent.run(seq);
+  });
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: IN_FLIGHT });
+  const acked = new Map<string, () => void>();
+  let inFlight = 0;
+  let paused = true;
+  let drained: (() => void) | undefined;
+  const pump = (): void => {
+    while (!paused && inFlight < IN_FLIGHT) {
+      const rows = claim();
+      if (rows.length === 0) break;
+      inFlight += 1;
+      const body = `{"messages":[${rows.map((r) => `{"id":${JSON.stringify(r.id)},"recordId":${JSON.stringify(r.recordId)},"payload":${r.payload}}`).join(",")}]}`;
+      void pool
+        .request({ path: "/", method: "POST", headers: { "content-type": "application/json" }, body })
+        .then((res) => res.body.json())
+        .then(() => {
+          sent(rows.map((r) => r.seq));
+          for (const r of rows) acked.get(r.id)?.();
+        })
+        .finally(() => {
+          inFlight -= 1;
+          pump();
+          if (inFlight === 0) drained?.();
+        });
+    }
+  };
+  for (let i = 0; i < BURST; i++) write(`b${i}`);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    drained = resolve;
+    paused = false;
+    pump();
+  });
+  const burstRate = BURST / ((performance.now() - t0) / 1000);
+  drained = undefined;
+  const idle: number[] = [];
+  for (let i = 0; i < IDLE; i++) {
+    const id = `i${i}`;
+    const start = performance.now();
+    const done = new Promise<void>((resolve) => acked.set(`m-${id}`, resolve));
+    write(id);
+    pump(); // the commit wakes the sender
+    await done;
+    idle.push(performance.now() - start);
+    await new Promise((r) => setTimeout(r, 20)); // idle between changes
+  }
+  await pool.close();
+  db.close();
+  child.send("stop");
+  return { burstRate, idleP50: pct(idle, 50), idleP99: pct(idle, 99) };
 }
 
 // ---- Tandem: Table API on alpha → capture → outbound flow → wire → inbound flow → beta -------
@@ -203,8 +313,49 @@ async function tandem(extraEnv: Record<string, string> = {}) {
     const latencies = finished
       .filter((f) => started.has(f.sys_id))
       .map((f) => f.finished_at - (started.get(f.sys_id) ?? 0));
+    // Idle: one change at a time, from alpha's 201 to the record committed on beta (its finished_at).
+    const idle: number[] = [];
+    const stages = { capture: [], claimOut: [], runAndSend: [], claimIn: [], runIn: [] } as Record<
+      "capture" | "claimOut" | "runAndSend" | "claimIn" | "runIn",
+      number[]
+    >;
+    for (let i = 0; i < IDLE; i++) {
+      const before = processedOnBeta();
+      const start = Date.now();
+      const sysId = await create(`Bench idle ${i}`);
+      await waitFor(() => processedOnBeta() > before, 30_000, "an idle change to reach beta");
+      const [done] = query<{ finished_at: number }>(
+        pair.beta,
+        "SELECT finished_at FROM inbound_queue WHERE status = 'processed' AND json_extract(payload, '$.capture_metadata.sys_id') = ?",
+        sysId,
+      );
+      idle.push((done?.finished_at ?? Number.NaN) - start);
+      // Where the time goes: each queue row's own stamps (ms, both instances share this clock).
+      const [out] = query<{ c: number; s: number; f: number }>(
+        pair.alpha,
+        "SELECT created_at AS c, started_at AS s, finished_at AS f FROM outbound_queue WHERE record_sys_id = ?",
+        sysId,
+      );
+      const [inb] = query<{ r: number; s: number; f: number }>(
+        pair.beta,
+        "SELECT received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE json_extract(payload, '$.capture_metadata.sys_id') = ?",
+        sysId,
+      );
+      if (out && inb) {
+        stages.capture.push(out.c - start);
+        stages.claimOut.push(out.s - out.c);
+        stages.runAndSend.push(inb.r - out.s);
+        stages.claimIn.push(inb.s - inb.r);
+        stages.runIn.push(inb.f - inb.s);
+      }
+    }
     await pool.close();
     return {
+      idleP50: pct(idle, 50),
+      idleStages: Object.entries(stages)
+        .map(([k, v]) => `${k} ${pct(v, 50)}/${pct(v, 99)}`)
+        .join(", "),
+      idleP99: pct(idle, 99),
       burstRate,
       cpuMsPerRecord,
       writeRate: BURST / (writtenMs / 1000),
@@ -217,6 +368,7 @@ async function tandem(extraEnv: Record<string, string> = {}) {
 }
 
 const base = await baseline();
+const batched = await batchedBaseline();
 const ours = await tandem();
 let traced: Awaited<ReturnType<typeof tandem>> | undefined;
 let sampled: Awaited<ReturnType<typeof tandem>> | undefined;
@@ -233,13 +385,32 @@ console.log(
 );
 row("", "Tandem", "baseline", "ratio");
 row(
-  "burst, records/s",
+  "burst, records/s (batched)",
+  ours.burstRate.toFixed(0),
+  batched.burstRate.toFixed(0),
+  `${(ours.burstRate / batched.burstRate).toFixed(2)}x`,
+);
+row(
+  "burst, records/s (unbatched)",
   ours.burstRate.toFixed(0),
   base.burstRate.toFixed(0),
   `${(ours.burstRate / base.burstRate).toFixed(2)}x`,
 );
+row(
+  "idle p50 latency, ms (batched)",
+  ours.idleP50.toFixed(1),
+  batched.idleP50.toFixed(1),
+  ratio(ours.idleP50, batched.idleP50),
+);
+row(
+  "idle p99 latency, ms (batched)",
+  ours.idleP99.toFixed(1),
+  batched.idleP99.toFixed(1),
+  ratio(ours.idleP99, batched.idleP99),
+);
 row("steady p50 latency, ms", ours.p50.toFixed(1), base.p50.toFixed(1), ratio(ours.p50, base.p50));
 row("steady p99 latency, ms", ours.p99.toFixed(1), base.p99.toFixed(1), ratio(ours.p99, base.p99));
+console.log(`(idle p50/p99 ms by stage, 201 start: ${ours.idleStages})`);
 console.log(`(Table API writes on alpha before the burst was released: ${ours.writeRate.toFixed(0)}/s)`);
 if (traced && sink) {
   const change = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)}%`;
@@ -289,5 +460,5 @@ if (traced && sink) {
   );
 }
 console.log(
-  "Aim: burst at least 0.5x the baseline with flows, authentication and queues on; p99 under 200 ms at 100/s.",
+  "Aims (issue 14): burst at least 0.5x the batched baseline; a single change at idle p50 <= 5 ms, p99 <= 25 ms.",
 );

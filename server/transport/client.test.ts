@@ -72,4 +72,60 @@ describe("SyncClient batching", () => {
     expect(requests.map((r) => r.ids)).toEqual([["x"], ["y"]]); // two would pass the byte limit
     await client.close();
   });
+
+  it("sends at once while the pipe has room, and gathers what comes while it is full into one request", async () => {
+    // The peer holds its answer to "a" until the test lets it go: the pipe (one request) stays full.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const seen: string[][] = [];
+    const slow = http.createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", async () => {
+        const ids = (JSON.parse(body) as { messages: WireMessage[] }).messages.map((m) => m.id);
+        seen.push(ids);
+        if (ids.includes("a")) await held;
+        const results = ids.map((id) => ({
+          id,
+          status: "accepted",
+          sequence: 1,
+          receiver_correlation_id: `r-${id}`,
+        }));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results }));
+      });
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const { db } = memoryInstance();
+    const config = new SyncConfig(db, SecretBox.forTests());
+    const remote = config.createRemote({
+      name: "slow-peer",
+      baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
+      outboundUser: "u",
+      outboundSecret: "p",
+      signingSecret: "whsec_c2VjcmV0",
+    });
+    const client = new SyncClient(config, null, {
+      lingerMs: 0,
+      maxInFlight: 1,
+      maxBatch: 100,
+      maxBatchBytes: 100_000,
+      timeoutMs: 5_000,
+    });
+    const a = client.send(remote.id, message("a"));
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5)); // "a" left on its own
+    const b = client.send(remote.id, message("b"));
+    await new Promise((r) => setTimeout(r, 30)); // far past any linger: "b" must still be waiting
+    const c = client.send(remote.id, message("c"));
+    expect(seen).toEqual([["a"]]);
+    release();
+    const answers = await Promise.all([a, b, c]);
+    expect(answers.map((r) => r.receiver_correlation_id)).toEqual(["r-a", "r-b", "r-c"]);
+    expect(seen).toEqual([["a"], ["b", "c"]]);
+    await client.close();
+    await new Promise<void>((r) => slow.close(() => r()));
+  });
 });
