@@ -68,27 +68,33 @@ async function steady(write: (i: number) => Promise<number>): Promise<number[]> 
 
 // ---- baseline: insert → POST → insert --------------------------------------------------------
 
-async function baseline() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-base-"));
+/** The payload of a baseline record: about the size of the bench's incidents. */
+const baselinePayload = (id: string) => ({
+  short_description: `Baseline ${id}`,
+  assignment_group: "Hardware",
+  padding: "x".repeat(700),
+});
+
+/** A baseline receiver process (bench/_baseline-*.mjs) on a free port, and the sender's own SQLite file. */
+async function startBaseline(receiverScript: string, prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const port = await freePort();
-  const child = fork(path.join("bench", "_baseline-receiver.mjs"), [
-    path.join(dir, "receiver.db"),
-    String(port),
-  ]);
+  const child = fork(path.join("bench", receiverScript), [path.join(dir, "receiver.db"), String(port)]);
   await new Promise((resolve) => child.once("message", resolve));
   const db = new Database(path.join(dir, "sender.db"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  return { dir, port, db, stop: () => child.send("stop") };
+}
+
+async function baseline() {
+  const { dir, port, db, stop } = await startBaseline("_baseline-receiver.mjs", "tandem-bench-base-");
   db.exec("CREATE TABLE record (id TEXT PRIMARY KEY, data TEXT NOT NULL)");
   const insert = db.prepare("INSERT INTO record (id, data) VALUES (?, ?)");
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 8 });
   const receiver = new Database(path.join(dir, "receiver.db"), { readonly: true });
   const sendOne = async (id: string) => {
-    const payload = {
-      short_description: `Baseline ${id}`,
-      assignment_group: "Hardware",
-      padding: "x".repeat(700),
-    };
+    const payload = baselinePayload(id);
     insert.run(id, JSON.stringify(payload));
     const res = await pool.request({
       path: "/",
@@ -111,7 +117,7 @@ async function baseline() {
   });
   receiver.close();
   await pool.close();
-  child.send("stop");
+  stop();
   return { burstRate, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
@@ -125,27 +131,14 @@ async function baseline() {
  * drain is timed. Idle: one change at a time, from its commit to the receiver's acknowledgement.
  */
 async function batchedBaseline() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-batched-"));
-  const port = await freePort();
-  const child = fork(path.join("bench", "_baseline-batched-receiver.mjs"), [
-    path.join(dir, "receiver.db"),
-    String(port),
-  ]);
-  await new Promise((resolve) => child.once("message", resolve));
-  const db = new Database(path.join(dir, "sender.db"));
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  const { port, db, stop } = await startBaseline("_baseline-batched-receiver.mjs", "tandem-bench-batched-");
   db.exec(`CREATE TABLE record (id TEXT PRIMARY KEY, data TEXT NOT NULL);
     CREATE TABLE change (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, record_id TEXT NOT NULL,
       payload TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'ready')`);
   const insertRecord = db.prepare("INSERT INTO record (id, data) VALUES (?, ?)");
   const insertChange = db.prepare("INSERT INTO change (id, record_id, payload) VALUES (?, ?, ?)");
   const write = db.transaction((id: string) => {
-    const payload = JSON.stringify({
-      short_description: `Baseline ${id}`,
-      assignment_group: "Hardware",
-      padding: "x".repeat(700),
-    });
+    const payload = JSON.stringify(baselinePayload(id));
     insertRecord.run(id, payload);
     insertChange.run(`m-${id}`, id, payload);
   });
@@ -214,7 +207,7 @@ async function batchedBaseline() {
   }
   await pool.close();
   db.close();
-  child.send("stop");
+  stop();
   return { burstRate, idleP50: pct(idle, 50), idleP99: pct(idle, 99) };
 }
 

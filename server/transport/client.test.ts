@@ -9,18 +9,18 @@ import type { WireMessage } from "./wire-schema";
 
 // Batching of the sending side against a bare peer that records each request it gets.
 describe("SyncClient batching", () => {
-  const requests: Array<{ ids: string[] }> = [];
-  let server: http.Server;
-  let url = "";
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
+  // A bare peer that records the ids of each request; it holds its answer while `hold(ids)` is pending.
+  async function recordingPeer(hold: (ids: string[]) => Promise<void> = async () => undefined) {
+    const seen: string[][] = [];
+    const server = http.createServer((req, res) => {
       let body = "";
       req.on("data", (c) => {
         body += c;
       });
-      req.on("end", () => {
+      req.on("end", async () => {
         const ids = (JSON.parse(body) as { messages: WireMessage[] }).messages.map((m) => m.id);
-        requests.push({ ids });
+        seen.push(ids);
+        await hold(ids);
         const results = ids.map((id) => ({
           id,
           status: "accepted",
@@ -31,9 +31,30 @@ describe("SyncClient batching", () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      seen,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+  }
+  let peer: Awaited<ReturnType<typeof recordingPeer>>;
+  beforeAll(async () => {
+    peer = await recordingPeer();
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => peer.close());
+
+  const remoteAt = (name: string, baseUrl: string) => {
+    const { db } = memoryInstance();
+    const config = new SyncConfig(db, SecretBox.forTests());
+    const remote = config.createRemote({
+      name,
+      baseUrl,
+      outboundUser: "u",
+      outboundSecret: "p",
+      signingSecret: "whsec_c2VjcmV0",
+    });
+    return { config, remote };
+  };
 
   const message = (id: string, size = 10): WireMessage => ({
     id,
@@ -46,15 +67,8 @@ describe("SyncClient batching", () => {
   });
 
   it("shares requests up to the count and byte limits, and answers each message with its own result", async () => {
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({
-      name: "peer",
-      baseUrl: url,
-      outboundUser: "u",
-      outboundSecret: "p",
-      signingSecret: "whsec_c2VjcmV0",
-    });
+    const { config, remote } = remoteAt("peer", peer.url);
+    const requests = peer.seen;
     const client = new SyncClient(config, null, {
       lingerMs: 5,
       maxBatch: 3,
@@ -65,11 +79,11 @@ describe("SyncClient batching", () => {
 
     const small = await Promise.all(["a", "b", "c", "d"].map((id) => client.send(remote.id, message(id))));
     expect(small.map((r) => r.receiver_correlation_id)).toEqual(["r-a", "r-b", "r-c", "r-d"]);
-    expect(requests.map((r) => r.ids)).toEqual([["a", "b", "c"], ["d"]]);
+    expect(requests).toEqual([["a", "b", "c"], ["d"]]);
 
     requests.length = 0;
     await Promise.all(["x", "y"].map((id) => client.send(remote.id, message(id, 1_500))));
-    expect(requests.map((r) => r.ids)).toEqual([["x"], ["y"]]); // two would pass the byte limit
+    expect(requests).toEqual([["x"], ["y"]]); // two would pass the byte limit
     await client.close();
   });
 
@@ -79,35 +93,9 @@ describe("SyncClient batching", () => {
     const held = new Promise<void>((r) => {
       release = r;
     });
-    const seen: string[][] = [];
-    const slow = http.createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", async () => {
-        const ids = (JSON.parse(body) as { messages: WireMessage[] }).messages.map((m) => m.id);
-        seen.push(ids);
-        if (ids.includes("a")) await held;
-        const results = ids.map((id) => ({
-          id,
-          status: "accepted",
-          sequence: 1,
-          receiver_correlation_id: `r-${id}`,
-        }));
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results }));
-      });
-    });
-    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({
-      name: "slow-peer",
-      baseUrl: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
-      outboundUser: "u",
-      outboundSecret: "p",
-      signingSecret: "whsec_c2VjcmV0",
-    });
+    const slow = await recordingPeer((ids) => (ids.includes("a") ? held : Promise.resolve()));
+    const seen = slow.seen;
+    const { config, remote } = remoteAt("slow-peer", slow.url);
     const client = new SyncClient(config, null, {
       lingerMs: 0,
       maxInFlight: 1,
@@ -126,6 +114,6 @@ describe("SyncClient batching", () => {
     expect(answers.map((r) => r.receiver_correlation_id)).toEqual(["r-a", "r-b", "r-c"]);
     expect(seen).toEqual([["a"], ["b", "c"]]);
     await client.close();
-    await new Promise<void>((r) => slow.close(() => r()));
+    await slow.close();
   });
 });
