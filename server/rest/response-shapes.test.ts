@@ -33,6 +33,21 @@ describe("pagingHeaders", () => {
       last: "0",
     });
   });
+
+  it("carries only sysparm_ parameters, and leaves Link out rather than answer headers no client can read", () => {
+    const junk = new URL(
+      `http://internal:3000/api/now/table/sys_user?%00abc=${"a".repeat(6000)}&sysparm_limit=2`,
+    );
+    const h = pagingHeaders(junk, "http://x", { total: 7, limit: 2, offset: 2 });
+    expect(h.Link).not.toContain("abc");
+    expect(links(h)).toEqual({ first: "0", prev: "0", next: "4", last: "6" });
+    const long = new URL(
+      `http://internal:3000/api/now/table/incident?sysparm_query=short_description%3D${"b".repeat(6000)}`,
+    );
+    const big = pagingHeaders(long, "http://x", { total: 7, limit: 2, offset: 2 });
+    expect(big.Link).toBeUndefined();
+    expect(big["X-Total-Count"]).toBe("7");
+  });
 });
 
 describe("contentDisposition", () => {
