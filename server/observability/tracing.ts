@@ -210,5 +210,10 @@ export function withSpanContext(parent: Context, span: Span): Context {
   return trace.setSpan(parent, span);
 }
 
+/** Binds fn to the active context when tracing is on, so work run later keeps its parent span. */
+export function bindToActiveContext<T>(fn: () => T): () => T {
+  return tracingOn() ? context.bind(context.active(), fn) : fn;
+}
+
 export type { Context };
 export { context, SpanKind, SpanStatusCode };

@@ -9,6 +9,7 @@ import type {
 } from "../../../flows/ports/ports";
 import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
 import type { Db } from "../../db/client";
+import type { GroupCommit } from "../../db/group-commit";
 import { RecordError } from "../../records/errors";
 import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
 import type { Actor } from "../../records/types";
@@ -26,6 +27,8 @@ export interface RecordsPortShared {
   clocks: FieldClocks;
   findKey: (key: string) => string | undefined;
   saveKey: (key: string, result: string) => void;
+  /** Flows' writes share commits with the other runs of the same turn (server/db/group-commit). */
+  group: GroupCommit;
 }
 
 /** Built once per instance: prepared statements are not re-prepared for every run. */
@@ -33,6 +36,7 @@ export function recordsPortShared(
   db: Db,
   records: RecordService,
   correlations: CorrelationStore,
+  group: GroupCommit,
 ): RecordsPortShared {
   const c = db.$client;
   const find = c.prepare<[string], { result: string }>("SELECT result FROM idempotency_key WHERE key = ?");
@@ -40,6 +44,7 @@ export function recordsPortShared(
   return {
     records,
     correlations,
+    group,
     clocks: new FieldClocks(db),
     findKey: (key) => find.get(key)?.result,
     saveKey: (key, result) => {
@@ -69,7 +74,7 @@ export function flowJournal(meta: WriteMeta, scope: RunScope, now: () => string)
 }
 
 export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
-  const { records, clocks } = deps;
+  const { records, clocks, group } = deps;
   const actor = (meta: WriteMeta) => flowActor(meta, scope);
   const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
   const applyClocks = (sysId: string, fields: string[]) => {
@@ -113,8 +118,8 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
     },
 
     async create(table, values: RecordValues, meta): Promise<SyncRecord> {
-      return translate(() =>
-        records.transaction(() => {
+      return translated(
+        group.write(() => {
           const key = meta.idempotencyKey;
           const done = key ? deps.findKey(key) : undefined;
           if (done) {
@@ -130,8 +135,8 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
     },
 
     async update(table, sysId, values: RecordValues, meta): Promise<SyncRecord> {
-      return translate(() =>
-        records.transaction(() => {
+      return translated(
+        group.write(() => {
           const applied: RecordValues = {};
           let stale = 0;
           for (const [field, value] of Object.entries(values)) {
@@ -155,9 +160,11 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
     },
 
     async delete(table, sysId, meta): Promise<void> {
-      translate(() => {
-        if (records.get(table, sysId)) records.delete(table, sysId, actor(meta));
-      });
+      await translated(
+        group.write(() => {
+          if (records.get(table, sysId)) records.delete(table, sysId, actor(meta));
+        }),
+      );
     },
   };
 }
@@ -167,12 +174,23 @@ export function translate<T>(fn: () => T): T {
   try {
     return fn();
   } catch (error) {
-    if (error instanceof RecordError) {
-      const message = error.detail ? `${error.message}: ${error.detail}` : error.message;
-      if (error.field) throw new RecordValidationError(error.field, message);
-      if (error.status === 404) throw new NotFoundError(message);
-      throw new DataError(message, { code: `RECORD_${error.status}` });
-    }
-    throw error;
+    throw flowError(error);
   }
+}
+
+/** `translate` for a write queued on the group commit. */
+export async function translated<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    throw flowError(error);
+  }
+}
+
+function flowError(error: unknown): unknown {
+  if (!(error instanceof RecordError)) return error;
+  const message = error.detail ? `${error.message}: ${error.detail}` : error.message;
+  if (error.field) return new RecordValidationError(error.field, message);
+  if (error.status === 404) return new NotFoundError(message);
+  return new DataError(message, { code: `RECORD_${error.status}` });
 }
