@@ -8,10 +8,12 @@ import { SignInThrottle } from "../auth/throttle";
 import { UserDirectory } from "../auth/users";
 import { type InstanceConfig, config as readConfig } from "../config/env";
 import { type Db, openDatabase } from "../db/client";
+import { GroupCommit } from "../db/group-commit";
 import { instanceSetting } from "../db/schema";
 import { createLogger, type Logger } from "../log/logger";
+import { metrics } from "../observability/metrics";
 import { installQueueGauges } from "../observability/queue-gauges";
-import { startTracing, stopTracing } from "../observability/tracing";
+import { bindToActiveContext, startTracing, stopTracing } from "../observability/tracing";
 import { RecordService } from "../records/record-service";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
@@ -36,6 +38,8 @@ export interface Instance {
   logger: Logger;
   registry: TableRegistry;
   records: RecordService;
+  /** Writes that may share one commit with the others of the same turn (Table API, flows). */
+  writes: GroupCommit;
   attachments: AttachmentService;
   users: UserDirectory;
   /** Every password check (form and HTTP Basic), throttled. */
@@ -55,6 +59,13 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const registry = new TableRegistry(db);
   registry.install(builtInTables);
   const records = new RecordService(db, registry);
+  const writes = new GroupCommit(db.$client, {
+    bind: bindToActiveContext,
+    observe: (ms) =>
+      metrics()
+        .sqliteTransaction.labels("grouped_writes")
+        .observe(ms / 1000),
+  });
   const users = new UserDirectory(db, records);
   const sessions = new SessionStore(db, cfg.sessionHours * 3_600_000);
   const trustedProxies = cfg.trustedProxies
@@ -83,7 +94,17 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     instanceId,
     sampleRatio: cfg.traceSampleRatio,
   });
-  const sync = createSyncEngine({ cfg, db, logger, records, users, signIns, attachments, instanceId });
+  const sync = createSyncEngine({
+    cfg,
+    db,
+    logger,
+    records,
+    writes,
+    users,
+    signIns,
+    attachments,
+    instanceId,
+  });
 
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
   const pairings = cfg.seed === "demo" ? demoPairingsFromEnv(cfg.instance) : [];
@@ -101,6 +122,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     logger,
     registry,
     records,
+    writes,
     attachments,
     users,
     signIns,

@@ -10,15 +10,13 @@ import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
 import type { Db } from "../db/client";
-import { GroupCommit } from "../db/group-commit";
+import type { GroupCommit } from "../db/group-commit";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
 import type { Logger } from "../log/logger";
 import { guardedFetch } from "../net/guarded-fetch";
 import { OutboundGuard } from "../net/url-guard";
-import { metrics } from "../observability/metrics";
-import { bindToActiveContext } from "../observability/tracing";
 import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
@@ -48,6 +46,7 @@ export interface CoreDeps {
   db: Db;
   logger: Logger;
   records: RecordService;
+  writes: GroupCommit;
   users: UserDirectory;
   signIns: SignInGuard;
   attachments: AttachmentService;
@@ -98,14 +97,6 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
   });
-  // Flows' record and correlation writes of one turn share one commit.
-  const flowWrites = new GroupCommit(db.$client, {
-    bind: bindToActiveContext,
-    observe: (ms) =>
-      metrics()
-        .sqliteTransaction.labels("flow_writes")
-        .observe(ms / 1000),
-  });
   const outboundStore = new OutboundStore(db);
   const inboundStore = new InboundStore(db);
 
@@ -140,7 +131,7 @@ export function createSyncEngine(core: CoreDeps) {
       const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
       return new Set(rows.map((r) => r.attachment_sys_id));
     },
-    recordsShared: recordsPortShared(db, records, correlations, flowWrites),
+    recordsShared: recordsPortShared(db, records, correlations, core.writes),
     writeLog: (l) => {
       insertLog.run(
         l.executionId,

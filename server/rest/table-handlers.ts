@@ -67,7 +67,7 @@ export async function updateRecord(ctx: RestContext, params: Params): Promise<Re
 export async function deleteRecord(ctx: RestContext, params: Params): Promise<Response> {
   const def = table(ctx, params);
   requireWrite(ctx.user, def.name);
-  ctx.inst.records.delete(def.name, params.sys_id ?? "", ctx.actor);
+  await ctx.inst.writes.write(() => ctx.inst.records.delete(def.name, params.sys_id ?? "", ctx.actor));
   return noContent();
 }
 

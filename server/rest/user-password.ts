@@ -39,7 +39,10 @@ export async function saveRecord(
   const { records, users } = ctx.inst;
   const { fields, password } = splitPassword(table, body);
   if (password !== undefined) return users.saveWithPassword(sysId, fields, password, ctx.actor, options);
-  return sysId === null
-    ? records.create(table, fields, ctx.actor, options)
-    : records.update(table, sysId, fields, ctx.actor, options);
+  // The answer goes out after the shared commit: an acknowledged write is on disk.
+  return ctx.inst.writes.write(() =>
+    sysId === null
+      ? records.create(table, fields, ctx.actor, options)
+      : records.update(table, sysId, fields, ctx.actor, options),
+  );
 }
