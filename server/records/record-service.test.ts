@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { auditOf } from "../api/history";
 import { memoryInstance, testActor } from "../testing/memory-instance";
 import type { RecordChange } from "./types";
 
@@ -51,11 +52,7 @@ describe("RecordService", () => {
     env.records.update("incident", inc.sys_id, { comments: "second" }, testActor);
     const journal = env.records.journal(inc.sys_id);
     expect(journal.map((j) => j.value)).toEqual(["second", "first"]);
-    const audit = env.db.$client
-      .prepare(
-        "SELECT operation, field, old_value, new_value FROM audit_entry WHERE record_sys_id = ? ORDER BY id",
-      )
-      .all(inc.sys_id) as { operation: string; field: string }[];
+    const audit = auditOf(env.db, "incident", inc.sys_id);
     expect(audit.some((a) => a.operation === "update" && a.field === "state")).toBe(true);
     expect(audit.filter((a) => a.operation === "journal")).toHaveLength(2);
   });

@@ -105,6 +105,10 @@ export class RecordService {
         `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, user, origin,
            origin_remote, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      auditWrite: c.prepare(
+        `INSERT INTO audit_entry (table_name, record_sys_id, operation, changes, user, origin, origin_remote, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
     };
   }
 
@@ -429,34 +433,11 @@ export class RecordService {
     now: string,
   ): void {
     const remote = actor.originRemote ?? null;
-    if (fields.length === 0) {
-      this.sql.audit.run(
-        def.name,
-        sysId,
-        operation,
-        null,
-        null,
-        null,
-        actor.userName,
-        actor.origin,
-        remote,
-        now,
-      );
-    }
-    for (const field of fields) {
-      this.sql.audit.run(
-        def.name,
-        sysId,
-        operation,
-        field,
-        before?.[field] ?? null,
-        after?.[field] ?? null,
-        actor.userName,
-        actor.origin,
-        remote,
-        now,
-      );
-    }
+    const changes =
+      fields.length === 0
+        ? null
+        : JSON.stringify(fields.map((field) => [field, before?.[field] ?? null, after?.[field] ?? null]));
+    this.sql.auditWrite.run(def.name, sysId, operation, changes, actor.userName, actor.origin, remote, now);
   }
 }
 

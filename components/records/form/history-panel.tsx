@@ -109,7 +109,7 @@ export function HistoryPanel({ view, sysId }: { view: TableViewOutput; sysId: st
                     {rows
                       .filter((r) => r.field !== null)
                       .map((r) => (
-                        <li key={r.id} className="truncate">
+                        <li key={`${r.id}:${r.field}`} className="truncate">
                           <Change row={r} />
                         </li>
                       ))}

@@ -61,6 +61,10 @@ export const auditEntry = sqliteTable(
     field: text("field"),
     oldValue: text("old_value"),
     newValue: text("new_value"),
+    // One row per write (issue 14): the write's changed fields as JSON [[field, old, new], ...],
+    // with field/old_value/new_value null. Rows written before it keep one field each; the
+    // reader (server/api/history.ts) reads both shapes.
+    changes: text("changes"),
     user: text("user").notNull(),
     origin: text("origin").notNull(), // ui | api | flow | system
     originRemote: text("origin_remote"),

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Sync configuration (SPEC 2). Ids are sys_id-style text; times are epoch ms unless noted.
 
@@ -140,7 +140,9 @@ export const fieldClock = sqliteTable(
     counter: integer("counter").notNull(),
     origin: text("origin").notNull(), // instance id that made the change; breaks ties
   },
-  (t) => [uniqueIndex("field_clock_key").on(t.recordSysId, t.field)],
+  // Keyed by (record, field) WITHOUT ROWID (hand-written in migration 0009): the old rowid table
+  // plus unique index stored every key twice (issue 14, storage per synced record).
+  (t) => [primaryKey({ columns: [t.recordSysId, t.field] })],
 );
 
 // Emails kept when no SMTP server is configured (SPEC 7), and the idempotency of sent ones.
