@@ -24,6 +24,7 @@ import Database from "better-sqlite3";
 import { Pool } from "undici";
 import { freePort } from "../tests/support/instances";
 import { admin, hardwareGroup, query, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
+import { pct } from "./_percentile";
 
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
 const WRITERS = 32;
@@ -35,10 +36,6 @@ const IDLE = Number(process.env.BENCH_IDLE ?? 50);
 const BATCH = 100;
 const IN_FLIGHT = 4;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}x` : "—");
 const row = (label: string, ours: string, base: string, ratio: string) =>
   console.log(`${label.padEnd(34)}${ours.padStart(14)}${base.padStart(14)}${ratio.padStart(10)}`);

@@ -14,17 +14,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Pool } from "undici";
-import { basic, freePort, startInstance } from "../tests/support/instances";
+import { freePort, startInstance } from "../tests/support/instances";
+import { admin } from "../tests/support/pair";
+import { pct } from "./_percentile";
 
 const WRITERS = 32;
 const CREATES = Number(process.env.BENCH_CREATES ?? 3_000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
-const admin = basic("admin", "admin");
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
 
 interface Figures {
   rate: number;
