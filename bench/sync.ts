@@ -4,7 +4,7 @@
  *      its remote system is paused (connection re-saved, so it waits for Validate and Activate);
  *      then Validate and Activate, and records/s from there until the last record is committed
  *      on beta: the sync engine's own throughput, not the Table API's (printed apart)
- *   2. steady: 100 records/s for 10 s; latency from the Table API write on alpha to the
+ *   2. steady: 100 records/s for 10 s; latency from the Table API's 201 on alpha to the
  *      committed record on beta (p50/p99)
  *   3. idle: BENCH_IDLE (50) single changes one at a time, from the 201 to the committed record on beta
  * Beside baselines measured in the same run: a bare loop (insert into SQLite, HTTP POST with
@@ -242,6 +242,43 @@ async function otlpSink() {
   return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/**
+ * Where the time of each change went, from the queue rows' own stamps (ms; both instances share
+ * this clock), as p50/p99 per stage: capture (request start → outbound row), outbound claim, run
+ * and send (claim → row received on beta), inbound claim, inbound run (→ committed on beta).
+ */
+function stageSplit(pair: Awaited<ReturnType<typeof startPair>>, starts: Map<string, number>): string {
+  const out = new Map(
+    query<{ id: string; c: number; s: number }>(
+      pair.alpha,
+      "SELECT record_sys_id AS id, created_at AS c, started_at AS s FROM outbound_queue",
+    ).map((r) => [r.id, r]),
+  );
+  const stages: Record<string, number[]> = {
+    capture: [],
+    claimOut: [],
+    runAndSend: [],
+    claimIn: [],
+    runIn: [],
+  };
+  for (const inb of query<{ id: string; r: number; s: number; f: number }>(
+    pair.beta,
+    "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS id, received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE status = 'processed'",
+  )) {
+    const start = starts.get(inb.id);
+    const o = out.get(inb.id);
+    if (start === undefined || !o) continue;
+    stages.capture?.push(o.c - start);
+    stages.claimOut?.push(o.s - o.c);
+    stages.runAndSend?.push(inb.r - o.s);
+    stages.claimIn?.push(inb.s - inb.r);
+    stages.runIn?.push(inb.f - inb.s);
+  }
+  return Object.entries(stages)
+    .map(([k, v]) => `${k} ${pct(v, 50)}/${pct(v, 99)}`)
+    .join(", ");
+}
+
 async function tandem(extraEnv: Record<string, string> = {}) {
   const pair = await startPair({ TANDEM_LOG_LEVEL: "error", ...extraEnv });
   try {
@@ -285,10 +322,12 @@ async function tandem(extraEnv: Record<string, string> = {}) {
     const cpuMsPerRecord = ((cpu() - cpu0) * 1000) / BURST;
 
     const started = new Map<string, number>();
+    const acked = new Map<string, number>();
     await steady(async (i) => {
       const start = Date.now();
       const sysId = await create(`Bench steady ${i}`);
       started.set(sysId, start);
+      acked.set(sysId, Date.now());
       return 0;
     });
     await waitFor(
@@ -301,50 +340,31 @@ async function tandem(extraEnv: Record<string, string> = {}) {
       "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS sys_id, finished_at FROM inbound_queue WHERE status = 'processed'",
     );
     const latencies = finished
-      .filter((f) => started.has(f.sys_id))
-      .map((f) => f.finished_at - (started.get(f.sys_id) ?? 0));
+      .filter((f) => acked.has(f.sys_id))
+      .map((f) => f.finished_at - (acked.get(f.sys_id) ?? 0));
+    const steadyStages = stageSplit(pair, started);
     // Idle: one change at a time, from alpha's 201 to the record committed on beta (its finished_at).
     const idle: number[] = [];
-    const stages = { capture: [], claimOut: [], runAndSend: [], claimIn: [], runIn: [] } as Record<
-      "capture" | "claimOut" | "runAndSend" | "claimIn" | "runIn",
-      number[]
-    >;
+    const idleStarts = new Map<string, number>();
     for (let i = 0; i < IDLE; i++) {
       const before = processedOnBeta();
       const start = Date.now();
       const sysId = await create(`Bench idle ${i}`);
+      const acked = Date.now();
+      idleStarts.set(sysId, start);
       await waitFor(() => processedOnBeta() > before, 30_000, "an idle change to reach beta");
       const [done] = query<{ finished_at: number }>(
         pair.beta,
         "SELECT finished_at FROM inbound_queue WHERE status = 'processed' AND json_extract(payload, '$.capture_metadata.sys_id') = ?",
         sysId,
       );
-      idle.push((done?.finished_at ?? Number.NaN) - start);
-      // Where the time goes: each queue row's own stamps (ms, both instances share this clock).
-      const [out] = query<{ c: number; s: number; f: number }>(
-        pair.alpha,
-        "SELECT created_at AS c, started_at AS s, finished_at AS f FROM outbound_queue WHERE record_sys_id = ?",
-        sysId,
-      );
-      const [inb] = query<{ r: number; s: number; f: number }>(
-        pair.beta,
-        "SELECT received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE json_extract(payload, '$.capture_metadata.sys_id') = ?",
-        sysId,
-      );
-      if (out && inb) {
-        stages.capture.push(out.c - start);
-        stages.claimOut.push(out.s - out.c);
-        stages.runAndSend.push(inb.r - out.s);
-        stages.claimIn.push(inb.s - inb.r);
-        stages.runIn.push(inb.f - inb.s);
-      }
+      idle.push((done?.finished_at ?? Number.NaN) - acked);
     }
     await pool.close();
     return {
       idleP50: pct(idle, 50),
-      idleStages: Object.entries(stages)
-        .map(([k, v]) => `${k} ${pct(v, 50)}/${pct(v, 99)}`)
-        .join(", "),
+      idleStages: stageSplit(pair, idleStarts),
+      steadyStages,
       idleP99: pct(idle, 99),
       burstRate,
       cpuMsPerRecord,
@@ -400,7 +420,8 @@ row(
 );
 row("steady p50 latency, ms", ours.p50.toFixed(1), base.p50.toFixed(1), ratio(ours.p50, base.p50));
 row("steady p99 latency, ms", ours.p99.toFixed(1), base.p99.toFixed(1), ratio(ours.p99, base.p99));
-console.log(`(idle p50/p99 ms by stage, 201 start: ${ours.idleStages})`);
+console.log(`(idle p50/p99 ms by stage, from the request: ${ours.idleStages})`);
+console.log(`(steady p50/p99 ms by stage, from the request: ${ours.steadyStages})`);
 console.log(`(Table API writes on alpha before the burst was released: ${ours.writeRate.toFixed(0)}/s)`);
 if (traced && sink) {
   const change = (on: number, off: number) => `${(((on - off) / off) * 100).toFixed(1)}%`;

@@ -67,7 +67,7 @@ describe("storage full under the queue workers", () => {
     });
     const acceptor = new InboundAcceptor(db, () => undefined);
     for (let i = 1; i <= 3; i++)
-      acceptor.accept(
+      await acceptor.accept(
         remote.id,
         [
           {

@@ -155,7 +155,7 @@ async function receiveMessages(
       traceparent && traceContextSchema.shape.traceparent.safeParse(traceparent).success
         ? { traceparent }
         : undefined;
-    const results: MessageResult[] = deps.acceptor.accept(
+    const results: MessageResult[] = await deps.acceptor.accept(
       remote.id,
       parsed.data.messages,
       remote.domain,

@@ -1,5 +1,7 @@
 import type { Span } from "@opentelemetry/api";
-import { type Db, durably } from "../../db/client";
+import type Database from "better-sqlite3";
+import type { Db } from "../../db/client";
+import { WalSync } from "../../db/wal-sync";
 import { observeTransaction } from "../../observability/metrics";
 import {
   contextOf,
@@ -21,17 +23,22 @@ interface ExistingRow {
 
 /**
  * Stores a batch of accepted messages in the inbound queue in ONE transaction, deduplicating
- * by (remote, message id) inside it (SPEC 3.9). The caller answers 200 only after this
- * returns, and `durably` fsyncs the commit, so the messages are on disk by then.
+ * by (remote, message id) inside it (SPEC 3.9). The caller answers 200 only after the promise
+ * resolves, and that waits for the WAL's fsync, so the messages are on disk by then.
  */
 export class InboundAcceptor {
   private readonly sql;
+  private readonly sqlite: Database.Database;
+  private readonly durable: WalSync;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly wake: () => void,
+    durable?: WalSync,
   ) {
     const c = db.$client;
+    this.sqlite = c;
+    this.durable = durable ?? new WalSync(c);
     this.sql = {
       existing: c.prepare<[string, string], ExistingRow>(
         "SELECT sequence, local_correlation_id FROM inbound_queue WHERE remote_system_id = ? AND message_id = ?",
@@ -56,15 +63,15 @@ export class InboundAcceptor {
    * child of the first message's step. A message of that trace is accepted under it (the exact
    * causal chain); the others under the step that sent them, from their own trace context.
    */
-  accept(
+  async accept(
     remoteSystemId: string,
     messages: WireMessage[],
     domain: string,
     requestTrace?: TraceContext,
-  ): MessageResult[] {
+  ): Promise<MessageResult[]> {
     const spans: Span[] = [];
     const t0 = performance.now();
-    const results = durably(this.db, () =>
+    const results = this.sqlite.transaction(() =>
       messages.map((m): MessageResult => {
         const seen = this.sql.existing.get(remoteSystemId, m.id);
         if (seen) {
@@ -105,10 +112,13 @@ export class InboundAcceptor {
           receiver_correlation_id: localId,
         };
       }),
-    );
+    )();
+    // Committed, so safe from a crash: the worker may start while the fsync runs, since a power
+    // loss can only drop a suffix of the WAL, the worker's own later writes included.
+    if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
+    await this.durable.sync();
     observeTransaction("inbound_accept", t0);
     for (const span of spans) span.end();
-    if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
     return results;
   }
 

@@ -36,7 +36,7 @@ function setup(run: (row: InboundRow) => InboundOutcome) {
   });
   const acceptor = new InboundAcceptor(db, () => worker.wake());
   let n = 0;
-  const receive = (lane: string, seq: number) => {
+  const receive = async (lane: string, seq: number) => {
     const m: WireMessage = {
       id: `m${++n}`,
       process_event: "e",
@@ -46,7 +46,7 @@ function setup(run: (row: InboundRow) => InboundOutcome) {
       lane_sequence: seq,
       payload: {},
     };
-    return acceptor.accept(remote.id, [m], "global")[0]?.sequence as number;
+    return (await acceptor.accept(remote.id, [m], "global"))[0]?.sequence as number;
   };
   const row = (sequence: number) =>
     db.$client
@@ -88,9 +88,9 @@ describe("InboundWorker retries", () => {
     const t = setup((row) =>
       row.remote_correlation_id === "A" && row.lane_seq === 1 && failures-- > 0 ? timeout : done,
     );
-    const a1 = t.receive("A", 1);
-    const a2 = t.receive("A", 2);
-    const b1 = t.receive("B", 1);
+    const a1 = await t.receive("A", 1);
+    const a2 = await t.receive("A", 2);
+    const b1 = await t.receive("B", 1);
     // ACT
     t.worker.start();
     await until(
@@ -126,8 +126,8 @@ describe("InboundWorker retries", () => {
         ? { kind: "error", error: "Field state is not a choice", executionId: null, retriable: false }
         : timeout,
     );
-    const d = t.receive("D", 1);
-    const s = t.receive("S", 1);
+    const d = await t.receive("D", 1);
+    const s = await t.receive("S", 1);
     t.worker.start();
     await until("D in error", () => t.row(d)?.status === "error");
     for (let i = 0; i < 2; i++) {
