@@ -57,7 +57,7 @@ export function sourceMapResolver(root: string): FrameResolver {
       const source = entry.originalSource;
       if (source.startsWith("turbopack:")) return { file: "(bundler runtime)", functionName };
       const absolute = path.resolve(loaded.dir, decodeURIComponent(source));
-      return { file: repoPath(root, absolute), functionName: functionName || entry.name || "" };
+      return { file: repoPath(root, absolute), functionName };
     }
     return { file: repoPath(root, file), functionName };
   };
