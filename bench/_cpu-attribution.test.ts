@@ -77,6 +77,7 @@ describe("CPU attribution by call-stack ancestry", () => {
       other: 70,
       gc: 80,
       idle: 90,
+      profiler: 0,
     });
     expect(totalUs).toBe(450);
   });
@@ -88,6 +89,17 @@ describe("CPU attribution by call-stack ancestry", () => {
         { file: "node:events", functionName: "emit" },
       ]),
     ).toBe("other");
+  });
+
+  it("lets Node's HTTP and stream frames decide only when nothing stronger is on the stack", () => {
+    const f = (file: string) => ({ file, functionName: "f" });
+    // a web-stream read the transport client asked for is wire; one Next's request handling asked for is HTTP
+    expect(
+      stackCategory([f("node:internal/webstreams/readablestream"), f("server/transport/client.ts")]),
+    ).toBe("wire");
+    expect(stackCategory([f("node:internal/deps/undici/undici"), f("node:events")])).toBe("http+auth");
+    // the profiler's own serialisation is set apart, whatever it interrupted
+    expect(stackCategory([f(""), f("node:inspector"), f("bench/_cpu-profile.cjs")])).toBe("profiler");
   });
 
   it("adds up repeated samples of the same node", () => {

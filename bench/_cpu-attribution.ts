@@ -9,7 +9,10 @@
  * under the record service counts as writes and zod under the transport handler as validation;
  * native and Node-internal frames name none, so a native `run` or `JSON.parse` goes to its
  * nearest caller that does. One exception: everything under the execution writer is journal,
- * its SQLite writes included, since that is the cost the journal adds to each record.
+ * its SQLite writes included, since that is the cost the journal adds to each record; and the
+ * profiler's own work (serialising the profile at its stop) is set apart as "profiler". Node's
+ * HTTP server and web streams (Request/Response bodies) name http+auth only weakly: a stronger
+ * category anywhere up the stack wins, so they count as HTTP only when nothing of ours asked.
  */
 
 export const CATEGORIES = [
@@ -22,6 +25,7 @@ export const CATEGORIES = [
   "other",
   "gc",
   "idle",
+  "profiler",
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
@@ -59,10 +63,13 @@ export type FrameResolver = (frame: CallFrame) => SourceFrame;
 interface Rule {
   category: Category;
   test: RegExp;
+  /** Only when no other frame of the stack names a category. */
+  weak?: boolean;
 }
 
 /** First match wins; tested against the resolved file ("node:…" for Node's own modules). */
 const RULES: Rule[] = [
+  { category: "profiler", test: /^node:inspector$|^bench\/_cpu-profile\.cjs$/ },
   {
     category: "journal",
     test: /^server\/runner\/(execution-writer|execution-journal|journal-sampling)\.ts$/,
@@ -81,23 +88,34 @@ const RULES: Rule[] = [
   { category: "wire", test: /^server\/(transport|sync)\/|^node_modules\/undici\// },
   {
     category: "http+auth",
-    test: /^node_modules\/(next|@trpc)\/|^server\/(rest|auth|http|api)\/|^app\/|^(proxy|middleware)\.ts$|^node:_http_|^node:internal\/http/,
+    test: /^node_modules\/(next|@trpc)\/|^server\/(rest|auth|http|api)\/|^app\/|^(proxy|middleware)\.ts$/,
+  },
+  {
+    category: "http+auth",
+    test: /^node:(_http_|internal\/http|net$|internal\/deps\/undici|internal\/webstreams\/)/,
+    weak: true,
   },
 ];
 
+function frameRule(frame: SourceFrame): Pick<Rule, "category" | "weak"> | undefined {
+  if (frame.functionName === "(garbage collector)") return { category: "gc" };
+  if (frame.functionName === "(idle)") return { category: "idle" };
+  if (frame.functionName === "(program)") return { category: "other" };
+  return RULES.find((r) => r.test.test(frame.file));
+}
+
 /** The category a single resolved frame names, or undefined (native, Node internals, unknown). */
 export function frameCategory(frame: SourceFrame): Category | undefined {
-  if (frame.functionName === "(garbage collector)") return "gc";
-  if (frame.functionName === "(idle)") return "idle";
-  if (frame.functionName === "(program)") return "other";
-  return RULES.find((r) => r.test.test(frame.file))?.category;
+  return frameRule(frame)?.category;
 }
 
 /** The category of a stack given leaf first (see the rule at the top of this file). */
 export function stackCategory(stackLeafFirst: SourceFrame[]): Category {
-  const cats = stackLeafFirst.map(frameCategory);
+  const rules = stackLeafFirst.map(frameRule);
+  const cats = rules.map((r) => r?.category);
+  if (cats.includes("profiler")) return "profiler";
   if (cats.includes("journal")) return "journal";
-  return cats.find((c) => c !== undefined) ?? "other";
+  return rules.find((r) => r && !r.weak)?.category ?? rules.find((r) => r?.weak)?.category ?? "other";
 }
 
 export interface Attribution {

@@ -394,8 +394,8 @@ function printProfile(r: Awaited<ReturnType<typeof profileBurst>>) {
       cols.map(([, a]) => perRecord(a.byCategory[cat])),
     );
   line(
-    "busy (not idle)",
-    cols.map(([, a]) => perRecord(a.totalUs - a.byCategory.idle)),
+    "busy",
+    cols.map(([, a]) => perRecord(a.totalUs - a.byCategory.idle - a.byCategory.profiler)),
   );
   line(
     "wall sampled",
@@ -403,14 +403,16 @@ function printProfile(r: Awaited<ReturnType<typeof profileBurst>>) {
   );
   for (const [name, a] of cols) {
     const top = [...a.byFile]
-      .filter(([f]) => f !== "(idle)")
+      .filter(([f]) => f !== "((idle))")
       .sort((x, y) => y[1] - x[1])
       .slice(0, 8)
       .map(([f, us]) => `${f} ${perRecord(us)}`)
       .join(", ");
     console.log(`   top self time, ${name} (µs/record): ${top}`);
   }
-  console.log(`   (profiles kept in ${r.profDir}; categories: bench/_cpu-attribution.ts)`);
+  console.log(
+    `   (busy = all but idle and the profiler's own stop; "(run)", "(get)" are better-sqlite3's native calls, counted by their callers above; profiles kept in ${r.profDir}; categories: bench/_cpu-attribution.ts)`,
+  );
 }
 
 console.log(
