@@ -45,6 +45,12 @@ const RSS_AIM_MB = 400;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
 
+/** Stops the pair and removes its data folders (a 100,000-record backlog leaves about a GB). */
+async function stopAndRemove(pair: Pair): Promise<void> {
+  await pair.stop();
+  for (const member of [pair.alpha, pair.beta]) fs.rmSync(member.dataDir, { recursive: true, force: true });
+}
+
 /** A live read-only view of an instance's database (one connection, reused for each sample). */
 function reader(member: Pair["alpha"]) {
   const db = new Database(`${member.dataDir}/tandem.db`, { readonly: true, fileMustExist: true });
@@ -185,7 +191,7 @@ async function steady() {
   } finally {
     alpha.close();
     beta.close();
-    await pair.stop();
+    await stopAndRemove(pair);
   }
 }
 
@@ -288,7 +294,7 @@ async function backlogDrain() {
   } finally {
     clearInterval(sampler);
     beta.close();
-    await pair.stop();
+    await stopAndRemove(pair);
   }
 }
 
@@ -368,7 +374,7 @@ async function profileBurst() {
     };
   } finally {
     beta.close();
-    await pair.stop();
+    await stopAndRemove(pair);
   }
 }
 
