@@ -237,6 +237,7 @@ async function backlogDrain() {
   const pair = await startPair({ TANDEM_LOG_LEVEL: "error" });
   const beta = reader(pair.beta);
   const peak = { alpha: { hwm: 0, rss: 0 }, beta: { hwm: 0, rss: 0 } };
+  const writeRss = { alpha: 0, beta: 0 };
   const drainRss = { alpha: 0, beta: 0 };
   let draining = false;
   const sample = () => {
@@ -244,7 +245,8 @@ async function backlogDrain() {
       const m = memoryKb(pair[name].inst.process.pid);
       peak[name].hwm = Math.max(peak[name].hwm, m.hwm || 0);
       peak[name].rss = Math.max(peak[name].rss, m.rss || 0);
-      if (draining) drainRss[name] = Math.max(drainRss[name], m.rss || 0);
+      const phase = draining ? drainRss : writeRss;
+      phase[name] = Math.max(phase[name], m.rss || 0);
     }
   };
   const sampler = setInterval(sample, 500);
@@ -308,7 +310,7 @@ function printBacklog(r: Awaited<ReturnType<typeof backlogDrain>>) {
   );
   for (const name of ["alpha", "beta"] as const) {
     console.log(
-      `   ${name}: peak RSS ${mb(r.peak[name].hwm)} (VmHWM over the whole run), highest VmRSS sample while draining ${mb(r.drainRss[name])}   (aim < ${RSS_AIM_MB} MB)`,
+      `   ${name}: peak RSS ${mb(r.peak[name].hwm)} (VmHWM, whole run); highest VmRSS sample while writing ${mb(r.writeRss[name])}, while draining ${mb(r.drainRss[name])}   (aim < ${RSS_AIM_MB} MB)`,
     );
   }
 }
