@@ -291,6 +291,7 @@ async function backlogDrain() {
       drained: lastCount,
       errors: beta.count(ERRORS_ON_BETA),
       peak,
+      writeRss,
       drainRss,
     };
   } finally {
