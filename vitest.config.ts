@@ -11,7 +11,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["flows/**/*.test.ts", "server/**/*.test.ts", "components/**/*.test.ts"],
+          include: [
+            "flows/**/*.test.ts",
+            "server/**/*.test.ts",
+            "components/**/*.test.ts",
+            "bench/**/*.test.ts",
+          ],
           environment: "node",
         },
       },
