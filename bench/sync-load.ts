@@ -18,17 +18,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { Pool } from "undici";
-import {
-  admin,
-  hardwareGroup,
-  type Pair,
-  remoteState,
-  startPair,
-  trpc,
-  waitFor,
-} from "../tests/support/pair";
+import { type Pair, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
 import { attribute, CATEGORIES, type CpuProfile } from "./_cpu-attribution";
+import { incidentWriter, writers } from "./_incident-writer";
 import { pct } from "./_percentile";
 import { sourceMapResolver } from "./_source-frames";
 
@@ -56,37 +48,6 @@ function reader(member: Pair["alpha"]) {
   const db = new Database(`${member.dataDir}/tandem.db`, { readonly: true, fileMustExist: true });
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return { db, count, close: () => db.close() };
-}
-
-/** Table API creates on alpha over one undici pool; resolves with the sys_id at the 201. */
-async function incidentWriter(pair: Pair) {
-  const group = await hardwareGroup(pair.alpha);
-  const pool = new Pool(pair.alpha.inst.url, { connections: WRITERS });
-  const create = async (description: string): Promise<string> => {
-    const res = await pool.request({
-      path: "/api/now/table/incident?sysparm_fields=sys_id",
-      method: "POST",
-      headers: { authorization: admin, "content-type": "application/json" },
-      body: JSON.stringify({
-        short_description: description,
-        assignment_group: group,
-        description: "x".repeat(600),
-      }),
-    });
-    const body = (await res.body.json()) as { result: { sys_id: string } };
-    if (res.statusCode !== 201) throw new Error(`Table API answered ${res.statusCode}`);
-    return body.result.sys_id;
-  };
-  return { create, close: () => pool.close() };
-}
-
-async function writeMany(count: number, write: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: WRITERS }, async () => {
-      while (next < count) await write(next++);
-    }),
-  );
 }
 
 /** Pauses alpha's remote: a re-saved connection waits for Validate and Activate (as bench/sync.ts). */
@@ -127,7 +88,7 @@ async function steady() {
   const alpha = reader(pair.alpha);
   const beta = reader(pair.beta);
   try {
-    const writer = await incidentWriter(pair);
+    const writer = await incidentWriter(pair, WRITERS);
     const acked = new Map<string, { sent: number; acked: number }>();
     const backlog: Array<{ out: number; in: number }> = [];
     const sampler = setInterval(
@@ -251,11 +212,11 @@ async function backlogDrain() {
   };
   const sampler = setInterval(sample, 500);
   try {
-    const writer = await incidentWriter(pair);
+    const writer = await incidentWriter(pair, WRITERS);
     const remoteId = await pause(pair);
     const w0 = performance.now();
     let lastReport = w0;
-    await writeMany(BACKLOG, async (i) => {
+    await writers(WRITERS, BACKLOG, async (i) => {
       await writer.create(`Load backlog ${i}`);
       if (performance.now() - lastReport > 30_000) {
         lastReport = performance.now();
@@ -345,11 +306,11 @@ async function profileBurst() {
     pair.beta.inst.process.kill("SIGUSR2");
   };
   try {
-    const writer = await incidentWriter(pair);
+    const writer = await incidentWriter(pair, WRITERS);
     const remoteId = await pause(pair);
     await sleep(500); // let the re-save settle out of the profile
     toggle();
-    await writeMany(PROFILE_BURST, (i) => writer.create(`Load profile ${i}`));
+    await writers(WRITERS, PROFILE_BURST, (i) => writer.create(`Load profile ${i}`));
     toggle();
     await writer.close();
     const writeFiles = await waitForProfiles(profDir, 2);

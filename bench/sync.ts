@@ -23,7 +23,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { Pool } from "undici";
 import { freePort } from "../tests/support/instances";
-import { admin, hardwareGroup, query, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
+import { query, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
+import { incidentWriter, writers } from "./_incident-writer";
 import { pct } from "./_percentile";
 
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
@@ -39,15 +40,6 @@ const IN_FLIGHT = 4;
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(1)}x` : "—");
 const row = (label: string, ours: string, base: string, ratio: string) =>
   console.log(`${label.padEnd(34)}${ours.padStart(14)}${base.padStart(14)}${ratio.padStart(10)}`);
-
-async function writers(count: number, total: number, write: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: count }, async () => {
-      while (next < total) await write(next++);
-    }),
-  );
-}
 
 async function steady(write: (i: number) => Promise<number>): Promise<number[]> {
   const total = RATE * STEADY_SECONDS;
@@ -254,13 +246,10 @@ function stageSplit(pair: Awaited<ReturnType<typeof startPair>>, starts: Map<str
       "SELECT record_sys_id AS id, created_at AS c, started_at AS s FROM outbound_queue",
     ).map((r) => [r.id, r]),
   );
-  const stages: Record<string, number[]> = {
-    capture: [],
-    claimOut: [],
-    runAndSend: [],
-    claimIn: [],
-    runIn: [],
-  };
+  const stages = { capture: [], claimOut: [], runAndSend: [], claimIn: [], runIn: [] } as Record<
+    "capture" | "claimOut" | "runAndSend" | "claimIn" | "runIn",
+    number[]
+  >;
   for (const inb of query<{ id: string; r: number; s: number; f: number }>(
     pair.beta,
     "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS id, received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE status = 'processed'",
@@ -268,11 +257,11 @@ function stageSplit(pair: Awaited<ReturnType<typeof startPair>>, starts: Map<str
     const start = starts.get(inb.id);
     const o = out.get(inb.id);
     if (start === undefined || !o) continue;
-    stages.capture?.push(o.c - start);
-    stages.claimOut?.push(o.s - o.c);
-    stages.runAndSend?.push(inb.r - o.s);
-    stages.claimIn?.push(inb.s - inb.r);
-    stages.runIn?.push(inb.f - inb.s);
+    stages.capture.push(o.c - start);
+    stages.claimOut.push(o.s - o.c);
+    stages.runAndSend.push(inb.r - o.s);
+    stages.claimIn.push(inb.s - inb.r);
+    stages.runIn.push(inb.f - inb.s);
   }
   return Object.entries(stages)
     .map(([k, v]) => `${k} ${pct(v, 50)}/${pct(v, 99)}`)
@@ -282,23 +271,8 @@ function stageSplit(pair: Awaited<ReturnType<typeof startPair>>, starts: Map<str
 async function tandem(extraEnv: Record<string, string> = {}) {
   const pair = await startPair({ TANDEM_LOG_LEVEL: "error", ...extraEnv });
   try {
-    const group = await hardwareGroup(pair.alpha);
-    const pool = new Pool(pair.alpha.inst.url, { connections: WRITERS });
-    const create = async (description: string) => {
-      const res = await pool.request({
-        path: "/api/now/table/incident?sysparm_fields=sys_id",
-        method: "POST",
-        headers: { authorization: admin, "content-type": "application/json" },
-        body: JSON.stringify({
-          short_description: description,
-          assignment_group: group,
-          description: "x".repeat(600),
-        }),
-      });
-      const body = (await res.body.json()) as { result: { sys_id: string } };
-      if (res.statusCode !== 201) throw new Error(`Table API answered ${res.statusCode}`);
-      return body.result.sys_id;
-    };
+    const writer = await incidentWriter(pair, WRITERS);
+    const create = writer.create;
     const processedOnBeta = () =>
       query<{ n: number }>(pair.beta, "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processed'")[0]
         ?.n ?? 0;
@@ -360,7 +334,7 @@ async function tandem(extraEnv: Record<string, string> = {}) {
       );
       idle.push((done?.finished_at ?? Number.NaN) - acked);
     }
-    await pool.close();
+    await writer.close();
     return {
       idleP50: pct(idle, 50),
       idleStages: stageSplit(pair, idleStarts),

@@ -21,7 +21,7 @@ export class WalSync {
   constructor(
     private readonly sqlite: Database.Database,
     /** Syncs the files to disk; a seam for tests that hold a sync open. */
-    private readonly fsyncFiles: (files: string[]) => Promise<void> = fsyncAll,
+    private readonly fsyncFiles: (files: string[]) => Promise<void> = fsyncFirstThatExists,
   ) {}
 
   /** Resolves once everything committed before this call is on disk (commit with NORMAL first). */
@@ -48,8 +48,12 @@ export class WalSync {
   }
 }
 
-/** fsyncs each file that exists (the WAL may be absent before the first write). */
-async function fsyncAll(files: string[]): Promise<void> {
+/**
+ * fsyncs the first of `files` that exists: the WAL, or the database file when there is no WAL yet.
+ * Syncing the WAL is enough: its frames hold every commit not yet checkpointed, and a checkpoint
+ * syncs the database file itself.
+ */
+async function fsyncFirstThatExists(files: string[]): Promise<void> {
   for (const file of files) {
     let handle: fs.FileHandle;
     try {
@@ -63,8 +67,6 @@ async function fsyncAll(files: string[]): Promise<void> {
     } finally {
       await handle.close();
     }
-    // Syncing the WAL is enough: its frames hold every commit not yet checkpointed, and a
-    // checkpoint syncs the database file itself. The database file is synced only without a WAL.
     return;
   }
 }
