@@ -113,3 +113,46 @@ test("deleting asks first, then removes the record", async ({ page, tandem }) =>
   const gone = await tandem.api(`/api/now/table/incident/${result.sys_id}`);
   expect(gone.status).toBe(404);
 });
+
+test("a file attached while the attachment list is still loading appears once the upload is done", async ({
+  page,
+  tandem,
+}) => {
+  // ARRANGE: an incident, and its attachment list held back until the upload has been answered
+  // (the race of a quick user, or of a slow first load).
+  const created = await tandem.api("/api/now/table/incident", {
+    method: "POST",
+    body: { short_description: "Laptop fan grinds" },
+  });
+  const sysId = ((await created.json()) as { result: { sys_id: string } }).result.sys_id;
+  let uploaded!: () => void;
+  const uploadAnswered = new Promise<void>((resolve) => {
+    uploaded = resolve;
+  });
+  let held = 0;
+  await page.route(/\/api\/trpc\/[^?]*attachments\.list/, async (route) => {
+    if (held++ > 0) return route.continue();
+    // The server answers this first load before the file exists; the answer arrives half a
+    // second after the upload's, long after the page has asked for the list again.
+    const early = await route.fetch();
+    await uploadAnswered;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.fulfill({ response: early });
+  });
+  page.on("response", (response) => {
+    if (response.url().includes("/api/now/attachment/file")) uploaded();
+  });
+  await page.goto(`/records/incident/${sysId}`);
+  await new LoginPage(page).signInAndWait("beth.anglin", "beth.anglin");
+
+  // ACT: attach before the first list has arrived
+  await page.getByTestId("attachment-input").setInputFiles({
+    name: "fan-noise.wav",
+    mimeType: "audio/wav",
+    buffer: randomBytes(4 * 1024),
+  });
+
+  // ASSERT: the list shows the file, not the empty answer of the load that began before it
+  await expect(page.getByTestId("attachment-row").filter({ hasText: "fan-noise.wav" })).toBeVisible();
+  expect(held).toBeGreaterThan(1);
+});

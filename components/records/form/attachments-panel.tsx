@@ -32,11 +32,16 @@ export function AttachmentsPanel({
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [doomed, setDoomed] = useState<{ sysId: string; fileName: string } | null>(null);
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries(trpc.attachments.list.queryFilter({ table, sysId })),
+  const refresh = async () => {
+    const files = trpc.attachments.list.queryFilter({ table, sysId });
+    // A first load still in flight was answered before this change; invalidating would only join
+    // it (TanStack Query dedupes onto a fetch that has no data yet) and show the stale list.
+    await queryClient.cancelQueries(files);
+    await Promise.all([
+      queryClient.invalidateQueries(files),
       queryClient.invalidateQueries(trpc.records.history.pathFilter()),
     ]);
+  };
 
   const upload = async (file: File) => {
     setError(null);
