@@ -1,4 +1,5 @@
 import type { StepRecord } from "../../flows";
+import { isPackedSummary, unpackSummary } from "./journal-sampling";
 
 // A run's steps repeat the flow's payload (Send's inputs, for one, are the payload itself).
 // Stored once per execution and referenced from the steps, the journal shrinks to a fraction
@@ -35,9 +36,16 @@ export function packSteps(steps: StepRecord[], inputs: unknown): string {
   );
 }
 
-/** The steps back from JSON, references to the payload resolved against the run's inputs. */
+/**
+ * The steps back from JSON: a whole journal, references to the payload resolved against the
+ * run's inputs, or a summary (journal-sampling.ts), in its packed rows or as written before them.
+ */
 export function unpackSteps(text: string | null, inputs: unknown): StepRecord[] {
   if (!text) return [];
+  if (text.startsWith("{")) {
+    const parsed: unknown = JSON.parse(text);
+    if (isPackedSummary(parsed)) return unpackSummary(parsed);
+  }
   const payload = payloadOf(inputs);
   return JSON.parse(text, (_key, value) => (value === PAYLOAD_REF ? payload : value)) as StepRecord[];
 }

@@ -4,7 +4,7 @@ import { noteStorageError } from "../db/storage";
 import { observeTransaction } from "../observability/metrics";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
 import { packSteps, unpackSteps } from "./execution-journal";
-import { JournalSampler, summarise } from "./journal-sampling";
+import { JournalSampler, packSummary } from "./journal-sampling";
 
 export interface ExecutionRecord {
   id: string;
@@ -115,7 +115,7 @@ export class ExecutionWriter {
           e.runKey,
           whole ? JSON.stringify(e.inputs) : null,
           whole ? JSON.stringify(e.outputs) : null,
-          whole ? packSteps(e.steps, e.inputs) : JSON.stringify(summarise(e.steps)),
+          whole ? packSteps(e.steps, e.inputs) : packSummary(e.steps, e.startedAt),
           e.error,
           e.errorNodeId,
           e.startedAt,

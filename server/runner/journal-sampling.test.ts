@@ -3,8 +3,9 @@ import type { StepRecord } from "../../flows";
 import { getExecution } from "../flow-store/flow-queries";
 import { purgeFinishedRows } from "../queue/retention";
 import { memoryInstance } from "../testing/memory-instance";
+import { unpackSteps } from "./execution-journal";
 import { ExecutionWriter } from "./execution-writer";
-import { JournalSampler, samplingFromEnv, summarise } from "./journal-sampling";
+import { JournalSampler, packSummary, samplingFromEnv, summarise } from "./journal-sampling";
 
 const steps: StepRecord[] = [
   {
@@ -104,5 +105,88 @@ describe("journal sampling", () => {
     expect(size("summary")).toBeLessThan(size("whole") / 3);
     purgeFinishedRows(db, 7 * 86_400_000);
     expect(db.$client.prepare("SELECT count(*) AS n FROM flow_execution").get()).toEqual({ n: 0 });
+  });
+
+  it("a summary is stored as compact rows that read back as the same steps, timings to 0.01 ms", () => {
+    const t0 = 1_796_345_745_516;
+    const run: StepRecord[] = [
+      {
+        nodeId: "start",
+        type: "flow_inputs",
+        status: "completed",
+        port: "next",
+        inputs: { a: 1 },
+        outputs: { a: 1 },
+        startedAt: t0 + 0.0134,
+        durationMs: 0.006980000000112341,
+      },
+      {
+        nodeId: "lookup",
+        type: "lookup_correlation",
+        status: "completed",
+        port: "next",
+        inputs: {},
+        outputs: { found: false },
+        startedAt: t0 + 0.0417,
+        durationMs: 0.08670800000027157,
+      },
+      {
+        nodeId: "each",
+        type: "map_fields",
+        status: "completed",
+        iteration: "2.0",
+        port: "next",
+        inputs: {},
+        outputs: {},
+        startedAt: t0 + 0.1375,
+        durationMs: 0.17768299999988812,
+      },
+      {
+        nodeId: "send",
+        type: "send_payload",
+        status: "completed",
+        port: "next",
+        inputs: { payload: {} },
+        outputs: { messageId: "m1" },
+        startedAt: t0 + 0.3174,
+        durationMs: 8.946083000000272,
+        replayed: true,
+      },
+      {
+        nodeId: "log",
+        type: "log",
+        status: "error",
+        port: "error",
+        inputs: {},
+        outputs: null,
+        error: { message: "no disk", kind: "transient" },
+        startedAt: t0 + 9.5,
+        durationMs: 1.25,
+      },
+    ] as StepRecord[];
+    const stored = packSummary(run, t0);
+    const back = unpackSteps(stored, null);
+    expect(back).toEqual(
+      summarise(run).map((s) => ({
+        ...s,
+        startedAt: expect.closeTo(s.startedAt, 2),
+        durationMs: expect.closeTo(s.durationMs, 2),
+      })),
+    );
+    // A plain step (no outputs kept, no loop, no error) costs well under half its old form.
+    const plain = run.map(({ nodeId, type, status, port, startedAt, durationMs }) => ({
+      nodeId,
+      type,
+      status,
+      port,
+      inputs: null,
+      outputs: null,
+      startedAt,
+      durationMs,
+    }));
+    const packed = packSummary(plain, t0).length;
+    const before = JSON.stringify(summarise(plain)).length;
+    expect(packed / run.length).toBeLessThan(55);
+    expect(packed / before).toBeLessThan(0.4);
   });
 });
