@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { expect, type Page } from "@playwright/test";
+import { unpackSteps } from "../server/runner/execution-journal";
 import { api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
 import { test as base } from "./csp-guard";
 import { screenshot } from "./fixtures";
@@ -246,7 +247,7 @@ test("a Log on Update Record's error port records the failure of a real inbound 
       "SELECT e.flow_id || ' ' || e.status AS status, e.error, e.steps FROM flow_execution e ORDER BY started_at",
     ).map(
       (r) =>
-        `${r.status} ${r.error} ${JSON.stringify(JSON.parse(r.steps).map((st: { nodeId: string; status: string; error?: unknown }) => [st.nodeId, st.status, st.error]))}`,
+        `${r.status} ${r.error} ${JSON.stringify(unpackSteps(r.steps, null).map((st) => [st.nodeId, st.status, st.error]))}`,
     );
     const inbound = query(pair.beta, "SELECT sequence, status, last_error FROM inbound_queue");
     const dag =

@@ -1,6 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { pill } from "../flows/schema/binding";
 import type { CanvasGraph } from "../flows/schema/canvas";
+import { unpackSteps } from "../server/runner/execution-journal";
 import { admin, api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
 import { screenshot } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
@@ -33,27 +34,31 @@ async function trpcGet<T>(path: string, input: unknown): Promise<T> {
   return ((await res.json()) as { result: { data: T } }).result.data;
 }
 
-/** Runs per node and per (node, port) of a flow version, counted from the execution journals. */
+/**
+ * Runs per node and per (node, port) of a flow version, counted from the execution journals as
+ * stored: whole journals and packed summaries alike (unpackSteps reads both).
+ */
 function fromDatabase(flowId: string, version: number) {
-  const nodes = query<{ node: string; runs: number; errors: number }>(
+  const runs = query<{ id: string; error_node_id: string | null; steps: string | null }>(
     pair.beta,
-    `SELECT json_extract(s.value, '$.nodeId') AS node, count(DISTINCT e.id) AS runs,
-       count(DISTINCT CASE WHEN e.error_node_id = json_extract(s.value, '$.nodeId') THEN e.id END) AS errors
-     FROM flow_execution e, json_each(e.steps) s WHERE e.flow_id = ? AND e.version = ? GROUP BY 1`,
+    "SELECT id, error_node_id, steps FROM flow_execution WHERE flow_id = ? AND version = ?",
     flowId,
     version,
   );
-  const ports = query<{ node: string; port: string; runs: number }>(
-    pair.beta,
-    `SELECT json_extract(s.value, '$.nodeId') AS node, json_extract(s.value, '$.port') AS port, count(DISTINCT e.id) AS runs
-     FROM flow_execution e, json_each(e.steps) s WHERE e.flow_id = ? AND e.version = ? AND port IS NOT NULL GROUP BY 1, 2`,
-    flowId,
-    version,
-  );
-  return {
-    nodes: Object.fromEntries(nodes.map((n) => [n.node, { runs: n.runs, errors: n.errors }])),
-    ports: Object.fromEntries(ports.map((p) => [`${p.node}:${p.port}`, p.runs])),
-  };
+  const nodes: Record<string, { runs: number; errors: number }> = {};
+  const ports: Record<string, number> = {};
+  for (const run of runs) {
+    const steps = unpackSteps(run.steps, null);
+    for (const nodeId of new Set(steps.map((s) => s.nodeId))) {
+      const n = nodes[nodeId] ?? { runs: 0, errors: 0 };
+      n.runs++;
+      if (run.error_node_id === nodeId) n.errors++;
+      nodes[nodeId] = n;
+    }
+    const taken = new Set(steps.filter((s) => s.port != null).map((s) => `${s.nodeId}:${s.port}`));
+    for (const key of taken) ports[key] = (ports[key] ?? 0) + 1;
+  }
+  return { nodes, ports };
 }
 
 /** What the canvas shows: per node runs and errors, per edge its label's count. */
