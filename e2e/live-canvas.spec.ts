@@ -178,7 +178,7 @@ test("beta's inbound flow as a live monitor: counts from the aggregate, 5 errors
   await page.getByTestId("errors-update").click();
   await page.waitForURL(/\/queues\?queue=inbound&status=error&flow=.+&node=update/);
   await expect(page.getByTestId("failed-at-filter")).toBeVisible();
-  const rows = page.locator('[data-testid="monitor-table"] tbody tr');
+  const rows = page.locator('[data-testid="monitor-table"] tbody:not([aria-busy]) tr');
   await expect(rows).toHaveCount(5);
   for (const f of failed) await expect(page.getByTestId(`row-${f.sequence}`)).toBeVisible();
   // One row: its drawer offers reprocess and skip.

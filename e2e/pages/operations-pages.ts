@@ -70,11 +70,14 @@ export class MonitorPage {
   async goto(queue: "outbound" | "inbound", status?: string): Promise<void> {
     await this.page.goto(`/queues?queue=${queue}${status ? `&status=${status}` : ""}`);
     await expect(this.page.getByTestId("live-status")).toHaveAttribute("data-status", "live");
+    // Until the first answer, the table holds placeholder rows: a count taken then is wrong.
+    await expect(this.page.getByTestId("list-loading")).toHaveCount(0);
   }
 
+  /** The queue's rows as loaded (never the loading placeholders). */
   rows(status?: string): Locator {
-    const table = this.page.getByTestId("monitor-table");
-    return status ? table.locator(`tbody tr[data-status="${status}"]`) : table.locator("tbody tr");
+    const body = this.page.getByTestId("monitor-table").locator("tbody:not([aria-busy])");
+    return status ? body.locator(`tr[data-status="${status}"]`) : body.locator("tr");
   }
 
   async open(id: number): Promise<Locator> {
