@@ -18,6 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { payloadSysIdSql } from "../server/queue/payload-codec";
 import { type Pair, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
 import { attribute, CATEGORIES, type CpuProfile } from "./_cpu-attribution";
 import { incidentWriter, writers } from "./_incident-writer";
@@ -126,7 +127,7 @@ async function steady() {
     clearInterval(sampler);
     const finished = beta.db
       .prepare(
-        "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS sysId, finished_at AS f FROM inbound_queue WHERE status = 'processed'",
+        `SELECT ${payloadSysIdSql()} AS sysId, finished_at AS f FROM inbound_queue WHERE status = 'processed'`,
       )
       .all() as Array<{ sysId: string; f: number }>;
     const fromAck: number[] = [];

@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Pool } from "undici";
+import { payloadSysIdSql } from "../server/queue/payload-codec";
 import { freePort } from "../tests/support/instances";
 import { query, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
 import { incidentWriter, writers } from "./_incident-writer";
@@ -252,7 +253,7 @@ function stageSplit(pair: Awaited<ReturnType<typeof startPair>>, starts: Map<str
   >;
   for (const inb of query<{ id: string; r: number; s: number; f: number }>(
     pair.beta,
-    "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS id, received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE status = 'processed'",
+    `SELECT ${payloadSysIdSql()} AS id, received_at AS r, started_at AS s, finished_at AS f FROM inbound_queue WHERE status = 'processed'`,
   )) {
     const start = starts.get(inb.id);
     const o = out.get(inb.id);
@@ -311,7 +312,7 @@ async function tandem(extraEnv: Record<string, string> = {}) {
     );
     const finished = query<{ sys_id: string; finished_at: number }>(
       pair.beta,
-      "SELECT json_extract(payload, '$.capture_metadata.sys_id') AS sys_id, finished_at FROM inbound_queue WHERE status = 'processed'",
+      `SELECT ${payloadSysIdSql()} AS sys_id, finished_at FROM inbound_queue WHERE status = 'processed'`,
     );
     const latencies = finished
       .filter((f) => acked.has(f.sys_id))
@@ -329,7 +330,7 @@ async function tandem(extraEnv: Record<string, string> = {}) {
       await waitFor(() => processedOnBeta() > before, 30_000, "an idle change to reach beta");
       const [done] = query<{ finished_at: number }>(
         pair.beta,
-        "SELECT finished_at FROM inbound_queue WHERE status = 'processed' AND json_extract(payload, '$.capture_metadata.sys_id') = ?",
+        `SELECT finished_at FROM inbound_queue WHERE status = 'processed' AND ${payloadSysIdSql()} = ?`,
         sysId,
       );
       idle.push((done?.finished_at ?? Number.NaN) - acked);

@@ -1,5 +1,6 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
 import type { Db } from "../db/client";
+import { decodePayload } from "../queue/payload-codec";
 import { unpackSteps } from "../runner/execution-journal";
 
 // Read models for the designer and the operations views: plain SQL over flow, flow_version,
@@ -239,7 +240,7 @@ export function inboundSamples(db: Db, limit: number): InboundSample[] {
   return rows.map((r) => {
     let payload: unknown = r.payload;
     try {
-      payload = JSON.parse(r.payload);
+      payload = decodePayload(r.payload);
     } catch {
       // keep the raw text; Transform Payload reports it as invalid JSON in the test run
     }

@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import type { SyncConfig } from "../sync/config-store";
 import type { QueueName } from "./operations";
+import { decodePayload } from "./payload-codec";
 
 // Read model of the live queue monitors (SPEC 6): both queues in one row shape, filtered by
 // status, remote system, process event and time, each waiting row with the reason it waits.
@@ -164,7 +165,7 @@ export class QueueMonitor {
       flowVersion: extra.flow_version,
       localCorrelationId: extra.local_correlation_id ?? null,
       remoteCorrelationId: extra.remote_correlation_id ?? null,
-      payload: prettyJson(extra.payload),
+      payload: prettyPayload(extra.payload),
       retryHistory: parseJson<Array<{ at: number; outcome: string; error?: string }>>(
         extra.retry_history,
         [],
@@ -253,9 +254,9 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function prettyJson(text: string): string {
+function prettyPayload(text: string): string {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return JSON.stringify(decodePayload(text), null, 2);
   } catch {
     return text;
   }

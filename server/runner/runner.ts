@@ -15,6 +15,7 @@ import type { InboundRow } from "../queue/inbound/store";
 import type { InboundOutcome } from "../queue/inbound/worker";
 import type { OutboundRow } from "../queue/outbound/store";
 import type { RunOutcome } from "../queue/outbound/worker";
+import { decodePayload } from "../queue/payload-codec";
 import type { RecordService } from "../records/record-service";
 import type { SyncConfig } from "../sync/config-store";
 import { newSysId } from "../util/ids";
@@ -299,7 +300,7 @@ export function outboundInputs(row: OutboundRow): Record<string, unknown> {
     capture_definition: row.capture_definition_id ?? "",
     process_event: row.process_event,
     lane_sequence: row.lane_seq,
-    payload: JSON.parse(row.payload),
+    payload: decodePayload(row.payload),
   };
 }
 
@@ -310,7 +311,7 @@ export function inboundInputs(row: InboundRow): {
   inputs: Record<string, unknown>;
   fieldClocks: Map<string, FieldClock>;
 } {
-  const payload = JSON.parse(row.payload) as {
+  const payload = decodePayload(row.payload) as {
     changed_fields?: Array<{ key: string; clock?: FieldClock }>;
   };
   const fieldClocks = new Map<string, FieldClock>();

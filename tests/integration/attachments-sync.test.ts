@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AttachmentKeys } from "../../server/attachments/synthetic-keys";
 import { demoCredentials } from "../../server/instance/demo-sync-seed";
+import { decodePayload } from "../../server/queue/payload-codec";
 import { SecretBox } from "../../server/sync/secrets";
 import { sign } from "../../server/transport/signing";
 import { basic } from "../support/instances";
@@ -137,7 +138,7 @@ describe("attachments and journal entries travel with the sync", () => {
       "SELECT payload FROM inbound_queue ORDER BY sequence DESC LIMIT 1",
     )[0];
     expect(
-      (JSON.parse(last?.payload ?? "{}") as { attachment_metadata: unknown[] }).attachment_metadata,
+      (decodePayload(last?.payload ?? "{}") as { attachment_metadata: unknown[] }).attachment_metadata,
     ).toHaveLength(3);
     await new Promise((r) => setTimeout(r, 300));
     expect(count(pair.beta, "SELECT count(*) AS n FROM attachment_transfer")).toBe(3);
@@ -304,7 +305,7 @@ describe("attachments and journal entries travel with the sync", () => {
         pair.alpha,
         "SELECT payload FROM inbound_queue ORDER BY sequence DESC LIMIT 1",
       )[0]?.payload ?? "{}";
-    expect((JSON.parse(lastPayload) as { journal_entries: unknown[] }).journal_entries).toHaveLength(0);
+    expect((decodePayload(lastPayload) as { journal_entries: unknown[] }).journal_entries).toHaveLength(0);
     expect(
       count(pair.alpha, "SELECT count(*) AS n FROM journal_entry WHERE record_sys_id = ?", alphaId),
     ).toBe(2);

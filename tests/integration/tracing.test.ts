@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { payloadSysIdSql } from "../../server/queue/payload-codec";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp-receiver";
 import { admin, api, hardwareGroup, type Pair, query, startPair, waitFor } from "../support/pair";
 
@@ -35,7 +36,7 @@ describe("tracing across the pair", () => {
       () =>
         query<{ n: number }>(
           pair.beta,
-          "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processed' AND json_extract(payload, '$.capture_metadata.sys_id') = ?",
+          `SELECT count(*) AS n FROM inbound_queue WHERE status = 'processed' AND ${payloadSysIdSql()} = ?`,
           alphaId,
         )[0]?.n === 1,
       20_000,
@@ -121,7 +122,7 @@ describe("tracing across the pair", () => {
     const betaExec = query<{ trace_id: string | null }>(
       pair.beta,
       `SELECT e.trace_id FROM flow_execution e JOIN inbound_queue q ON q.flow_execution_id = e.id
-       WHERE json_extract(q.payload, '$.capture_metadata.sys_id') = ?`,
+       WHERE ${payloadSysIdSql("q.payload")} = ?`,
       alphaId,
     );
     expect(betaExec[0]?.trace_id).toBe(traceId);

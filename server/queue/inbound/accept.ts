@@ -15,6 +15,7 @@ import {
 } from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../transport/wire-schema";
 import { newSysId } from "../../util/ids";
+import { encodePayload } from "../payload-codec";
 
 interface ExistingRow {
   sequence: number;
@@ -100,7 +101,7 @@ export class InboundAcceptor {
           m.sender_correlation_id,
           laneKey,
           m.lane_sequence,
-          JSON.stringify(m.payload),
+          encodePayload(m.payload),
           Date.now(),
           domain,
           traceContext,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
+import { encodePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
   processEvent: string;
@@ -57,7 +58,7 @@ export class OutboundEnqueuer {
       row.recordSysId,
       laneKey,
       seq,
-      JSON.stringify(row.payload),
+      encodePayload(row.payload),
       now,
       now,
       row.domain,
