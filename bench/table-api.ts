@@ -3,7 +3,7 @@
  *
  * - bare baseline: node:http + one prepared better-sqlite3 insert into a file DB (WAL,
  *   synchronous=NORMAL), a child process (bench/_baseline-table-api.mjs);
- * - Tandem: POST /api/now/table/incident?sysparm_fields=sys_id on a real instance (`next start`,
+ * - Tandem: POST /api/now/table/incident?sysparm_fields=sys_id on a real instance (scripts/server.mjs,
  *   TANDEM_SEED=demo), Basic auth admin:admin.
  *
  * Both get the same body, 32 writers over undici, a warm-up, then BENCH_CREATES creates; creates/s,

@@ -2,7 +2,7 @@ import { expect } from "@playwright/test";
 import { basic, startInstance } from "../tests/support/instances";
 import { test as base } from "./csp-guard";
 
-// One real Tandem instance per worker (`next start` on a free port, fresh data folder), as an
+// One real Tandem instance per worker (scripts/server.mjs on a free port, fresh data folder), as an
 // operator runs it. E2E_BASE_URL points the tests at a server you already run instead.
 
 export interface Tandem {

@@ -52,14 +52,17 @@ export function instanceEnv(name, base = process.env) {
   };
 }
 
-/** Spawns `next start` for one instance; the child is the server itself (no wrapper to orphan it). */
+/** Spawns one instance process (scripts/server.mjs); the child is the server itself (no wrapper to orphan it). */
 export function startInstance(name, { env = process.env, stdio = "inherit" } = {}) {
   if (!fs.existsSync(path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID"))) {
     throw new Error("No production build found: run `npm run build` first (or `npm start`, which builds).");
   }
   const childEnv = instanceEnv(name, env);
-  const bin = path.join(root, "node_modules", ".bin", "next");
-  return spawn(bin, ["start", "-p", childEnv.PORT], { cwd: root, env: childEnv, stdio });
+  return spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
+    cwd: root,
+    env: childEnv,
+    stdio,
+  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

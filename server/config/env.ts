@@ -39,6 +39,7 @@ const envSchema = z.object({
   TANDEM_TRUSTED_PROXIES: z.string().default(""),
   TANDEM_ALLOW_PRIVATE_NETWORKS: z.string().default(""),
   TANDEM_METRICS: z.enum(["on", "off"]).default("on"),
+  TANDEM_DIRECT_ROUTES: z.enum(["on", "off"]).default("on"),
   TANDEM_METRICS_TOKEN: z.string().min(16, "TANDEM_METRICS_TOKEN must be at least 16 characters").optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
@@ -80,6 +81,8 @@ export interface InstanceConfig {
   allowPrivateNetworks: string;
   /** GET /metrics answers (on) or 404s (off); a bearer token, or an admin's credentials without one. */
   metrics: { enabled: boolean; token: string | undefined };
+  /** Table API record calls and sync messages answered from node:http, before Next routes them (server/http/direct-routes.ts). */
+  directRoutes: boolean;
   /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
   otlpEndpoint: string | undefined;
   /** Share of record journeys traced, decided where a trace starts (1 = every one). */
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     trustedProxies: e.TANDEM_TRUSTED_PROXIES,
     allowPrivateNetworks: e.TANDEM_ALLOW_PRIVATE_NETWORKS,
     metrics: { enabled: e.TANDEM_METRICS === "on", token: e.TANDEM_METRICS_TOKEN || undefined },
+    directRoutes: e.TANDEM_DIRECT_ROUTES === "on",
     otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     traceSampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
     traceUrl: e.TANDEM_TRACE_URL || undefined,

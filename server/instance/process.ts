@@ -1,3 +1,4 @@
+import { registerDirectRoutes } from "../http/direct-routes";
 import { bootedInstance, instance, stopInstance } from "./instance";
 import { stampPeerAddresses } from "./peer-address";
 
@@ -14,6 +15,7 @@ export async function bootProcess(): Promise<void> {
     console.error("Tandem could not start:", error instanceof Error ? error.message : error);
     process.exit(1);
   }
+  registerDirectRoutes(booted.config.directRoutes);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

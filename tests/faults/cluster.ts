@@ -4,7 +4,7 @@ import { basic, freePort, type RunningInstance, startInstance, tempDataDir } fro
 import type { Rng } from "./prng";
 import { type FaultProxy, startProxy } from "./proxy";
 
-// The instances of one trial: real `next start` processes paired by the demo seed, with a
+// The instances of one trial: real instance processes (scripts/server.mjs) paired by the demo seed, with a
 // fault proxy in front of every remote a sender talks to (alpha → beta, alpha → gamma).
 //
 //   alpha ──▶ proxy ──▶ beta          (beta answers alpha directly: faults are on alpha's sends)

@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
-// Real instance processes for integration and end-to-end tests: `next start` on a free port
+// Real instance processes for integration and end-to-end tests: scripts/server.mjs on a free port
 // with its own data folder, exactly as an operator runs it.
 
 const root = process.cwd(); // tests run from the repository root
@@ -68,8 +68,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? tempDataDir(name);
   const url = `http://127.0.0.1:${port}`;
-  const next = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [next, "start", "-p", String(port)], {
+  const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
     cwd: root,
     env: {
       ...process.env,

@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { basic, freePort, type RunningInstance, startInstance, tempDataDir } from "./instances";
 
 // Two real instances paired by the demo seed (the hardware-request scenario both ways), each its
-// own `next start` process with its own SQLite file, talking real HTTP.
+// own instance process (scripts/server.mjs) with its own SQLite file, talking real HTTP.
 
 export interface PairMember {
   inst: RunningInstance;

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// One Tandem process: `node scripts/server.mjs` (PORT from the environment, default 3000).
+// Next.js serves the UI and every route, as under `next start`, from the same production
+// build; the instance boots in Next's instrumentation hook during prepare(). The hot API routes
+// (Table API record calls, sync messages) are answered before Next routes them, by the same
+// handlers (server/http/direct-routes.ts): Next's request pipeline was two thirds of a Table
+// API create's CPU. TANDEM_DIRECT_ROUTES=off sends every request through Next.
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+// Set before Next loads, as `next start` does: React and Next pick their production builds from it.
+process.env.NODE_ENV = "production";
+const port = Number(process.env.PORT || 3000);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a port number (1-65535), not "${process.env.PORT}"`);
+  process.exit(2);
+}
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: root, hostname: "localhost", port });
+await app.prepare();
+const nextHandler = app.getRequestHandler();
+const direct = () => globalThis[Symbol.for("tandem.directRoutes")];
+
+const server = http.createServer((req, res) => {
+  if (direct()?.handle(req, res)) return;
+  nextHandler(req, res);
+});
+// Longer than the usual load balancer idle timeout (60 s), so the balancer closes idle
+// connections first and never sends a request on one we are closing; as `next start` does.
+server.keepAliveTimeout = 65_000;
+server.on("error", (error) => {
+  console.error(`Tandem could not listen on port ${port}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(port, () => console.log(`Tandem ${process.env.TANDEM_INSTANCE ?? ""} ready on port ${port}`));
