@@ -4,7 +4,7 @@ import type { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange } from "../records/types";
 import type { CaptureRow, SyncConfig } from "../sync/config-store";
-import { FieldClocks } from "./field-clocks";
+import { type FieldClock, FieldClocks } from "./field-clocks";
 import { matchesFilter } from "./filter";
 import { buildPayload } from "./payload";
 
@@ -33,12 +33,19 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
   // Local changes move the clocks of the fields some capture sends; inbound writes set them
   // from the sender afterwards.
   const sent = includedFields(captures);
-  const bumped = new Map(
-    change.changedFields
-      .filter((f) => sent.has(f))
-      .map((f) => [f, clocks.bump(change.sysId, f, deps.instanceId)]),
+  const bumped = clocks.bumpAll(
+    change.sysId,
+    change.changedFields.filter((f) => sent.has(f)),
+    deps.instanceId,
   );
-  const clockOf = (field: string) => bumped.get(field) ?? clocks.get(change.sysId, field);
+  // The clocks of included fields this change left alone, read once and only if a payload needs them.
+  let stored: Map<string, FieldClock> | undefined;
+  const clockOf = (field: string): FieldClock => {
+    const own = bumped.get(field);
+    if (own) return own;
+    stored ??= clocks.all(change.sysId);
+    return stored.get(field) ?? { counter: 0, origin: "" };
+  };
   const now = (deps.clock ?? (() => new Date()))();
   let traceContext: string | null | undefined;
   for (const def of captures) {

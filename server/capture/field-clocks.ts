@@ -1,4 +1,8 @@
+import type { Statement } from "better-sqlite3";
 import type { Db } from "../db/client";
+
+// SQLite binds at most 32,766 parameters; a record has far fewer fields, this only bounds the text.
+const MAX_FIELDS_PER_STATEMENT = 100;
 
 export interface FieldClock {
   counter: number;
@@ -13,13 +17,16 @@ export interface FieldClock {
 export class FieldClocks {
   private readonly sql;
 
-  constructor(db: Db) {
+  private readonly bumpStatements = new Map<
+    number,
+    Statement<string[], { field: string; counter: number }>
+  >();
+
+  constructor(private readonly db: Db) {
     const c = db.$client;
     this.sql = {
-      bump: c.prepare<[string, string, string], { counter: number }>(
-        `INSERT INTO field_clock (record_sys_id, field, counter, origin) VALUES (?, ?, 1, ?)
-         ON CONFLICT (record_sys_id, field) DO UPDATE SET counter = counter + 1, origin = excluded.origin
-         RETURNING counter`,
+      all: c.prepare<[string], FieldClock & { field: string }>(
+        "SELECT field, counter, origin FROM field_clock WHERE record_sys_id = ?",
       ),
       get: c.prepare<[string, string], FieldClock>(
         "SELECT counter, origin FROM field_clock WHERE record_sys_id = ? AND field = ?",
@@ -31,9 +38,37 @@ export class FieldClocks {
     };
   }
 
-  bump(sysId: string, field: string, origin: string): FieldClock {
-    const counter = this.sql.bump.get(sysId, field, origin)?.counter ?? 1;
-    return { counter, origin };
+  /**
+   * Bumps the clocks of several fields of one record in one statement (a capture's changed
+   * fields: measured, one upsert per field was 45 µs of a 650 µs Table API create).
+   */
+  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> {
+    const bumped = new Map<string, FieldClock>();
+    const unique = [...new Set(fields)];
+    for (let at = 0; at < unique.length; at += MAX_FIELDS_PER_STATEMENT) {
+      const slice = unique.slice(at, at + MAX_FIELDS_PER_STATEMENT);
+      const rows = this.bumpStatement(slice.length).all(...slice.flatMap((f) => [sysId, f, origin]));
+      for (const row of rows) bumped.set(row.field, { counter: row.counter, origin });
+    }
+    return bumped;
+  }
+
+  /** Every clock of one record, by field (one range read of the table's key). */
+  all(sysId: string): Map<string, FieldClock> {
+    return new Map(this.sql.all.all(sysId).map((r) => [r.field, { counter: r.counter, origin: r.origin }]));
+  }
+
+  private bumpStatement(count: number) {
+    let stmt = this.bumpStatements.get(count);
+    if (!stmt) {
+      stmt = this.db.$client.prepare<string[], { field: string; counter: number }>(
+        `INSERT INTO field_clock (record_sys_id, field, counter, origin) VALUES ${Array(count).fill("(?, ?, 1, ?)").join(", ")}
+         ON CONFLICT (record_sys_id, field) DO UPDATE SET counter = counter + 1, origin = excluded.origin
+         RETURNING field, counter`,
+      );
+      this.bumpStatements.set(count, stmt);
+    }
+    return stmt;
   }
 
   get(sysId: string, field: string): FieldClock {

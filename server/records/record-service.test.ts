@@ -98,6 +98,11 @@ describe("RecordService", () => {
     expect(env.records.list("incident", { query: "state<6" }).total).toBe(2);
     expect(env.records.list("incident", { query: "short_descriptionLIKEn^stateIN1,6" }).total).toBe(5);
     expect(() => env.records.list("incident", { query: "nope=1" })).toThrow(/unknown field "nope"/);
+    // Without a count (display look-ups), the matches are not counted: total is what came back.
+    const uncounted = env.records.list("incident", { query: "state=6", limit: 2, count: false });
+    expect(uncounted.rows).toHaveLength(2);
+    expect(uncounted.total).toBe(2);
+    expect(env.records.list("incident", { query: "state=6", limit: 2 }).total).toBe(3);
   });
 
   it("deletes a record with its journal", () => {

@@ -19,7 +19,7 @@ export interface ListOptions {
   query?: string;
   limit?: number;
   offset?: number;
-  /** Count all matches for `total` (default); off where only the rows are needed. */
+  /** Count all matches for `total` (default); off where only the rows are needed (`total` is then the rows' count). */
   count?: boolean;
 }
 
@@ -182,16 +182,15 @@ export class RecordService {
   list(table: string, options: ListOptions = {}): { rows: RecordValues[]; total: number } {
     const def = this.registry.require(table);
     const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(options.query));
+    const rows = this.select(where, orderBy)
+      .all(table, ...params, options.limit ?? 10_000, options.offset ?? 0)
+      .map(rowToValues);
+    // Display look-ups (a reference's display value, for every captured change) need no count.
+    if (options.count === false) return { rows, total: rows.length };
     const total = this.statement<{ n: number }>(
       `SELECT count(*) AS n FROM record WHERE table_name = ? AND (${where})`,
     ).get(table, ...params)?.n;
-    const rows = this.select(where, orderBy).all(
-      table,
-      ...params,
-      options.limit ?? 10_000,
-      options.offset ?? 0,
-    );
-    return { rows: rows.map(rowToValues), total: total ?? 0 };
+    return { rows, total: total ?? 0 };
   }
 
   /** The first record matching an encoded query, or null (no count: flows' look-ups are hot). */
