@@ -4,4 +4,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { bootProcess } = await import("./server/instance/process");
   await bootProcess();
+  // The hot API routes scripts/server.mjs answers before Next routes them (README "How it works").
+  const { registerDirectRoutes } = await import("./server/instance/direct-routes");
+  await registerDirectRoutes();
 }

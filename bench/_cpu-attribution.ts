@@ -74,7 +74,7 @@ const RULES: Rule[] = [
     category: "journal",
     test: /^server\/runner\/(execution-writer|execution-journal|journal-sampling)\.ts$/,
   },
-  { category: "validation", test: /^node_modules\/zod\/|^server\/transport\/wire-schema\.ts$/ },
+  { category: "validation", test: /^node_modules\/zod\/|^server\/protocol\/wire-schema\.ts$/ },
   {
     category: "writes",
     test: /^node_modules\/(better-sqlite3|drizzle-orm)\/|^server\/(db|records|capture|queue|tables)\//,

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, type Page } from "@playwright/test";
-import { unpackSteps } from "../server/runner/execution-journal";
+import { unpackSteps } from "../server/flow-store/execution-journal";
 import { api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
 import { test as base } from "./csp-guard";
 import { screenshot } from "./fixtures";

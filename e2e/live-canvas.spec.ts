@@ -1,7 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { pill } from "../flows/schema/binding";
 import type { CanvasGraph } from "../flows/schema/canvas";
-import { unpackSteps } from "../server/runner/execution-journal";
+import { unpackSteps } from "../server/flow-store/execution-journal";
 import { admin, api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
 import { screenshot } from "./fixtures";
 import { LoginPage } from "./pages/login-page";

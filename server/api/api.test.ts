@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuthUser } from "../auth/roles";
 import { loadConfig } from "../config/env";
 import { createInstance, type Instance, stopInstance } from "../instance/instance";
-import { RecordError } from "../records/errors";
+import { RecordError } from "../util/errors";
 import { appRouter, createCaller } from "./root";
 import { apiOnlyAccount, signIn, wrongCredentials } from "./sign-in";
 import { createContext } from "./trpc";

@@ -1,8 +1,8 @@
 import type { AuthUser } from "../auth/roles";
 import { displayOf, displayValues, referenceDisplays, userDisplayNames } from "../records/display-values";
-import { badRequest } from "../records/errors";
 import type { RecordService } from "../records/record-service";
 import type { TableDefinition } from "../tables/types";
+import { badRequest } from "../util/errors";
 import { canWriteTable } from "./access";
 import type { AuditRow } from "./history";
 import { viewOf } from "./table-views";

@@ -5,8 +5,8 @@ import { authenticate } from "../auth/authenticate";
 import { type AuthUser, canUseUi, hasRole, type Role } from "../auth/roles";
 import { noteStorageError, storageMessage } from "../db/storage";
 import { type Instance, instance } from "../instance/instance";
-import { isRecordError, type RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
+import { isRecordError, type RecordError } from "../util/errors";
 
 export interface Context {
   inst: Instance;

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
-import { notFound, RecordError } from "../records/errors";
 import type { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
+import { notFound, RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 import type { ContentStore } from "./content-store";
 import { sanitizeFileName } from "./file-names";

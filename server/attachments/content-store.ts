@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { RecordError } from "../records/errors";
+import { RecordError } from "../util/errors";
 
 export interface StoredContent {
   hash: string;

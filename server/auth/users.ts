@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Db } from "../db/client";
-import { badRequest } from "../records/errors";
 import type { RecordService, WriteOptions } from "../records/record-service";
 import type { Actor, RecordValues } from "../records/types";
+import { badRequest } from "../util/errors";
 import { hashPassword, verifyPassword } from "./password";
 import { type AuthUser, parseRoles } from "./roles";
 

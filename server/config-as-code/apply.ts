@@ -1,7 +1,7 @@
 import { hashPassword } from "../auth/password";
 import type { Instance } from "../instance/instance";
-import { RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
+import { RecordError } from "../util/errors";
 import type { ConfigDocument, DocumentType } from "./documents";
 import { type Located, type Plan, type PlannedChange, resolveFilter, type SecretsByRemote } from "./plan";
 

@@ -81,7 +81,7 @@ export interface InstanceConfig {
   allowPrivateNetworks: string;
   /** GET /metrics answers (on) or 404s (off); a bearer token, or an admin's credentials without one. */
   metrics: { enabled: boolean; token: string | undefined };
-  /** Table API record calls and sync messages answered from node:http, before Next routes them (server/http/direct-routes.ts). */
+  /** Table API record calls and sync messages answered from node:http, before Next routes them (server/instance/direct-routes.ts). */
   directRoutes: boolean;
   /** OTLP/HTTP endpoint of the trace collector; tracing is off without it. */
   otlpEndpoint: string | undefined;

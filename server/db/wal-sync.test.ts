@@ -2,10 +2,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import type { WireMessage } from "../protocol/wire-schema";
 import { InboundAcceptor } from "../queue/inbound/accept";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
-import type { WireMessage } from "../transport/wire-schema";
 import { openDatabase } from "./client";
 import { WalSync } from "./wal-sync";
 

@@ -1,7 +1,7 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
 import type { Db } from "../db/client";
 import { decodePayload } from "../queue/payload-codec";
-import { unpackSteps } from "../runner/execution-journal";
+import { unpackSteps } from "./execution-journal";
 
 // Read models for the designer and the operations views: plain SQL over flow, flow_version,
 // flow_execution and flow_log, shaped for the UI. Writes stay in FlowStore.

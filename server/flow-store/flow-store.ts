@@ -11,7 +11,7 @@ import {
 } from "../../flows";
 import type { Db } from "../db/client";
 import { flow, flowVersion } from "../db/schema";
-import { RecordError } from "../records/errors";
+import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
 export type FlowRow = typeof flow.$inferSelect;

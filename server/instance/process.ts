@@ -1,4 +1,3 @@
-import { registerDirectRoutes } from "../http/direct-routes";
 import { bootedInstance, instance, stopInstance } from "./instance";
 import { stampPeerAddresses } from "./peer-address";
 
@@ -15,7 +14,6 @@ export async function bootProcess(): Promise<void> {
     console.error("Tandem could not start:", error instanceof Error ? error.message : error);
     process.exit(1);
   }
-  registerDirectRoutes(booted.config.directRoutes);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;

@@ -3,6 +3,7 @@ import type { AttachmentService } from "../attachments/attachment-service";
 import { AttachmentLimits } from "../attachments/limits";
 import { AttachmentOffer } from "../attachments/offer";
 import { AttachmentKeys } from "../attachments/synthetic-keys";
+import type { AttachmentApiDeps } from "../attachments/transfer/handlers";
 import { AttachmentReceiver } from "../attachments/transfer/receiver";
 import { AttachmentSender } from "../attachments/transfer/sender";
 import type { SignInGuard } from "../auth/sign-in-guard";
@@ -37,7 +38,6 @@ import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
 import { Pairing } from "../sync/pairing";
 import { SecretBox } from "../sync/secrets";
-import type { AttachmentApiDeps } from "../transport/attachment-handlers";
 import { SyncClient } from "../transport/client";
 import type { SyncApiDeps } from "../transport/handler";
 

@@ -1,17 +1,20 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { authenticate } from "../auth/authenticate";
-import type { Instance } from "../instance/instance";
-import { failure } from "../rest/responses";
+import type { InstanceConfig } from "../config/env";
+import { failure } from "../http/responses";
 import { metrics } from "./metrics";
 
 const roles = ["admin", "sync_admin"];
+
+/** What the endpoint needs of the instance: its metrics settings and who may sign in. */
+type MetricsDeps = Parameters<typeof authenticate>[1] & { config: Pick<InstanceConfig, "metrics"> };
 
 /**
  * GET /metrics (Prometheus text format). With TANDEM_METRICS_TOKEN set, only that bearer token
  * opens it (what a Prometheus scrape config holds); without one, an admin or sync admin may
  * read it with their credentials. TANDEM_METRICS=off answers 404.
  */
-export async function handleMetrics(request: Request, inst: Instance): Promise<Response> {
+export async function handleMetrics(request: Request, inst: MetricsDeps): Promise<Response> {
   const { enabled, token } = inst.config.metrics;
   if (!enabled) return failure(404, "Not found", "Metrics are off on this instance (TANDEM_METRICS=off)");
   const denied = token ? checkToken(request, token) : await checkUser(request, inst);
@@ -33,7 +36,7 @@ function checkToken(request: Request, token: string): Response | null {
   });
 }
 
-async function checkUser(request: Request, inst: Instance): Promise<Response | null> {
+async function checkUser(request: Request, inst: MetricsDeps): Promise<Response | null> {
   const auth = await authenticate(request, inst);
   if (!auth.ok) return failure(auth.status, auth.message, auth.detail);
   if (!roles.some((r) => auth.user.roles.has(r)))

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { resetStorageNotes, storageProblem, storageProblems } from "../db/storage";
+import { errorResponse } from "../http/responses";
 import { createLogger } from "../log/logger";
-import { errorResponse } from "../rest/responses";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { RecordError } from "../util/errors";
 import { parseEncodedQuery } from "./encoded-query";
-import { RecordError } from "./errors";
 
 describe("parseEncodedQuery", () => {
   it("reads an empty query as 'everything'", () => {

@@ -1,4 +1,4 @@
-import { badRequest } from "./errors";
+import { badRequest } from "../util/errors";
 
 // Parser for ServiceNow encoded queries (SPEC 1.4). Pure: no database, no registry.
 // Grammar: queries joined by ^NQ (OR of whole queries); terms joined by ^ (AND);

@@ -1,7 +1,7 @@
 import type { FieldDefinition, TableDefinition } from "../tables/types";
 import { isSystemField } from "../tables/types";
+import { badRequest } from "../util/errors";
 import { parseDateTime } from "../util/time";
-import { badRequest } from "./errors";
 import type { FieldValues } from "./types";
 
 export interface JournalInput {

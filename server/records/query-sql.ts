@@ -1,7 +1,7 @@
 import type { TableDefinition } from "../tables/types";
 import { isSystemField } from "../tables/types";
+import { badRequest } from "../util/errors";
 import { type Condition, type EncodedQuery, listValues } from "./encoded-query";
-import { badRequest } from "./errors";
 
 const sysColumns: Record<string, string> = {
   sys_id: "sys_id",

@@ -1,5 +1,5 @@
 import { type AuthUser, canUseTableApi, hasRole } from "../auth/roles";
-import { ApiError } from "./responses";
+import { ApiError } from "../http/responses";
 
 // Who may do what through the Table and Attachment APIs (SPEC 1.3):
 // - a pure sync_api user may only use the instance-to-instance API, never these;

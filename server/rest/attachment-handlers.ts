@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
 import { z } from "zod";
+import { bodyChunks, checkDeclaredLength } from "../http/body";
+import { ApiError, noContent, resultResponse } from "../http/responses";
 import { requireWrite } from "./access";
 import { attachmentFilter, attachmentJson, contentDisposition, uploadContentType } from "./attachment-view";
-import { bodyChunks, checkDeclaredLength } from "./body";
 import type { RestContext } from "./context";
 import { pagingHeaders } from "./paging";
 import { parseTableParams } from "./query-params";
-import { ApiError, noContent, resultResponse } from "./responses";
 
 // The Attachment API (SPEC 1.4). Uploads stream straight to the content store with the size
 // limit enforced twice: from Content-Length before reading, and while the bytes arrive.

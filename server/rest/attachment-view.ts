@@ -1,7 +1,7 @@
 import type { AttachmentFilter, AttachmentRow } from "../attachments/attachment-service";
 import { attachmentFilterColumns } from "../attachments/attachment-service";
+import { ApiError } from "../http/responses";
 import { parseEncodedQuery } from "../records/encoded-query";
-import { ApiError } from "./responses";
 
 // The Attachment API's shapes: metadata as ServiceNow returns it (numbers as strings), the
 // download headers, and the small query language it accepts.

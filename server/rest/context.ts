@@ -1,15 +1,39 @@
+import type { AttachmentService } from "../attachments/attachment-service";
 import { authenticate } from "../auth/authenticate";
 import type { AuthUser } from "../auth/roles";
-import type { Instance } from "../instance/instance";
+import type { SessionStore } from "../auth/sessions";
+import type { SignInGuard } from "../auth/sign-in-guard";
+import type { UserDirectory } from "../auth/users";
+import type { InstanceConfig } from "../config/env";
+import type { GroupCommit } from "../db/group-commit";
+import { ApiError } from "../http/responses";
+import type { Logger } from "../log/logger";
+import type { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
+import type { TableRegistry } from "../tables/registry";
 import { requireTableApi } from "./access";
-import { ApiError } from "./responses";
+
+/**
+ * What the REST handlers use of the instance (the composition root hands in the instance
+ * itself; this folder never imports it).
+ */
+export interface RestDeps {
+  config: InstanceConfig;
+  logger: Logger;
+  registry: TableRegistry;
+  records: RecordService;
+  writes: GroupCommit;
+  attachments: AttachmentService;
+  users: UserDirectory;
+  signIns: SignInGuard;
+  sessions: SessionStore;
+}
 
 /** What every REST handler works with: the instance, the caller, and the request. */
 export interface RestContext {
   request: Request;
   url: URL;
-  inst: Instance;
+  inst: RestDeps;
   user: AuthUser;
   /** Written into the audit trail and captures; "api" for Basic callers, "ui" for the browser. */
   actor: Actor;
@@ -18,7 +42,7 @@ export interface RestContext {
 }
 
 /** Authenticates the caller (401 / 403) and checks that it may use the Table API at all. */
-export async function restContext(request: Request, inst: Instance): Promise<RestContext> {
+export async function restContext(request: Request, inst: RestDeps): Promise<RestContext> {
   const auth = await authenticate(request, inst);
   if (!auth.ok)
     throw new ApiError(

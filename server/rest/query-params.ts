@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ApiError } from "./responses";
+import { ApiError } from "../http/responses";
 
 // sysparm_* query parameters of the Table and Attachment APIs, validated once here so handlers
 // work with typed values. Invalid values are a 400 that names the parameter.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { bodyFullyRead, readJsonObject } from "../http/body";
 import { attachmentFilter, uploadContentType } from "./attachment-view";
-import { bodyFullyRead, readJsonObject } from "./body";
 import { parseTableParams } from "./query-params";
 import { matchRoute } from "./router";
 

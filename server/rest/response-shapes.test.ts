@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { errorResponse } from "../http/responses";
 import { memoryInstance, testActor } from "../testing/memory-instance";
 import { contentDisposition } from "./attachment-view";
 import { pagingHeaders } from "./paging";
 import { renderRecords } from "./record-view";
-import { errorResponse } from "./responses";
 
 describe("pagingHeaders", () => {
   const url = new URL("http://internal:3000/api/now/table/incident?sysparm_query=state%3D1&sysparm_limit=2");

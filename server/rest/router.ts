@@ -1,4 +1,5 @@
-import { instance } from "../instance/instance";
+import { bodyFullyRead } from "../http/body";
+import { ApiError, errorResponse } from "../http/responses";
 import {
   deleteAttachment,
   downloadAttachment,
@@ -6,9 +7,7 @@ import {
   listAttachments,
   uploadAttachment,
 } from "./attachment-handlers";
-import { bodyFullyRead } from "./body";
-import { type RestContext, restContext } from "./context";
-import { ApiError, errorResponse } from "./responses";
+import { type RestContext, type RestDeps, restContext } from "./context";
 import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from "./table-handlers";
 
 // Routes of /api/now/… (the Table and Attachment APIs), the same under /api/now/v1/… and
@@ -70,8 +69,11 @@ export function matchRoute(path: readonly string[]): RouteMatch | null {
 }
 
 /** Answers one request to /api/now/{path}. Authentication comes first, so nothing is revealed to strangers. */
-export async function handleNow(request: Request, path: readonly string[]): Promise<Response> {
-  const inst = await instance();
+export async function handleNow(
+  request: Request,
+  path: readonly string[],
+  inst: RestDeps,
+): Promise<Response> {
   try {
     const ctx = await restContext(request, inst);
     const match = matchRoute(path);

@@ -1,12 +1,12 @@
+import { readJsonObject } from "../http/body";
+import { noContent, resultResponse } from "../http/responses";
 import type { RecordValues } from "../records/types";
 import type { TableDefinition } from "../tables/types";
 import { requireWrite } from "./access";
-import { readJsonObject } from "./body";
 import type { RestContext } from "./context";
 import { pagingHeaders } from "./paging";
 import { parseTableParams, type TableParams } from "./query-params";
 import { renderRecords } from "./record-view";
-import { noContent, resultResponse } from "./responses";
 import { saveRecord } from "./user-password";
 
 // The Table API (SPEC 1.4): thin handlers that read parameters, call the record service (the

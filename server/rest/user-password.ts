@@ -1,6 +1,6 @@
-import { badRequest } from "../records/errors";
 import type { WriteOptions } from "../records/record-service";
 import type { RecordValues } from "../records/types";
+import { badRequest } from "../util/errors";
 import type { RestContext } from "./context";
 
 // ServiceNow sets a user's password by writing the `user_password` field of sys_user. Here the

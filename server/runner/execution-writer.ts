@@ -1,10 +1,10 @@
 import type { StepRecord } from "../../flows";
 import type { Db } from "../db/client";
 import { noteStorageError } from "../db/storage";
+import { packSteps, unpackSteps } from "../flow-store/execution-journal";
+import { JournalSampler, packSummary } from "../flow-store/journal-sampling";
 import { observeTransaction } from "../observability/metrics";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
-import { packSteps, unpackSteps } from "./execution-journal";
-import { JournalSampler, packSummary } from "./journal-sampling";
 
 export interface ExecutionRecord {
   id: string;

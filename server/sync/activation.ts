@@ -1,6 +1,23 @@
-import type { OutboundStore } from "../queue/outbound/store";
-import type { SyncClient, ValidateOutcome } from "../transport/client";
 import type { SyncConfig } from "./config-store";
+
+/** The answer of a remote to Validate (the transport's client gives it, SPEC 3.3). */
+export interface ValidateOutcome {
+  ok: boolean;
+  check?: "reachable" | "credentials" | "ids" | "signature";
+  message: string;
+}
+
+/**
+ * What activation needs from the folders above this one, as narrow interfaces: the transport's
+ * client validates, the outbound queue sends again what only failed to connect. The composition
+ * root hands in the real ones; sync itself imports neither.
+ */
+export interface ActivationDeps {
+  config: Pick<SyncConfig, "setRemoteState">;
+  client: { validate(remoteId: string): Promise<ValidateOutcome> };
+  outbound: { requeueConnectionErrors(remoteId: string, now: number): number };
+  wake: () => void;
+}
 
 /**
  * Validate and Activate (SPEC 2): on success both states of the remote become active and rows
@@ -8,7 +25,7 @@ import type { SyncConfig } from "./config-store";
  * check failed.
  */
 export async function validateAndActivate(
-  deps: { config: SyncConfig; client: SyncClient; outbound: OutboundStore; wake: () => void },
+  deps: ActivationDeps,
   remoteId: string,
 ): Promise<ValidateOutcome & { requeued: number }> {
   const outcome = await deps.client.validate(remoteId);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "../db/client";
 import { captureDefinition, flowBinding, processEvent, remoteSystem, syncDefinition } from "../db/schema";
-import { RecordError } from "../records/errors";
+import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 import {
   type CaptureFilter,

@@ -1,5 +1,5 @@
 import type { OutboundGuard } from "../net/url-guard";
-import { badRequest } from "../records/errors";
+import { badRequest } from "../util/errors";
 
 /**
  * Save-time check of a remote system's connection URL (issue 12): the same guard that refuses

@@ -1,6 +1,6 @@
 import type { Correlation, CorrelationState } from "../../flows/ports/ports";
 import type { Db } from "../db/client";
-import { RecordError } from "../records/errors";
+import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
 interface CorrelationRow {

@@ -3,10 +3,10 @@ import { z } from "zod";
 import type { UserDirectory } from "../auth/users";
 import type { Db } from "../db/client";
 import type { OutboundGuard } from "../net/url-guard";
-import { RecordError } from "../records/errors";
 import type { Actor } from "../records/types";
-import { newSigningSecret } from "../transport/signing";
+import { RecordError } from "../util/errors";
 import type { SyncConfig } from "./config-store";
+import { newSigningSecret } from "./secrets";
 
 // Pairing (SPEC 2, ours): one invitation replaces the ~40 manual steps of linking two instances.
 //

@@ -56,3 +56,8 @@ export class SecretBox {
     );
   }
 }
+
+/** A new pair signing secret in the Standard Webhooks format ("whsec_" + base64 of 32 bytes). */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { tableRegistry } from "../db/schema";
-import { badRequest } from "../records/errors";
+import { badRequest } from "../util/errors";
 import { type FieldDefinition, type TableDefinition, tableDefinitionSchema } from "./types";
 
 /** The business tables of an instance, read from the table_registry and cached in memory. */

@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DataError, RetriableError } from "../../flows/ports/errors";
+import type { WireMessage } from "../protocol/wire-schema";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";
 import { SyncClient } from "./client";
-import type { WireMessage } from "./wire-schema";
 
 // How the sending side classifies an answer that goes wrong, against a bare loopback peer whose
 // behaviour each test picks:

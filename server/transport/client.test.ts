@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { WireMessage } from "../protocol/wire-schema";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";
 import { SyncClient } from "./client";
-import type { WireMessage } from "./wire-schema";
 
 // Batching of the sending side against a bare peer that records each request it gets.
 describe("SyncClient batching", () => {

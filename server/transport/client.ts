@@ -13,14 +13,15 @@ import {
   type TraceContext,
   tracingOn,
 } from "../observability/tracing";
-import type { SyncConfig } from "../sync/config-store";
-import { sign, signatureHeaders, verify } from "./signing";
 import {
   batchResponseSchema,
   type MessageResult,
   validateResponseSchema,
   type WireMessage,
-} from "./wire-schema";
+} from "../protocol/wire-schema";
+import type { ValidateOutcome } from "../sync/activation";
+import type { SyncConfig } from "../sync/config-store";
+import { sign, signatureHeaders, verify } from "./signing";
 
 const DEFAULT_MAX_IN_FLIGHT = 4;
 
@@ -49,12 +50,6 @@ interface Pending {
   reject: (e: Error) => void;
   /** The sending step's trace context (tracing on): the request's span joins that trace. */
   trace?: Context;
-}
-
-export interface ValidateOutcome {
-  ok: boolean;
-  check?: "reachable" | "credentials" | "ids" | "signature";
-  message: string;
 }
 
 /**

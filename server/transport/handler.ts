@@ -2,20 +2,20 @@ import { parseBasic } from "../auth/authenticate";
 import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import { storageProblems } from "../db/storage";
+import { readLimited } from "../http/body";
+import { ApiError, errorResponse } from "../http/responses";
 import type { Logger } from "../log/logger";
 import { metrics } from "../observability/metrics";
-import type { InboundAcceptor } from "../queue/inbound/accept";
-import { readLimited } from "../rest/body";
-import { ApiError, errorResponse } from "../rest/responses";
-import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
-import { sign, signatureHeaders, verify } from "./signing";
 import {
   describeZodError,
   type MessageResult,
   messageBatchSchema,
   traceContextSchema,
   validateRequestSchema,
-} from "./wire-schema";
+} from "../protocol/wire-schema";
+import type { InboundAcceptor } from "../queue/inbound/accept";
+import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
+import { sign, signatureHeaders, verify } from "./signing";
 
 export interface SyncApiDeps {
   config: SyncConfig;

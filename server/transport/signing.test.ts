@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { newSigningSecret, sign, verify } from "./signing";
+import { newSigningSecret } from "../sync/secrets";
+import { sign, verify } from "./signing";
 
 // Peers may verify with any Standard Webhooks implementation: the reference library is the judge.
 describe("Standard Webhooks signatures", () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
 // Standard Webhooks signatures (HMAC-SHA256 over `id.timestamp.body`, timestamps more than
 // 5 minutes off rejected), so peers can verify with any Standard Webhooks implementation.
@@ -26,11 +26,6 @@ export interface SignatureHeaders {
   "webhook-id": string;
   "webhook-timestamp": string;
   "webhook-signature": string;
-}
-
-/** A new pair signing secret in the Standard Webhooks format ("whsec_" + base64 of 32 bytes). */
-export function newSigningSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
 export function sign(secret: string, id: string, body: string, at = new Date()): SignatureHeaders {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basic, type RunningInstance, startInstance } from "../support/instances";
 
 // The Table API's record calls and the sync messages are answered from node:http before Next
-// routes them (server/http/direct-routes.ts). They must answer exactly as Next's route handlers
+// routes them (server/instance/direct-routes.ts). They must answer exactly as Next's route handlers
 // do: two instances from the same seed, one with the direct routes and one without
 // (TANDEM_DIRECT_ROUTES=off), get the same requests, good and bad, and must give the same
 // statuses, bodies and headers.

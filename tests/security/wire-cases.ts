@@ -132,7 +132,7 @@ export function wireCaseGenerator(master: Rng, creds: WireCredentials, maxBodyBy
   /** One way to make a message batch invalid for the schema (400), chosen at random. */
   const invalidBatch = (): unknown => {
     const m = message();
-    // Values each field's schema refuses (server/transport/wire-schema.ts): the batch must fail.
+    // Values each field's schema refuses (server/protocol/wire-schema.ts): the batch must fail.
     const invalid: Record<string, readonly unknown[]> = {
       id: [undefined, null, "", 5, "x".repeat(201), []],
       process_event: [undefined, null, "", 5, "x".repeat(101), {}],

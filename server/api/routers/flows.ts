@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type CanvasGraph, FLOW_TEMPLATES } from "../../../flows";
 import { getExecution, inboundSamples, listExecutions, listFlows } from "../../flow-store/flow-queries";
 import { testRun } from "../../flow-store/test-run";
-import { RecordError } from "../../records/errors";
+import { RecordError } from "../../util/errors";
 import { pageRoles } from "../access";
 import { roleProcedure, router } from "../trpc";
 

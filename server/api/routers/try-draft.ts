@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { hasRole } from "../../auth/roles";
-import { RecordError } from "../../records/errors";
+import { RecordError } from "../../util/errors";
 import { roleProcedure, router } from "../trpc";
 
 // "Try with draft" (issue 15): a queue row's flow draft on the row's real inputs with the dry-run

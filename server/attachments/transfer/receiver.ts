@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { DataError } from "../../../flows/ports/errors";
 import type { AttachmentMeta } from "../../../flows/ports/ports";
 import type { Db } from "../../db/client";
-import { ApiError } from "../../rest/responses";
+import { ApiError } from "../../http/responses";
 import type { CorrelationStore } from "../../sync/correlations";
 import type { SyncClient } from "../../transport/client";
 import type { AttachmentService } from "../attachment-service";

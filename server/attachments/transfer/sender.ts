@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { RetriableError } from "../../../flows/ports/errors";
 import type { Db } from "../../db/client";
+import { ApiError } from "../../http/responses";
 import type { Logger } from "../../log/logger";
 import { nextRetryDelay } from "../../queue/retry-policy";
-import { ApiError } from "../../rest/responses";
 import type { SyncConfig } from "../../sync/config-store";
 import type { SyncClient } from "../../transport/client";
 import type { AttachmentService } from "../attachment-service";

@@ -50,7 +50,7 @@ export const flowExecution = sqliteTable(
     startedAt: integer("started_at").notNull(),
     durationMs: integer("duration_ms"),
     traceId: text("trace_id"), // OpenTelemetry trace of the run, when tracing is on
-    // "summary": only per-node status and effect outputs were kept (server/runner/journal-sampling.ts)
+    // "summary": only per-node status and effect outputs were kept (server/flow-store/journal-sampling.ts)
     detail: text("detail", { enum: ["full", "summary"] })
       .notNull()
       .default("full"),

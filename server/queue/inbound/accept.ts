@@ -13,7 +13,7 @@ import {
   tracingOn,
   withSpanContext,
 } from "../../observability/tracing";
-import type { MessageResult, WireMessage } from "../../transport/wire-schema";
+import type { MessageResult, WireMessage } from "../../protocol/wire-schema";
 import { newSysId } from "../../util/ids";
 import { encodePayload } from "../payload-codec";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../log/logger";
+import type { WireMessage } from "../../protocol/wire-schema";
 import { SyncConfig } from "../../sync/config-store";
 import { SecretBox } from "../../sync/secrets";
 import { memoryInstance } from "../../testing/memory-instance";
-import type { WireMessage } from "../../transport/wire-schema";
 import { QueueMonitor } from "../monitor";
 import { QueueOperations } from "../operations";
 import { InboundAcceptor } from "./accept";

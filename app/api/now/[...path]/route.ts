@@ -1,3 +1,4 @@
+import { instance } from "@/server/instance/instance";
 import { nowRoutePattern, timedRoute } from "@/server/observability/http";
 import { handleNow } from "@/server/rest/router";
 
@@ -10,7 +11,8 @@ type Context = { params: Promise<{ path: string[] }> };
 
 const handle = timedRoute(
   async (_request: Request, context: Context) => nowRoutePattern((await context.params).path),
-  async (request: Request, context: Context) => handleNow(request, (await context.params).path),
+  async (request: Request, context: Context) =>
+    handleNow(request, (await context.params).path, await instance()),
 );
 
 export const GET = handle;

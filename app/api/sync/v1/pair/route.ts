@@ -1,6 +1,6 @@
+import { errorResponse, failure, resultResponse } from "@/server/http/responses";
 import { instance } from "@/server/instance/instance";
 import { timedRoute } from "@/server/observability/http";
-import { errorResponse, failure, resultResponse } from "@/server/rest/responses";
 import { pairRequestSchema } from "@/server/sync/pairing";
 
 export const runtime = "nodejs";

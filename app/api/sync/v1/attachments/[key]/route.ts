@@ -1,6 +1,6 @@
+import { handleAttachmentPut } from "@/server/attachments/transfer/handlers";
 import { instance } from "@/server/instance/instance";
 import { timedRoute } from "@/server/observability/http";
-import { handleAttachmentPut } from "@/server/transport/attachment-handlers";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

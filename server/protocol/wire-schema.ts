@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-// The wire protocol's bodies (SPEC 3.3), validated on both sides.
+// The wire protocol's bodies (SPEC 3.3), validated on both sides. A folder of its own, beneath
+// both the transport (which sends and receives them) and the inbound queue (which stores them).
 
 /** W3C Trace Context (traceparent version 00, and tracestate) of the step that sent a message. */
 export const traceContextSchema = z.object({

@@ -3,12 +3,12 @@ import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { instance } from "../instance/instance";
+import { failure } from "../http/responses";
+import { staticSecurityHeaders } from "../http/security-headers";
 import { nowRoutePattern, timedRoute } from "../observability/http";
-import { failure } from "../rest/responses";
 import { handleNow } from "../rest/router";
 import { handleMessages } from "../transport/handler";
-import { staticSecurityHeaders } from "./security-headers";
+import { instance } from "./instance";
 
 // The two hot API routes, answered straight from node:http before Next.js routes the request:
 // Table API record calls and the sync peer's messages. Through Next's route handler a Table
@@ -34,7 +34,7 @@ type Route = (request: Request, path: string) => Promise<Response>;
 
 const tableRoute: Route = timedRoute(
   (_request: Request, path: string) => nowRoutePattern(segmentsOf(path)),
-  (request: Request, path: string) => handleNow(request, segmentsOf(path)),
+  async (request: Request, path: string) => handleNow(request, segmentsOf(path), await instance()),
 );
 
 const messagesRoute: Route = timedRoute(MESSAGES_PATH, async (request: Request) =>
@@ -135,8 +135,9 @@ export interface DirectRoutes {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
 }
 
-/** Makes the direct routes available to scripts/server.mjs (the instance is booted by then). */
-export function registerDirectRoutes(enabled: boolean): void {
+/** Makes the direct routes available to scripts/server.mjs, unless TANDEM_DIRECT_ROUTES=off. */
+export async function registerDirectRoutes(): Promise<void> {
+  const enabled = (await instance()).config.directRoutes;
   const routes: DirectRoutes = {
     handle(req, res) {
       const route = directRoute(req.method, req.url);

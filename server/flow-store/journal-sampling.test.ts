@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../../flows";
-import { getExecution } from "../flow-store/flow-queries";
 import { purgeFinishedRows } from "../queue/retention";
+import { ExecutionWriter } from "../runner/execution-writer";
 import { memoryInstance } from "../testing/memory-instance";
 import { unpackSteps } from "./execution-journal";
-import { ExecutionWriter } from "./execution-writer";
+import { getExecution } from "./flow-queries";
 import { JournalSampler, packSummary, samplingFromEnv, summarise } from "./journal-sampling";
 
 const steps: StepRecord[] = [

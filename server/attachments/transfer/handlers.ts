@@ -1,16 +1,16 @@
 import { z } from "zod";
-import type { AttachmentReceiver } from "../attachments/transfer/receiver";
-import type { AttachmentSender } from "../attachments/transfer/sender";
-import { bodyChunks, checkDeclaredLength } from "../rest/body";
-import { ApiError, errorResponse } from "../rest/responses";
+import { bodyChunks, checkDeclaredLength } from "../../http/body";
+import { ApiError, errorResponse } from "../../http/responses";
+import { describeZodError } from "../../protocol/wire-schema";
 import {
   authenticatePeer,
   authenticateSync,
   parseJson,
   type SyncApiDeps,
   verifyPeerSignature,
-} from "./handler";
-import { describeZodError } from "./wire-schema";
+} from "../../transport/handler";
+import type { AttachmentReceiver } from "./receiver";
+import type { AttachmentSender } from "./sender";
 
 // The attachment transfer endpoints of the wire protocol (SPEC 3.6), authenticated like
 // messages: HTTP Basic as the peer's inbound user plus a Standard Webhooks signature.
