@@ -3,7 +3,7 @@
 // Next.js serves the UI and every route, as under `next start`, from the same production
 // build; the instance boots in Next's instrumentation hook during prepare(). The hot API routes
 // (Table API record calls, sync messages) are answered before Next routes them, by the same
-// handlers (server/http/direct-routes.ts): Next's request pipeline was two thirds of a Table
+// handlers (server/instance/direct-routes.ts): Next's request pipeline was two thirds of a Table
 // API create's CPU. TANDEM_DIRECT_ROUTES=off sends every request through Next.
 import http from "node:http";
 import path from "node:path";
