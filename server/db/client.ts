@@ -28,7 +28,42 @@ export function openDatabase({ file, migrationsFolder }: OpenOptions): Db {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  const folder = migrationsFolder ?? path.resolve(process.cwd(), "drizzle");
+  try {
+    refuseNewerSchema(sqlite, file, folder);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: migrationsFolder ?? path.resolve(process.cwd(), "drizzle") });
+  migrate(db, { migrationsFolder: folder });
   return db as Db;
+}
+
+/**
+ * A database that a newer Tandem has migrated (after a downgrade, or a process of an older
+ * version started on an upgraded database) is refused before anything runs on it: drizzle would
+ * skip the migrations it does not know, and the code would then fail later on columns and tables
+ * it does not expect, with errors that say nothing about versions.
+ */
+function refuseNewerSchema(sqlite: Database.Database, file: string, folder: string): void {
+  const table = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+    .get();
+  if (!table) return;
+  const applied = sqlite
+    .prepare<[], { at: number | null }>("SELECT max(created_at) AS at FROM __drizzle_migrations")
+    .get()?.at;
+  const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as {
+    entries: Array<{ when: number; tag: string }>;
+  };
+  const newest = journal.entries.reduce((a, b) => (b.when > a.when ? b : a), { when: 0, tag: "none" });
+  if (applied !== null && applied !== undefined && Number(applied) > newest.when) {
+    throw new Error(
+      `The database ${file} has a newer schema than this version of Tandem: it was migrated on ` +
+        `${new Date(Number(applied)).toISOString()} by a newer version, and this code's newest migration is ` +
+        `${newest.tag} (${new Date(newest.when).toISOString()}). Start the newer version of Tandem, or restore ` +
+        "a backup taken before the upgrade.",
+    );
+  }
 }
