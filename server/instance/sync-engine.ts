@@ -260,7 +260,8 @@ export function createSyncEngine(core: CoreDeps) {
       housekeeping = setInterval(() => {
         try {
           const purged = purgeFinishedRows(db, core.cfg.queueRetentionMs);
-          if (purged.outbound + purged.inbound > 0) logger.info(purged, "purged finished queue rows");
+          if (purged.outbound + purged.inbound + purged.keys > 0)
+            logger.info(purged, "purged finished queue rows");
         } catch (error) {
           logger.error({ err: error }, "queue purge failed");
         }

@@ -159,8 +159,13 @@ export const emailOutbox = sqliteTable("email_outbox", {
 
 // Results of side-effecting flow steps by idempotency key (queue row + step), so a run that is
 // repeated after a crash or a reprocess returns the first result instead of acting twice.
-export const idempotencyKey = sqliteTable("idempotency_key", {
-  key: text("key").primaryKey(),
-  result: text("result").notNull(), // JSON
-  createdAt: integer("created_at").notNull(),
-});
+// Purged with the queue rows they belong to (server/queue/retention.ts), by created_at.
+export const idempotencyKey = sqliteTable(
+  "idempotency_key",
+  {
+    key: text("key").primaryKey(),
+    result: text("result").notNull(), // JSON
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("idempotency_key_created").on(t.createdAt)],
+);

@@ -1,0 +1,1 @@
+CREATE INDEX `idempotency_key_created` ON `idempotency_key` (`created_at`);
