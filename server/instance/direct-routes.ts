@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
@@ -79,7 +78,7 @@ export function toRequest(req: IncomingMessage): Request {
   return new Request(`${encrypted ? "https" : "http"}://${host}${req.url ?? "/"}`, {
     method,
     headers,
-    ...(withBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    ...(withBody ? { body: bodyStream(req), duplex: "half" } : {}),
   } as RequestInit);
 }
 
@@ -94,6 +93,42 @@ function acceptsGzip(req: IncomingMessage): boolean {
   );
 }
 
+/**
+ * The request body as a web stream that reads the socket only as fast as the handler reads it.
+ * Unlike Readable.toWeb, giving up on it (a 413 once the limit is passed) only stops reading:
+ * toWeb destroys the request, and with it the socket, before the 413 is written, so a client
+ * still sending saw a broken pipe instead of the answer. The answer goes out with
+ * Connection: close (server/rest/router.ts), which ends the connection after it.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once("end", () => {
+        if (!done) controller.close();
+        done = true;
+      });
+      req.once("error", (error) => {
+        if (!done) controller.error(error);
+        done = true;
+      });
+      req.pause();
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.pause();
+    },
+  });
+}
+
 async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   let body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   for (const { key, value } of staticSecurityHeaders) res.setHeader(key, value);
@@ -106,6 +141,14 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
       body = await gzip(body);
       res.setHeader("content-encoding", "gzip");
     }
+  }
+  // What the handler left unread: the rest of a complete body is drained, so the connection can
+  // serve its next request; a body still arriving (a refused upload) ends the connection after
+  // this answer, as Next's route does.
+  if (!req.complete) res.setHeader("connection", "close");
+  else {
+    req.removeAllListeners("data");
+    req.resume();
   }
   res.statusCode = response.status;
   res.end(body);

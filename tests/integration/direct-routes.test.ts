@@ -1,3 +1,4 @@
+import { Pool } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { basic, type RunningInstance, startInstance } from "../support/instances";
 
@@ -207,6 +208,50 @@ describe("direct API routes", () => {
         call: `${call.method} ${call.path}`,
         ...want,
       });
+    }
+  });
+
+  it("keep one connection serving after refusals that left the body unread", async () => {
+    // One connection: a refusal that did not read the body must not leave it stuck for the next request.
+    const pool = new Pool(direct.url, { connections: 1, pipelining: 1 });
+    try {
+      const body = JSON.stringify({ messages: [], filler: "z".repeat(3_000) }); // under the 4 KiB limit
+      const over = JSON.stringify({ filler: "z".repeat(6_000) });
+      const calls = [
+        {
+          path: "/api/sync/v1/messages",
+          headers: { authorization: basic("nobody", "x"), ...json },
+          body,
+          want: 401,
+        },
+        {
+          path: "/api/now/table/incident",
+          headers: { authorization: basic("admin", "wrong"), ...json },
+          body,
+          want: 401,
+        },
+        {
+          path: "/api/now/table/incident",
+          headers: { authorization: admin, ...json },
+          body: over,
+          want: 413,
+        },
+        { path: "/api/now/table/incident?sysparm_limit=1", headers: { authorization: admin }, want: 200 },
+      ];
+      for (const call of [...calls, ...calls]) {
+        const res = await pool.request({
+          path: call.path,
+          method: call.body ? "POST" : "GET",
+          headers: call.headers,
+          ...(call.body ? { body: call.body } : {}),
+          headersTimeout: 5_000,
+          bodyTimeout: 5_000,
+        });
+        await res.body.text();
+        expect(`${call.path} ${res.statusCode}`).toBe(`${call.path} ${call.want}`);
+      }
+    } finally {
+      await pool.close();
     }
   });
 });
