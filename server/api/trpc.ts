@@ -72,7 +72,7 @@ function isZodError(error: unknown): error is ZodError {
  * Turns a RecordError (the domain's "you can fix this" error) into the matching tRPC error, a
  * schema violation found by a domain function (sync configuration validates its own input) into
  * a 400, and storage trouble (disk full, database busy) into SERVICE_UNAVAILABLE (503) naming the
- * cause, as the REST mapping does (`server/rest/responses.ts`).
+ * cause, as the REST mapping does (`server/http/responses.ts`).
  */
 const recordErrors = t.middleware(async ({ next }) => {
   const result = await next();
