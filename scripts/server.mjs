@@ -28,9 +28,6 @@ const server = http.createServer((req, res) => {
   if (direct()?.handle(req, res)) return;
   nextHandler(req, res);
 });
-// Longer than the usual load balancer idle timeout (60 s), so the balancer closes idle
-// connections first and never sends a request on one we are closing; as `next start` does.
-server.keepAliveTimeout = 65_000;
 server.on("error", (error) => {
   console.error(`Tandem could not listen on port ${port}: ${error.message}`);
   process.exit(1);
