@@ -17,7 +17,7 @@ import { instance } from "./instance";
 // The handlers are the very ones the Next routes call (app/api/now, app/api/sync/v1/messages),
 // with the same Request in and Response out, the same timing metric and the same static
 // security headers. Only requests whose shape is plain are taken: HEAD, OPTIONS, paths with a
-// percent sign or a trailing slash, attachments and everything else go to Next exactly as
+// percent sign, a dot segment or a trailing slash, attachments and everything else go to Next exactly as
 // before, so its redirects, the path guard in proxy.ts and streamed uploads keep their one
 // implementation. scripts/server.mjs consults this; under a bare `next start` it is unused and
 // every request takes the Next route, with the same answers.
@@ -29,7 +29,11 @@ const TABLE_PATH = /^\/api\/now\/(?:v[12]\/)?table\/[^/%]+(?:\/[^/%]+)?$/;
 const MESSAGES_PATH = "/api/sync/v1/messages";
 const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
+/** A route's handler; `path` is the request's path (no query), as directRoute matched it. */
 type Route = (request: Request, path: string) => Promise<Response>;
+
+/** The segments below /api/now, as the Next route's [...path] gives them. */
+const segmentsOf = (path: string) => path.slice("/api/now/".length).split("/");
 
 const tableRoute: Route = timedRoute(
   (_request: Request, path: string) => nowRoutePattern(segmentsOf(path)),
@@ -40,17 +44,19 @@ const messagesRoute: Route = timedRoute(MESSAGES_PATH, async (request: Request) 
   handleMessages(request, (await instance()).sync.api),
 );
 
-function segmentsOf(path: string): string[] {
-  return path.slice("/api/now/".length).split("/");
-}
-
-/** The route this request takes here, or undefined when Next should answer it. */
-export function directRoute(method: string | undefined, url: string | undefined): Route | undefined {
+/** The route this request takes here with its path, or undefined when Next should answer it. */
+export function directRoute(
+  method: string | undefined,
+  url: string | undefined,
+): { route: Route; path: string } | undefined {
   if (!method || !url) return undefined;
   const q = url.indexOf("?");
   const path = q < 0 ? url : url.slice(0, q);
-  if (path === MESSAGES_PATH) return method === "POST" ? messagesRoute : undefined;
-  return TABLE_METHODS.has(method) && TABLE_PATH.test(path) ? tableRoute : undefined;
+  if (path === MESSAGES_PATH) return method === "POST" ? { route: messagesRoute, path } : undefined;
+  // Dot segments ("/./", "/../") are left to Next, which resolves them as a URL parser does.
+  return TABLE_METHODS.has(method) && TABLE_PATH.test(path) && !path.includes("/.")
+    ? { route: tableRoute, path }
+    : undefined;
 }
 
 /**
@@ -160,10 +166,9 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
 }
 
 /** Answers one request taken by directRoute. Never throws: a failure is a 500 or a cut connection. */
-async function serve(route: Route, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(route: Route, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    const request = toRequest(req);
-    await writeResponse(req, res, await route(request, new URL(request.url).pathname));
+    await writeResponse(req, res, await route(toRequest(req), path));
   } catch (error) {
     (await instance()).logger.error({ err: error, method: req.method, url: req.url }, "direct route failed");
     if (res.headersSent) res.destroy();
@@ -188,9 +193,9 @@ export async function registerDirectRoutes(): Promise<void> {
   const enabled = (await instance()).config.directRoutes;
   const routes: DirectRoutes = {
     handle(req, res) {
-      const route = directRoute(req.method, req.url);
-      if (!route) return false;
-      void serve(route, req, res);
+      const direct = directRoute(req.method, req.url);
+      if (!direct) return false;
+      void serve(direct.route, direct.path, req, res);
       return true;
     },
   };
