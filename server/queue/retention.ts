@@ -3,8 +3,8 @@ import type { Db } from "../db/client";
 /**
  * Purges finished queue rows (processed, skipped) older than the retention, with their flow
  * executions (SPEC 3.9). Rows that are ready or in error are never purged here. The idempotency
- * keys of flows' side effects go too once no row that could run again is as old as they are:
- * they were kept forever before (about 250 bytes per synced record on a receiver, for ever).
+ * keys of flows' side effects go too, once no row that could run again is as old as they are
+ * (they were never purged before: about 250 bytes per synced record on a receiver).
  */
 export function purgeFinishedRows(
   db: Db,
