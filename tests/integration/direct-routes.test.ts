@@ -208,7 +208,7 @@ describe("direct API routes", () => {
       try {
         const res = await pool.request({
           method: "GET",
-          path: "/api/now/table/../table/incident?sysparm_limit=1&sysparm_fields=number",
+          path: "/api/now/table/../table/incident?sysparm_limit=1&sysparm_fields=number&sysparm_query=ORDERBYnumber",
           headers: { authorization: admin },
         });
         return { status: res.statusCode, body: await res.body.text(), vary: String(res.headers.vary ?? "") };
