@@ -153,16 +153,49 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
       res.setHeader("content-encoding", "gzip");
     }
   }
-  // What the handler left unread: the rest of a complete body is drained, so the connection can
-  // serve its next request; a body still arriving (a refused upload) ends the connection after
-  // this answer, as Next's route does.
-  if (!req.complete) res.setHeader("connection", "close");
-  else {
+  // What the handler left unread is read and dropped. A body still arriving (a refused upload) is
+  // read to its end before the answer, which then ends the connection, as Next's route does:
+  // closing while the client still sends resets the connection, and a client whose write fails
+  // before it has parsed the answer reports a broken pipe instead of the 413.
+  if (!req.complete) {
+    res.setHeader("connection", "close");
+    await discardRest(req);
+  } else {
     req.removeAllListeners("data");
     req.resume();
   }
   res.statusCode = response.status;
   res.end(body);
+}
+
+/** Beyond these, a refused upload is cut off rather than read to its end. */
+const DISCARD_MAX_BYTES = 64 << 20;
+const DISCARD_MAX_MS = 10_000;
+
+/** Reads and drops the rest of the request body; resolves at its end, or when it is too long or too slow. */
+function discardRest(req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    let dropped = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      req.off("data", count);
+      req.off("end", finish);
+      req.off("error", finish);
+      req.off("close", finish);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      dropped += chunk.byteLength;
+      if (dropped > DISCARD_MAX_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DISCARD_MAX_MS);
+    req.removeAllListeners("data"); // the body stream's, which would pause the socket once its buffer is full
+    req.on("data", count);
+    req.once("end", finish);
+    req.once("error", finish);
+    req.once("close", finish);
+    req.resume();
+  });
 }
 
 /** Answers one request taken by directRoute. Never throws: a failure is a 500 or a cut connection. */

@@ -286,6 +286,32 @@ describe("bad input changes nothing", () => {
     expect(await api.count("incident")).toBe(before);
   });
 
+  it("a refused upload far over the limit: the client gets the 413, not a reset connection", async () => {
+    // Megabytes still unread when the server answers: closing the socket then sends a reset, which
+    // drops the answer from the client's buffer, so the client saw a broken pipe instead of the 413.
+    const before = await api.count("incident");
+    const part = new TextEncoder().encode("y".repeat(64 * 1024));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"short_description":"big","description":"'));
+          for (let i = 0; i < 128; i++) controller.enqueue(part);
+          controller.enqueue(new TextEncoder().encode('"}'));
+          controller.close();
+        },
+      });
+      const res = await fetch(`${inst.url}/api/now/table/incident`, {
+        method: "POST",
+        headers: { Authorization: basic("admin", "admin"), "Content-Type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      await res.text();
+    }
+    expect(await api.count("incident")).toBe(before);
+  });
+
   it("a body that is not JSON: 415", async () => {
     const before = await api.count("incident");
     const res = await api.request("POST", "/api/now/table/incident", {
