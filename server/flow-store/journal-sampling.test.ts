@@ -49,7 +49,7 @@ describe("journal sampling", () => {
     });
   });
 
-  it("a summary drops inputs and outputs but keeps what a replay reads: side-effect outputs", () => {
+  it("a summary drops every step's inputs and outputs, side effects' included", () => {
     const [map, send] = summarise(steps);
     expect(map).toMatchObject({
       nodeId: "map",
@@ -58,10 +58,10 @@ describe("journal sampling", () => {
       inputs: null,
       outputs: null,
     });
-    expect(send).toMatchObject({ nodeId: "send", inputs: null, outputs: { messageId: "m1" } });
+    expect(send).toMatchObject({ nodeId: "send", status: "completed", inputs: null, outputs: null });
   });
 
-  it("a summary-only run is stored smaller, says so, and replays its effects; retention purges it", () => {
+  it("a summary-only run is stored smaller, says so, is never handed to a replay; retention purges it", () => {
     const { db } = memoryInstance();
     const writer = new ExecutionWriter(db, Date.now, new JournalSampler({ keepFirst: 1, oneIn: 0 }));
     const old = Date.now() - 10 * 86_400_000;
@@ -95,7 +95,8 @@ describe("journal sampling", () => {
     const summary = getExecution(db, "summary");
     expect(summary?.detail).toBe("summary");
     expect(summary?.inputs).toBeNull();
-    expect(writer.steps("summary")?.find((s) => s.nodeId === "send")?.outputs).toEqual({ messageId: "m1" });
+    expect(writer.steps("whole")?.find((s) => s.nodeId === "send")?.outputs).toEqual({ messageId: "m1" });
+    expect(writer.steps("summary")).toBeUndefined();
     const size = (id: string) =>
       (
         db.$client.prepare("SELECT length(steps) AS n FROM flow_execution WHERE id = ?").get(id) as {

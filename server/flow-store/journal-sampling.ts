@@ -1,14 +1,15 @@
 import type { StepRecord } from "../../flows";
-import { getNodeType } from "../../flows";
 
 /**
  * Which runs keep their whole journal (every step's inputs and outputs). Storage per synced
  * record was 13.7 KB, 12.4 KB of it journals of runs nobody opens (issue 14). Failed runs are
  * always kept whole (they are what people open and reprocess); of the successful ones per flow,
  * the first `keepFirst` since the process started and then one in `oneIn`. The rest keep a
- * summary: per-node status, port and duration, plus the outputs of steps with outside effects,
- * which is all a replay without repeating effects reads (flows/interpreter/runner.ts replays
- * only completed side-effecting steps unless asked for `all`).
+ * summary: per-node status, port and duration. A summary is never replayed: only a completed
+ * run is summarised, and a completed run's queue row is processed, which no reprocess or retry
+ * runs again (server/runner/execution-writer.ts `steps`). A re-run after a crash lost the
+ * processed mark replays the row's earlier journal, and its effects are made safe to repeat by
+ * their idempotency keys and the receiver's dedup by message id.
  */
 export interface SamplingRule {
   keepFirst: number;
@@ -43,19 +44,15 @@ export class JournalSampler {
   }
 }
 
-/**
- * A summary journal: the same steps without inputs and outputs, except the outputs of
- * side-effecting steps (a replay hands them back instead of repeating the effect).
- */
+/** A summary journal: the same steps without inputs and outputs. */
 export function summarise(steps: StepRecord[]): StepRecord[] {
   return steps.map((s) => {
-    const effect = s.status === "completed" && getNodeType(s.type)?.sideEffects === true;
     const out: StepRecord = {
       nodeId: s.nodeId,
       type: s.type,
       status: s.status,
       inputs: null,
-      outputs: effect ? s.outputs : null,
+      outputs: null,
       startedAt: s.startedAt,
       durationMs: s.durationMs,
     };
@@ -69,8 +66,9 @@ export function summarise(steps: StepRecord[]): StepRecord[] {
 
 /**
  * A summary as stored: the run's start once, then one short row per step,
- * `[nodeId, type, "c" | "e", port | null, start offset ms, duration ms, side-effect outputs?, extras?]`
- * with times to 0.01 ms. Spelt out as objects the summary took ~150 bytes a step (key names,
+ * `[nodeId, type, "c" | "e", port | null, start offset ms, duration ms, outputs?, extras?]`
+ * with times to 0.01 ms (outputs are null; rows written before summaries dropped side-effect
+ * outputs may hold them). Spelt out as objects the summary took ~150 bytes a step (key names,
  * null inputs and outputs, 16-digit timings), about a third of the storage per synced record;
  * as rows it takes ~50. unpackSteps (execution-journal.ts) reads both forms.
  */

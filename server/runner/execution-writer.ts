@@ -54,8 +54,8 @@ export class ExecutionWriter {
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
            error, error_node_id, started_at, duration_ms, trace_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      steps: c.prepare<[string], { steps: string | null; inputs: string | null }>(
-        "SELECT steps, inputs FROM flow_execution WHERE id = ?",
+      steps: c.prepare<[string], { steps: string | null; inputs: string | null; detail: string }>(
+        "SELECT steps, inputs, detail FROM flow_execution WHERE id = ?",
       ),
     };
   }
@@ -129,11 +129,16 @@ export class ExecutionWriter {
     observeTransaction("executions", t0);
   }
 
-  /** The journal of an earlier run, so a retry or reprocess replays its finished side effects. */
+  /**
+   * The journal of an earlier run, so a retry or reprocess replays its finished side effects.
+   * A summary has nothing to replay (journal-sampling.ts): it is the journal of a completed
+   * run, whose row is processed and not run again.
+   */
   steps(executionId: string): StepRecord[] | undefined {
     const pending = this.pending.find((e) => e.id === executionId);
     if (pending) return pending.steps;
     const row = this.sql.steps.get(executionId);
-    return row?.steps ? unpackSteps(row.steps, row.inputs ? JSON.parse(row.inputs) : null) : undefined;
+    if (!row?.steps || row.detail === "summary") return undefined;
+    return unpackSteps(row.steps, row.inputs ? JSON.parse(row.inputs) : null);
   }
 }
