@@ -4,6 +4,7 @@ import { defineConfig, devices } from "@playwright/test";
 // the real instances it needs through e2e/fixtures.ts.
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./tests/support/test-data-root.ts",
   outputDir: "test-results",
   fullyParallel: false,
   workers: 1,

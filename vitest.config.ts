@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./", import.meta.url)) } },
   test: {
+    globalSetup: ["tests/support/test-data-root.ts"],
     projects: [
       {
         extends: true,

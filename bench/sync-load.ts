@@ -294,7 +294,9 @@ async function waitForProfiles(dir: string, count: number): Promise<string[]> {
 }
 
 async function profileBurst() {
-  const profDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-load-prof-"));
+  const profDir = fs.mkdtempSync(
+    path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-load-prof-"),
+  );
   const preload = path.resolve("bench", "_cpu-profile.cjs");
   const pair = await startPair({
     TANDEM_LOG_LEVEL: "error",

@@ -67,7 +67,7 @@ const baselinePayload = (id: string) => ({
 
 /** A baseline receiver process (bench/_baseline-*.mjs) on a free port, and the sender's own SQLite file. */
 async function startBaseline(receiverScript: string, prefix: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), prefix));
   const port = await freePort();
   const child = fork(path.join("bench", receiverScript), [path.join(dir, "receiver.db"), String(port)]);
   await new Promise((resolve) => child.once("message", resolve));

@@ -69,7 +69,9 @@ function poster(pool: Pool, headers: Record<string, string>, group: string) {
 }
 
 async function baseline(): Promise<Figures> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-bench-tableapi-"));
+  const dir = fs.mkdtempSync(
+    path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-bench-tableapi-"),
+  );
   const port = await freePort();
   const child = fork(path.join("bench", "_baseline-table-api.mjs"), [
     path.join(dir, "bare.db"),

@@ -56,8 +56,9 @@ function osFreePort(): Promise<number> {
   });
 }
 
+/** A new data folder, inside the test run's folder when there is one (tests/support/test-data-root.ts). */
 export function tempDataDir(name: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `tandem-${name}-`));
+  return fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), `tandem-${name}-`));
 }
 
 export async function startInstance(options: StartOptions = {}): Promise<RunningInstance> {
