@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client";
 import { FieldClocks, isNewer } from "./field-clocks";
@@ -42,19 +45,65 @@ describe("field clocks (SPEC 3.8)", () => {
     expect(clocks.all("r3").size).toBe(0);
   });
 
-  it("stores each key once: a WITHOUT ROWID table keyed by (record, field), no extra index", () => {
+  it("stores one row per record, its key once (WITHOUT ROWID), origins written once each", () => {
     const db = openDatabase({ file: ":memory:" });
-    const row = db.$client
+    const clocks = new FieldClocks(db);
+    clocks.bumpAll("r1", ["state", "short_description"], "alpha".repeat(6));
+    clocks.setAll("r1", [["priority", { counter: 3, origin: "beta".repeat(8) }]]);
+    const rows = db.$client
+      .prepare<[], { record_sys_id: string; clocks: string }>("SELECT * FROM record_clock")
+      .all();
+    expect(rows).toEqual([
+      {
+        record_sys_id: "r1",
+        clocks: JSON.stringify({
+          ["alpha".repeat(6)]: { state: 1, short_description: 1 },
+          ["beta".repeat(8)]: { priority: 3 },
+        }),
+      },
+    ]);
+    const table = db.$client
       .prepare<[], { sql: string }>(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'field_clock'",
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'record_clock'",
       )
       .get();
-    expect(row?.sql).toMatch(/WITHOUT ROWID/);
-    const indexes = db.$client
-      .prepare<[], { name: string }>(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'field_clock' AND sql IS NOT NULL",
-      )
-      .all();
-    expect(indexes).toEqual([]);
+    expect(table?.sql).toMatch(/WITHOUT ROWID/);
+  });
+
+  it("migration 0012 carries the clocks of the per-field table over unchanged", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tandem-clocks-")), "tandem.db");
+    try {
+      // A database at migration 0011, with clocks in the old per-field table.
+      const folder = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-migrations-"));
+      fs.cpSync(path.resolve("drizzle"), folder, { recursive: true });
+      const journalFile = path.join(folder, "meta", "_journal.json");
+      const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: Array<{ tag: string }> };
+      journal.entries = journal.entries.filter((e) => e.tag < "0012");
+      fs.writeFileSync(journalFile, JSON.stringify(journal));
+      const old = openDatabase({ file, migrationsFolder: folder });
+      const insert = old.$client.prepare(
+        "INSERT INTO field_clock (record_sys_id, field, counter, origin) VALUES (?, ?, ?, ?)",
+      );
+      insert.run("r1", "state", 4, "alpha");
+      insert.run("r1", "priority", 2, "beta");
+      insert.run("r1", "impact", 1, "alpha");
+      insert.run("r2", "state", 7, "beta");
+      old.$client.close();
+
+      const clocks = new FieldClocks(openDatabase({ file }));
+      expect(Object.fromEntries(clocks.all("r1"))).toEqual({
+        state: { counter: 4, origin: "alpha" },
+        priority: { counter: 2, origin: "beta" },
+        impact: { counter: 1, origin: "alpha" },
+      });
+      expect(clocks.get("r2", "state")).toEqual({ counter: 7, origin: "beta" });
+      expect(clocks.bumpAll("r1", ["priority"], "alpha").get("priority")).toEqual({
+        counter: 3,
+        origin: "alpha",
+      });
+      fs.rmSync(folder, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 });

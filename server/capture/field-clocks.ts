@@ -1,8 +1,4 @@
-import type { Statement } from "better-sqlite3";
 import type { Db } from "../db/client";
-
-// SQLite binds at most 32,766 parameters; a record has far fewer fields, this only bounds the text.
-const MAX_FIELDS_PER_STATEMENT = 100;
 
 export interface FieldClock {
   counter: number;
@@ -10,73 +6,80 @@ export interface FieldClock {
 }
 
 /**
+ * A record's clocks as stored: one row per record, `{"<origin>": {"<field>": counter}}`. One row
+ * per (record, field) repeated the record's id and the 32-character origin in every row: 561
+ * bytes per synced incident, against ~190 packed (issue 14, storage per synced record).
+ */
+type StoredClocks = Record<string, Record<string, number>>;
+
+/**
  * Logical clocks per (record, field) (SPEC 3.8). A local change bumps the clock; a change that
  * arrives by sync carries the sender's clock and is applied only when newer than ours, ties
- * broken by instance id, so concurrent edits converge on both sides.
+ * broken by instance id, so concurrent edits converge on both sides. A write reads and writes
+ * the record's one row inside the caller's transaction (the record write path's).
  */
 export class FieldClocks {
   private readonly sql;
 
-  private readonly bumpStatements = new Map<
-    number,
-    Statement<string[], { field: string; counter: number }>
-  >();
-
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     const c = db.$client;
     this.sql = {
-      all: c.prepare<[string], FieldClock & { field: string }>(
-        "SELECT field, counter, origin FROM field_clock WHERE record_sys_id = ?",
-      ),
-      get: c.prepare<[string, string], FieldClock>(
-        "SELECT counter, origin FROM field_clock WHERE record_sys_id = ? AND field = ?",
-      ),
-      set: c.prepare(
-        `INSERT INTO field_clock (record_sys_id, field, counter, origin) VALUES (?, ?, ?, ?)
-         ON CONFLICT (record_sys_id, field) DO UPDATE SET counter = excluded.counter, origin = excluded.origin`,
+      read: c.prepare<[string], string>("SELECT clocks FROM record_clock WHERE record_sys_id = ?").pluck(),
+      write: c.prepare<[string, string]>(
+        `INSERT INTO record_clock (record_sys_id, clocks) VALUES (?, ?)
+         ON CONFLICT (record_sys_id) DO UPDATE SET clocks = excluded.clocks`,
       ),
     };
   }
 
-  /**
-   * Bumps the clocks of several fields of one record in one statement (a capture's changed
-   * fields: measured, one upsert per field was 45 µs of a 650 µs Table API create).
-   */
-  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> {
-    const bumped = new Map<string, FieldClock>();
-    const unique = [...new Set(fields)];
-    for (let at = 0; at < unique.length; at += MAX_FIELDS_PER_STATEMENT) {
-      const slice = unique.slice(at, at + MAX_FIELDS_PER_STATEMENT);
-      const rows = this.bumpStatement(slice.length).all(...slice.flatMap((f) => [sysId, f, origin]));
-      for (const row of rows) bumped.set(row.field, { counter: row.counter, origin });
-    }
-    return bumped;
-  }
-
-  /** Every clock of one record, by field (one range read of the table's key). */
+  /** Every clock of one record, by field. */
   all(sysId: string): Map<string, FieldClock> {
-    return new Map(this.sql.all.all(sysId).map((r) => [r.field, { counter: r.counter, origin: r.origin }]));
-  }
-
-  private bumpStatement(count: number) {
-    let stmt = this.bumpStatements.get(count);
-    if (!stmt) {
-      stmt = this.db.$client.prepare<string[], { field: string; counter: number }>(
-        `INSERT INTO field_clock (record_sys_id, field, counter, origin) VALUES ${Array(count).fill("(?, ?, 1, ?)").join(", ")}
-         ON CONFLICT (record_sys_id, field) DO UPDATE SET counter = counter + 1, origin = excluded.origin
-         RETURNING field, counter`,
-      );
-      this.bumpStatements.set(count, stmt);
-    }
-    return stmt;
+    const clocks = new Map<string, FieldClock>();
+    const stored = this.sql.read.get(sysId);
+    if (stored === undefined) return clocks;
+    for (const [origin, fields] of Object.entries(JSON.parse(stored) as StoredClocks))
+      for (const [field, counter] of Object.entries(fields)) clocks.set(field, { counter, origin });
+    return clocks;
   }
 
   get(sysId: string, field: string): FieldClock {
-    return this.sql.get.get(sysId, field) ?? { counter: 0, origin: "" };
+    return this.all(sysId).get(field) ?? { counter: 0, origin: "" };
+  }
+
+  /** Moves the clocks of several fields of one record forward, as a local change by `origin`. */
+  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> {
+    const bumped = new Map<string, FieldClock>();
+    if (fields.length === 0) return bumped;
+    const clocks = this.all(sysId);
+    for (const field of fields) {
+      if (bumped.has(field)) continue;
+      const clock = { counter: (clocks.get(field)?.counter ?? 0) + 1, origin };
+      clocks.set(field, clock);
+      bumped.set(field, clock);
+    }
+    this.store(sysId, clocks);
+    return bumped;
+  }
+
+  /** Sets the clocks of several fields of one record, as they arrived from another instance. */
+  setAll(sysId: string, incoming: Iterable<[string, FieldClock]>): void {
+    const clocks = this.all(sysId);
+    let changed = false;
+    for (const [field, clock] of incoming) {
+      clocks.set(field, clock);
+      changed = true;
+    }
+    if (changed) this.store(sysId, clocks);
   }
 
   set(sysId: string, field: string, clock: FieldClock): void {
-    this.sql.set.run(sysId, field, clock.counter, clock.origin);
+    this.setAll(sysId, [[field, clock]]);
+  }
+
+  private store(sysId: string, clocks: Map<string, FieldClock>): void {
+    const stored: StoredClocks = {};
+    for (const [field, { counter, origin }] of clocks) (stored[origin] ??= {})[field] = counter;
+    this.sql.write.run(sysId, JSON.stringify(stored));
   }
 }
 

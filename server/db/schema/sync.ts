@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Sync configuration (SPEC 2). Ids are sys_id-style text; times are epoch ms unless noted.
 
@@ -131,19 +131,13 @@ export const correlation = sqliteTable(
   ],
 );
 
-// Logical clock of each field of each record, for converging concurrent edits (SPEC 3.8).
-export const fieldClock = sqliteTable(
-  "field_clock",
-  {
-    recordSysId: text("record_sys_id").notNull(),
-    field: text("field").notNull(),
-    counter: integer("counter").notNull(),
-    origin: text("origin").notNull(), // instance id that made the change; breaks ties
-  },
-  // Keyed by (record, field) WITHOUT ROWID (hand-written in migration 0009): the old rowid table
-  // plus unique index stored every key twice (issue 14, storage per synced record).
-  (t) => [primaryKey({ columns: [t.recordSysId, t.field] })],
-);
+// Logical clocks of each record's fields, for converging concurrent edits (SPEC 3.8): one row
+// per record, `{"<origin>": {"<field>": counter}}` (server/capture/field-clocks.ts). WITHOUT
+// ROWID (hand-written in migration 0012): keyed by the record id alone, stored once.
+export const recordClock = sqliteTable("record_clock", {
+  recordSysId: text("record_sys_id").primaryKey(),
+  clocks: text("clocks").notNull(),
+});
 
 // Emails kept when no SMTP server is configured (SPEC 7), and the idempotency of sent ones.
 export const emailOutbox = sqliteTable("email_outbox", {

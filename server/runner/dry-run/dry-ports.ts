@@ -106,9 +106,11 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
       async update(table, sysId, values, meta) {
         // Same stale-field rule as the real port (SPEC 3.8), read-only here.
         const applied: RecordValues = {};
+        const local = scope.fieldClocks ? clocks.all(sysId) : undefined;
         for (const [field, value] of Object.entries(values)) {
           const incoming = scope.fieldClocks?.get(field);
-          if (!(incoming && isNewer(clocks.get(sysId, field), incoming))) applied[field] = value;
+          const ours = local?.get(field) ?? { counter: 0, origin: "" };
+          if (!(incoming && isNewer(ours, incoming))) applied[field] = value;
         }
         const before = records.get(table, sysId);
         return recordWrite(

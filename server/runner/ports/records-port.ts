@@ -73,15 +73,21 @@ export function flowJournal(meta: WriteMeta, scope: RunScope, now: () => string)
   }));
 }
 
+const NO_CLOCK: FieldClock = { counter: 0, origin: "" };
+
 export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
   const { records, clocks, group } = deps;
   const actor = (meta: WriteMeta) => flowActor(meta, scope);
   const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
   const applyClocks = (sysId: string, fields: string[]) => {
+    const incoming = scope.fieldClocks;
+    if (!incoming) return;
+    const arrived: Array<[string, FieldClock]> = [];
     for (const f of fields) {
-      const clock = scope.fieldClocks?.get(f);
-      if (clock) clocks.set(sysId, f, clock);
+      const clock = incoming.get(f);
+      if (clock) arrived.push([f, clock]);
     }
+    if (arrived.length > 0) clocks.setAll(sysId, arrived);
   };
 
   return {
@@ -139,11 +145,12 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
         group.write(() => {
           const applied: RecordValues = {};
           let stale = 0;
+          const local = scope.fieldClocks ? clocks.all(sysId) : undefined;
           for (const [field, value] of Object.entries(values)) {
             const incoming: FieldClock | undefined = scope.fieldClocks?.get(field);
             // Stale only when our copy is strictly newer: an equal clock means the same version,
             // so what the flow maps (a constant, a value map) is applied as designed.
-            if (incoming && isNewer(clocks.get(sysId, field), incoming)) stale += 1;
+            if (incoming && isNewer(local?.get(field) ?? NO_CLOCK, incoming)) stale += 1;
             else applied[field] = value;
           }
           const updated = records.update(table, sysId, applied, actor(meta), {
