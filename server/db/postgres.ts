@@ -42,7 +42,8 @@ function targetOf(url: string): Target {
   }
   const user = decodeURIComponent(parsed.username) || "postgres";
   return {
-    host: parsed.hostname || "localhost",
+    // ?host= is how a socket folder is given (postgresql:///db?host=/run/postgresql)
+    host: parsed.searchParams.get("host") || parsed.hostname || "localhost",
     port: parsed.port || "5432",
     user,
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || user,
@@ -50,7 +51,9 @@ function targetOf(url: string): Target {
   };
 }
 
+// ENOENT: a socket folder (?host=/path) without a server's socket in it
 const UNREACHABLE = new Set([
+  "ENOENT",
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
@@ -74,7 +77,8 @@ function explain(error: unknown, t: Target, doing = "open"): Error {
   const detail = error instanceof Error ? error.message : String(error);
   const server = `${t.host}:${t.port}`;
   let message: string;
-  if ((code && UNREACHABLE.has(code)) || /timeout|timed out/i.test(detail)) {
+  // only while connecting: later, a timeout is a statement's and ENOENT a missing migration file
+  if (doing === "open" && ((code && UNREACHABLE.has(code)) || /timeout|timed out/i.test(detail))) {
     message =
       `Cannot reach the PostgreSQL server at ${server} (${code ?? detail}): check that it is running and ` +
       "that TANDEM_DATABASE_URL's host and port are right.";

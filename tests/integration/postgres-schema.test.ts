@@ -372,6 +372,13 @@ describe("openPostgres refuses to start", () => {
       new RegExp(`Cannot reach the PostgreSQL server at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
     );
     expect(String(error)).not.toContain("s3cret-pass");
+    // .invalid never resolves; a resolver without network may time out instead of saying so
+    const unknown = await openPostgres("postgresql://postgres:s3cret-pass@no-such-host.invalid/tandem", {
+      connectTimeoutMs: 3000,
+    }).catch((e: Error) => e);
+    expect(String(unknown)).toMatch(
+      /Cannot reach the PostgreSQL server at no-such-host\.invalid:5432 \((ENOTFOUND|EAI_AGAIN|.*timeout.*)\)/,
+    );
   });
 
   it("when the server does not answer in time", async () => {
