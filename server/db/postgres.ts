@@ -47,7 +47,8 @@ function targetOf(url: string): Target {
     port: parsed.port || "5432",
     user,
     database: decodeURIComponent(parsed.pathname.replace(/^\//, "")) || user,
-    secrets: [parsed.password, decodeURIComponent(parsed.password)].filter((s) => s.length > 0),
+    // a password of one or two characters would mangle every message it was cut out of
+    secrets: [parsed.password, decodeURIComponent(parsed.password)].filter((s) => s.length > 2),
   };
 }
 
