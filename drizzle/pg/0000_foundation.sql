@@ -102,14 +102,6 @@ CREATE TABLE "email_outbox" (
 	CONSTRAINT "email_outbox_idempotency_key_unique" UNIQUE("idempotency_key")
 );
 --> statement-breakpoint
-CREATE TABLE "field_clock" (
-	"record_sys_id" text NOT NULL,
-	"field" text NOT NULL,
-	"counter" bigint NOT NULL,
-	"origin" text NOT NULL,
-	CONSTRAINT "field_clock_record_sys_id_field_pk" PRIMARY KEY("record_sys_id","field")
-);
---> statement-breakpoint
 CREATE TABLE "flow" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -304,6 +296,11 @@ CREATE TABLE "record" (
 	"sys_updated_by" text NOT NULL,
 	"sys_mod_count" bigint DEFAULT 0 NOT NULL,
 	"sys_domain" text DEFAULT 'global' NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "record_clock" (
+	"record_sys_id" text PRIMARY KEY NOT NULL,
+	"clocks" text NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "remote_alert" (

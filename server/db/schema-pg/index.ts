@@ -32,7 +32,7 @@ export const {
   remoteSystem,
   flowBinding,
   correlation,
-  fieldClock,
+  recordClock,
   emailOutbox,
   idempotencyKey,
   attachmentTransfer,
