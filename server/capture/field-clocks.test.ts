@@ -70,6 +70,21 @@ describe("field clocks (SPEC 3.8)", () => {
     expect(table?.sql).toMatch(/WITHOUT ROWID/);
   });
 
+  it("keeps origins and fields named like Object's own keys as data, never on Object.prototype", () => {
+    const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
+    clocks.setAll("r1", [
+      ["short_description", { counter: 2, origin: "__proto__" }],
+      ["__proto__", { counter: 3, origin: "constructor" }],
+      ["state", { counter: 1, origin: "alpha" }],
+    ]);
+    expect(({} as Record<string, unknown>).short_description).toBeUndefined();
+    expect(Object.fromEntries(clocks.all("r1"))).toEqual({
+      short_description: { counter: 2, origin: "__proto__" },
+      ["__proto__"]: { counter: 3, origin: "constructor" },
+      state: { counter: 1, origin: "alpha" },
+    });
+  });
+
   it("migration 0012 carries the clocks of the per-field table over unchanged", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tandem-clocks-")), "tandem.db");
     try {

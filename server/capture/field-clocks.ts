@@ -77,8 +77,13 @@ export class FieldClocks {
   }
 
   private store(sysId: string, clocks: Map<string, FieldClock>): void {
-    const stored: StoredClocks = {};
-    for (const [field, { counter, origin }] of clocks) (stored[origin] ??= {})[field] = counter;
+    // Origins and field names arrive from other instances: on plain objects an origin named
+    // "__proto__" wrote every field onto Object.prototype (the wire fuzz test found it).
+    const stored: StoredClocks = Object.create(null);
+    for (const [field, { counter, origin }] of clocks) {
+      stored[origin] ??= Object.create(null);
+      (stored[origin] as Record<string, number>)[field] = counter;
+    }
     this.sql.write.run(sysId, JSON.stringify(stored));
   }
 }
