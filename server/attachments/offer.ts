@@ -28,7 +28,7 @@ export class AttachmentOffer {
   for(change: RecordChange, capture: CaptureRow, remoteSystemId: string): Offer {
     if (!capture.includeAttachments || change.operation === "delete") return { metadata: [], refused: [] };
     const table = change.table.name;
-    const firstSync = !this.correlations.byRecord(remoteSystemId, table, change.sysId);
+    const firstSync = !this.correlations.inSyncTransaction.byRecord(remoteSystemId, table, change.sysId);
     let rows: AttachmentRow[];
     if (firstSync || capture.attachmentMode === "all") {
       rows = this.attachments.ofRecord(table, change.sysId);

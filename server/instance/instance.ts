@@ -15,6 +15,8 @@ import { metrics } from "../observability/metrics";
 import { installQueueGauges } from "../observability/queue-gauges";
 import { bindToActiveContext, startTracing, stopTracing } from "../observability/tracing";
 import { RecordService } from "../records/record-service";
+import type { Storage } from "../storage";
+import { SqliteStorage } from "../storage/sqlite";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 import { newSysId } from "../util/ids";
@@ -40,6 +42,8 @@ export interface Instance {
   records: RecordService;
   /** Writes that may share one commit with the others of the same turn (Table API, flows). */
   writes: GroupCommit;
+  /** The storage seam (issue 13): stores converted to plans run here; its writes share `writes`' commits. */
+  storage: Storage;
   attachments: AttachmentService;
   users: UserDirectory;
   /** Every password check (form and HTTP Basic), throttled. */
@@ -66,6 +70,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
         .sqliteTransaction.labels("grouped_writes")
         .observe(ms / 1000),
   });
+  const storage = new SqliteStorage(db.$client, { group: writes });
   const users = new UserDirectory(db, records);
   const sessions = new SessionStore(db, cfg.sessionHours * 3_600_000);
   const trustedProxies = cfg.trustedProxies
@@ -100,6 +105,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     logger,
     records,
     writes,
+    storage,
     users,
     signIns,
     attachments,
@@ -123,6 +129,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     registry,
     records,
     writes,
+    storage,
     attachments,
     users,
     signIns,

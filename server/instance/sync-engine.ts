@@ -33,6 +33,7 @@ import { ExecutionWriter } from "../runner/execution-writer";
 import type { PortDeps } from "../runner/ports";
 import { recordsPortShared } from "../runner/ports/records-port";
 import { FlowRunner } from "../runner/runner";
+import type { Storage } from "../storage";
 import { validateAndActivate } from "../sync/activation";
 import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
@@ -47,6 +48,7 @@ export interface CoreDeps {
   logger: Logger;
   records: RecordService;
   writes: GroupCommit;
+  storage: Storage;
   users: UserDirectory;
   signIns: SignInGuard;
   attachments: AttachmentService;
@@ -61,7 +63,7 @@ export function createSyncEngine(core: CoreDeps) {
   // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
   const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
   const config = new SyncConfig(db, secrets);
-  const correlations = new CorrelationStore(db);
+  const correlations = new CorrelationStore(core.storage);
   const flows = new FlowStore(db);
   const client = new SyncClient(config, guard);
   const email = new EmailSender(

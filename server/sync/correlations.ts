@@ -1,5 +1,5 @@
 import type { Correlation, CorrelationState } from "../../flows/ports/ports";
-import type { Db } from "../db/client";
+import { all, get, type Plan, requireSync, run, type Storage, sql } from "../storage";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
@@ -35,78 +35,76 @@ function toCorrelation(row: CorrelationRow): CorrelationView {
   };
 }
 
-/** Correlations (SPEC 3.5): one per (local record, remote system); look-ups see active ones only. */
-export class CorrelationStore {
-  private readonly sql;
+const Q = {
+  byRecord: sql<CorrelationRow>(
+    `SELECT * FROM correlation WHERE remote_system_id = ? AND table_name = ? AND record_sys_id = ? AND state = 'active'
+     LIMIT 1`,
+  ),
+  byLocal: sql<CorrelationRow>(
+    "SELECT * FROM correlation WHERE remote_system_id = ? AND local_id = ? AND state = 'active'",
+  ),
+  byLocalAny: sql<CorrelationRow>("SELECT * FROM correlation WHERE local_id = ?"),
+  byRemote: sql<CorrelationRow>(
+    "SELECT * FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
+  ),
+  ofRecord: sql<CorrelationRow>(
+    // local_id breaks ties: PostgreSQL promises no order among equal created_at
+    "SELECT * FROM correlation WHERE table_name = ? AND record_sys_id = ? ORDER BY created_at, local_id",
+  ),
+  insert: sql(
+    `INSERT INTO correlation (local_id, remote_id, remote_system_id, table_name, record_sys_id, state, created_at,
+       last_synced_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)`,
+  ),
+  setState: sql("UPDATE correlation SET state = ? WHERE remote_system_id = ? AND local_id = ?"),
+  setRemote: sql(
+    "UPDATE correlation SET remote_id = ?, last_synced_at = ? WHERE remote_system_id = ? AND local_id = ?",
+  ),
+  touch: sql("UPDATE correlation SET last_synced_at = ? WHERE remote_system_id = ? AND local_id = ?"),
+  stale: sql("UPDATE correlation SET stale_fields_skipped = stale_fields_skipped + ? WHERE local_id = ?"),
+};
 
-  constructor(db: Db) {
-    const c = db.$client;
-    this.sql = {
-      byRecord: c.prepare<[string, string, string], CorrelationRow>(
-        `SELECT * FROM correlation WHERE remote_system_id = ? AND table_name = ? AND record_sys_id = ? AND state = 'active'
-         LIMIT 1`,
-      ),
-      byLocal: c.prepare<[string, string], CorrelationRow>(
-        "SELECT * FROM correlation WHERE remote_system_id = ? AND local_id = ? AND state = 'active'",
-      ),
-      byLocalAny: c.prepare<[string], CorrelationRow>("SELECT * FROM correlation WHERE local_id = ?"),
-      byRemote: c.prepare<[string, string], CorrelationRow>(
-        "SELECT * FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
-      ),
-      ofRecord: c.prepare<[string, string], CorrelationRow>(
-        "SELECT * FROM correlation WHERE table_name = ? AND record_sys_id = ? ORDER BY created_at",
-      ),
-      insert: c.prepare(
-        `INSERT INTO correlation (local_id, remote_id, remote_system_id, table_name, record_sys_id, state, created_at,
-           last_synced_at) VALUES (?, ?, ?, ?, ?, 'active', ?, ?)`,
-      ),
-      setState: c.prepare("UPDATE correlation SET state = ? WHERE remote_system_id = ? AND local_id = ?"),
-      setRemote: c.prepare(
-        "UPDATE correlation SET remote_id = ?, last_synced_at = ? WHERE remote_system_id = ? AND local_id = ?",
-      ),
-      touch: c.prepare(
-        "UPDATE correlation SET last_synced_at = ? WHERE remote_system_id = ? AND local_id = ?",
-      ),
-      stale: c.prepare(
-        "UPDATE correlation SET stale_fields_skipped = stale_fields_skipped + ? WHERE local_id = ?",
-      ),
-    };
-  }
+export interface NewCorrelation {
+  remoteSystem: string;
+  table: string;
+  sysId: string;
+  localCorrelationId?: string;
+  remoteCorrelationId?: string | null;
+}
 
-  byRecord(remoteSystem: string, table: string, sysId: string): CorrelationView | null {
-    const row = this.sql.byRecord.get(remoteSystem, table, sysId);
+/**
+ * The work of the correlation store as plans (server/storage/plan.ts), one text for both
+ * dialects: to compose into a larger transaction (`yield* correlationPlans.byRecord(…)`).
+ */
+export const correlationPlans = {
+  *byRecord(remoteSystem: string, table: string, sysId: string): Plan<CorrelationView | null> {
+    const row = yield* get(Q.byRecord, remoteSystem, table, sysId);
     return row ? toCorrelation(row) : null;
-  }
+  },
 
-  byLocalId(remoteSystem: string, localId: string): CorrelationView | null {
-    const row = this.sql.byLocal.get(remoteSystem, localId);
+  *byLocalId(remoteSystem: string, localId: string): Plan<CorrelationView | null> {
+    const row = yield* get(Q.byLocal, remoteSystem, localId);
     return row ? toCorrelation(row) : null;
-  }
+  },
 
-  byRemoteId(remoteSystem: string, remoteId: string): CorrelationView | null {
-    const row = this.sql.byRemote.get(remoteSystem, remoteId);
+  *byRemoteId(remoteSystem: string, remoteId: string): Plan<CorrelationView | null> {
+    const row = yield* get(Q.byRemote, remoteSystem, remoteId);
     return row ? toCorrelation(row) : null;
-  }
+  },
 
-  ofRecord(table: string, sysId: string): CorrelationView[] {
-    return this.sql.ofRecord.all(table, sysId).map(toCorrelation);
-  }
+  *ofRecord(table: string, sysId: string): Plan<CorrelationView[]> {
+    return (yield* all(Q.ofRecord, table, sysId)).map(toCorrelation);
+  },
 
   /**
    * Creates the correlation, or returns the active one the record already has with this remote
    * (so a re-run after a crash converges instead of failing).
    */
-  create(input: {
-    remoteSystem: string;
-    table: string;
-    sysId: string;
-    localCorrelationId?: string;
-    remoteCorrelationId?: string | null;
-  }): CorrelationView {
-    const existing = this.byRecord(input.remoteSystem, input.table, input.sysId);
+  *create(input: NewCorrelation): Plan<CorrelationView> {
+    const existing = yield* correlationPlans.byRecord(input.remoteSystem, input.table, input.sysId);
     if (existing) {
       if (input.remoteCorrelationId && existing.remoteCorrelationId !== input.remoteCorrelationId) {
-        this.sql.setRemote.run(
+        yield* run(
+          Q.setRemote,
           input.remoteCorrelationId,
           Date.now(),
           input.remoteSystem,
@@ -117,7 +115,7 @@ export class CorrelationStore {
       return existing;
     }
     const localId = input.localCorrelationId ?? newSysId();
-    const taken = this.sql.byLocalAny.get(localId);
+    const taken = yield* get(Q.byLocalAny, localId);
     if (taken) {
       throw new RecordError(
         409,
@@ -126,7 +124,8 @@ export class CorrelationStore {
       );
     }
     const now = Date.now();
-    this.sql.insert.run(
+    yield* run(
+      Q.insert,
       localId,
       input.remoteCorrelationId ?? null,
       input.remoteSystem,
@@ -135,28 +134,90 @@ export class CorrelationStore {
       now,
       now,
     );
-    return this.byLocalId(input.remoteSystem, localId) as CorrelationView;
-  }
+    return (yield* correlationPlans.byLocalId(input.remoteSystem, localId)) as CorrelationView;
+  },
 
-  updateState(remoteSystem: string, localId: string, state: CorrelationState): CorrelationView {
-    this.sql.setState.run(state, remoteSystem, localId);
-    const row = this.sql.byLocalAny.get(localId);
+  *updateState(remoteSystem: string, localId: string, state: CorrelationState): Plan<CorrelationView> {
+    yield* run(Q.setState, state, remoteSystem, localId);
+    const row = yield* get(Q.byLocalAny, localId);
     if (!row) throw new RecordError(404, "Correlation not found", localId);
     return toCorrelation(row);
-  }
+  },
 
-  setRemoteId(remoteSystem: string, localId: string, remoteId: string): CorrelationView {
-    this.sql.setRemote.run(remoteId, Date.now(), remoteSystem, localId);
-    const row = this.sql.byLocalAny.get(localId);
+  *setRemoteId(remoteSystem: string, localId: string, remoteId: string): Plan<CorrelationView> {
+    yield* run(Q.setRemote, remoteId, Date.now(), remoteSystem, localId);
+    const row = yield* get(Q.byLocalAny, localId);
     if (!row) throw new RecordError(404, "Correlation not found", localId);
     return toCorrelation(row);
+  },
+
+  *touch(remoteSystem: string, localId: string): Plan<void> {
+    yield* run(Q.touch, Date.now(), remoteSystem, localId);
+  },
+
+  *countStale(localId: string, count: number): Plan<void> {
+    if (count > 0) yield* run(Q.stale, count, localId);
+  },
+};
+
+/**
+ * Correlations (SPEC 3.5): one per (local record, remote system); look-ups see active ones only.
+ * Reads run on their own, writes share the commit of their turn (Storage.write).
+ */
+export class CorrelationStore {
+  /**
+   * For callers that still run inside a synchronous SQLite transaction (capture in the record
+   * write, the bodies of GroupCommit.write): the same plans, run at once. Throws on PostgreSQL;
+   * those callers go when the record write path becomes a plan (issue 13, step 4 of the plan).
+   */
+  readonly inSyncTransaction: {
+    byRecord(remoteSystem: string, table: string, sysId: string): CorrelationView | null;
+    countStale(localId: string, count: number): void;
+  };
+
+  constructor(private readonly storage: Storage) {
+    const now = <T>(plan: Plan<T>): T =>
+      requireSync(storage, "CorrelationStore.inSyncTransaction").runSync(plan);
+    this.inSyncTransaction = {
+      byRecord: (remoteSystem, table, sysId) => now(correlationPlans.byRecord(remoteSystem, table, sysId)),
+      countStale: (localId, count) => now(correlationPlans.countStale(localId, count)),
+    };
   }
 
-  touch(remoteSystem: string, localId: string): void {
-    this.sql.touch.run(Date.now(), remoteSystem, localId);
+  byRecord(remoteSystem: string, table: string, sysId: string): Promise<CorrelationView | null> {
+    return this.storage.read(correlationPlans.byRecord(remoteSystem, table, sysId));
   }
 
-  countStale(localId: string, count: number): void {
-    if (count > 0) this.sql.stale.run(count, localId);
+  byLocalId(remoteSystem: string, localId: string): Promise<CorrelationView | null> {
+    return this.storage.read(correlationPlans.byLocalId(remoteSystem, localId));
+  }
+
+  byRemoteId(remoteSystem: string, remoteId: string): Promise<CorrelationView | null> {
+    return this.storage.read(correlationPlans.byRemoteId(remoteSystem, remoteId));
+  }
+
+  ofRecord(table: string, sysId: string): Promise<CorrelationView[]> {
+    return this.storage.read(correlationPlans.ofRecord(table, sysId));
+  }
+
+  /** See correlationPlans.create; one transaction, so a concurrent create cannot slip in between. */
+  create(input: NewCorrelation): Promise<CorrelationView> {
+    return this.storage.write(() => correlationPlans.create(input));
+  }
+
+  updateState(remoteSystem: string, localId: string, state: CorrelationState): Promise<CorrelationView> {
+    return this.storage.write(() => correlationPlans.updateState(remoteSystem, localId, state));
+  }
+
+  setRemoteId(remoteSystem: string, localId: string, remoteId: string): Promise<CorrelationView> {
+    return this.storage.write(() => correlationPlans.setRemoteId(remoteSystem, localId, remoteId));
+  }
+
+  touch(remoteSystem: string, localId: string): Promise<void> {
+    return this.storage.write(() => correlationPlans.touch(remoteSystem, localId));
+  }
+
+  countStale(localId: string, count: number): Promise<void> {
+    return this.storage.write(() => correlationPlans.countStale(localId, count));
   }
 }

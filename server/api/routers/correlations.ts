@@ -16,11 +16,12 @@ export const correlationsRouter = router({
         limit: z.number().int().max(200).default(50),
       }),
     )
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const remotes = ctx.inst.sync.config.snapshot().remotesById;
-      const correlations = ctx.inst.sync.correlations
-        .ofRecord(input.table, input.sysId)
-        .map((k) => ({ ...k, remoteName: remotes.get(k.remoteSystem)?.name ?? k.remoteSystem }));
+      const correlations = (await ctx.inst.sync.correlations.ofRecord(input.table, input.sysId)).map((k) => ({
+        ...k,
+        remoteName: remotes.get(k.remoteSystem)?.name ?? k.remoteSystem,
+      }));
       const { outbound, inbound } = queueHistoryOfRecord(
         ctx.inst.db,
         {

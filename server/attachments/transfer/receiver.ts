@@ -68,7 +68,7 @@ export class AttachmentReceiver {
     offered: AttachmentMeta[],
     record: { table: string; sysId: string },
   ): Promise<{ requested: number; refused: string[] }> {
-    const correlation = this.deps.correlations.byRecord(remoteId, record.table, record.sysId);
+    const correlation = await this.deps.correlations.byRecord(remoteId, record.table, record.sysId);
     if (!correlation)
       throw new DataError(`${record.table} ${record.sysId} is not correlated with this remote system yet`);
     const refused: string[] = [];

@@ -134,18 +134,17 @@ export function remoteId(config: SyncConfig, idOrName: string): string {
 
 function correlationsPort(deps: PortDeps): CorrelationsPort {
   const { correlations: store, config } = deps;
-  const { group } = deps.recordsShared;
   return {
+    // remoteId() throws synchronously for an unknown remote: async keeps that a rejection
     lookupByLocalRecord: async (remote, table, sysId) =>
       store.byRecord(remoteId(config, remote), table, sysId),
     lookupByLocalId: async (remote, id) => store.byLocalId(remoteId(config, remote), id),
     lookupByRemoteId: async (remote, id) => store.byRemoteId(remoteId(config, remote), id),
-    create: (input) =>
-      group.write(() => store.create({ ...input, remoteSystem: remoteId(config, input.remoteSystem) })),
-    updateState: (remote, id, state) =>
-      group.write(() => store.updateState(remoteId(config, remote), id, state)),
-    setRemoteId: (remote, id, remoteCorrelation) =>
-      group.write(() => store.setRemoteId(remoteId(config, remote), id, remoteCorrelation)),
+    // Storage.write shares the group's commit on SQLite (the storage is built on the same GroupCommit)
+    create: async (input) => store.create({ ...input, remoteSystem: remoteId(config, input.remoteSystem) }),
+    updateState: async (remote, id, state) => store.updateState(remoteId(config, remote), id, state),
+    setRemoteId: async (remote, id, remoteCorrelation) =>
+      store.setRemoteId(remoteId(config, remote), id, remoteCorrelation),
   };
 }
 

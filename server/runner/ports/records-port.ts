@@ -158,8 +158,13 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           });
           applyClocks(sysId, Object.keys(applied));
           if (stale > 0 && scope.originRemote) {
-            const correlation = deps.correlations.byRecord(scope.originRemote, table, sysId);
-            if (correlation) deps.correlations.countStale(correlation.localCorrelationId, stale);
+            const correlation = deps.correlations.inSyncTransaction.byRecord(
+              scope.originRemote,
+              table,
+              sysId,
+            );
+            if (correlation)
+              deps.correlations.inSyncTransaction.countStale(correlation.localCorrelationId, stale);
           }
           return updated;
         }),

@@ -1,0 +1,14 @@
+export {
+  all,
+  attempt,
+  type Dialect,
+  dialect,
+  done,
+  get,
+  type Plan,
+  type Query,
+  type RunResult,
+  run,
+  sql,
+} from "./plan";
+export { isSync, requireSync, type Storage, type SyncStorage } from "./storage";

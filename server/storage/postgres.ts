@@ -1,0 +1,131 @@
+import pg from "pg";
+import type { Plan, Query, Step } from "./plan";
+import type { Storage } from "./storage";
+
+/** int8 (bigint) as a JavaScript number, as SQLite gives it: epoch milliseconds and counters fit. */
+const types = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8) return (value: string) => Number(value);
+    return format ? pg.types.getTypeParser(oid, format) : pg.types.getTypeParser(oid);
+  },
+} as pg.CustomTypesConfig;
+
+/** `?` → `$1, $2…`, outside quoted strings and identifiers. */
+export function numberPlaceholders(text: string): string {
+  let n = 0;
+  let out = "";
+  let quote: string | null = null;
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = null;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+    } else if (ch === "?") {
+      n += 1;
+      out += `$${n}`;
+      continue;
+    }
+    out += ch;
+  }
+  return out;
+}
+
+// serialization_failure, deadlock_detected: the transaction is retried from a fresh plan
+const RETRY = new Set(["40001", "40P01"]);
+const ATTEMPTS = 5;
+
+interface Queryable {
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
+}
+
+/**
+ * Storage on PostgreSQL (node-postgres pool): a plan's statements are awaited one by one; a
+ * transaction holds one pooled client from BEGIN to COMMIT.
+ */
+export class PgStorage implements Storage {
+  readonly dialect = "postgres" as const;
+  private readonly texts = new WeakMap<Query<unknown>, string>();
+
+  constructor(readonly pool: pg.Pool) {}
+
+  read<T>(plan: Plan<T>): Promise<T> {
+    return this.drive(this.pool, plan, false);
+  }
+
+  async transaction<T>(make: () => Plan<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        try {
+          const value = await this.drive(client, make(), true);
+          const commit = await client.query("COMMIT");
+          // a plan that caught a failed statement without attempt(): PostgreSQL rolled it all back
+          if (commit.command === "ROLLBACK")
+            throw new Error(
+              "The transaction was rolled back: a statement in it failed and the plan went on (wrap such a statement in attempt())",
+            );
+          return value;
+        } catch (error) {
+          await client.query("ROLLBACK").catch((e: Error) => {
+            broken = e;
+          });
+          const code = (error as { code?: string }).code;
+          if (!(code && RETRY.has(code) && attempt < ATTEMPTS)) throw error;
+        }
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  write<T>(make: () => Plan<T>): Promise<T> {
+    return this.transaction(make);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private async drive<T>(on: Queryable, plan: Plan<T>, inTransaction: boolean): Promise<T> {
+    let depth = 0;
+    let input: unknown;
+    let failed = false;
+    let error: unknown;
+    for (;;) {
+      const next = failed ? plan.throw(error) : plan.next(input);
+      if (next.done) return next.value;
+      failed = false;
+      try {
+        const step = next.value;
+        if (step.op === "savepoint") {
+          if (!inTransaction) throw new Error("attempt() needs a transaction on PostgreSQL");
+          if (step.action === "begin") depth += 1;
+          const name = `plan_${depth}`;
+          if (step.action === "begin") await on.query({ text: `SAVEPOINT ${name}` });
+          else if (step.action === "release") await on.query({ text: `RELEASE SAVEPOINT ${name}` });
+          else await on.query({ text: `ROLLBACK TO SAVEPOINT ${name}` });
+          if (step.action !== "begin") depth -= 1;
+          input = undefined;
+        } else input = await this.step(on, step);
+      } catch (e) {
+        failed = true;
+        error = e;
+      }
+    }
+  }
+
+  private async step(on: Queryable, step: Exclude<Step, { op: "savepoint" }>): Promise<unknown> {
+    if (step.op === "dialect") return "postgres";
+    let text = this.texts.get(step.query);
+    if (text === undefined) {
+      text = numberPlaceholders(step.query.postgres);
+      this.texts.set(step.query, text);
+    }
+    const result = await on.query({ text, values: step.params as unknown[], types });
+    if (step.op === "get") return result.rows[0];
+    if (step.op === "all") return result.rows;
+    return { changes: result.rowCount ?? 0 };
+  }
+}

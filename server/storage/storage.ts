@@ -1,0 +1,46 @@
+import type { Dialect, Plan } from "./plan";
+
+/**
+ * The storage of an instance (issue 13), below every store and service: the one place that knows
+ * which database is underneath. Stores describe their work as plans (plan.ts) and run them here.
+ */
+export interface Storage {
+  readonly dialect: Dialect;
+  /** Runs a plan outside any transaction (each statement on its own: reads, single writes). */
+  read<T>(plan: Plan<T>): Promise<T>;
+  /**
+   * Runs a plan in one transaction of its own; settles after COMMIT. `make` may be called again
+   * when PostgreSQL reports a serialization failure or deadlock, so it must build a fresh plan.
+   */
+  transaction<T>(make: () => Plan<T>): Promise<T>;
+  /**
+   * A write that may share its commit with the others of the same turn (group commit): on SQLite
+   * a savepoint in the group's transaction (server/db/group-commit.ts), on PostgreSQL a
+   * transaction of its own on the pool (the server groups concurrent commits' WAL flushes
+   * itself). Settles after the commit; a write that throws undoes only itself.
+   */
+  write<T>(make: () => Plan<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * SQLite's storage runs plans synchronously as well: for the code that still runs inside a
+ * synchronous better-sqlite3 transaction (the record write path with capture, the bodies of
+ * GroupCommit.write) while the conversion goes on. Nothing new should use it.
+ */
+export interface SyncStorage extends Storage {
+  readonly dialect: "sqlite";
+  runSync<T>(plan: Plan<T>): T;
+}
+
+export function isSync(storage: Storage): storage is SyncStorage {
+  return storage.dialect === "sqlite" && "runSync" in storage;
+}
+
+/** The synchronous runner of a SQLite storage; on PostgreSQL the caller has not been converted yet. */
+export function requireSync(storage: Storage, caller: string): SyncStorage {
+  if (isSync(storage)) return storage;
+  throw new Error(
+    `${caller} still runs inside a synchronous SQLite transaction and cannot run on ${storage.dialect} yet (issue 13)`,
+  );
+}
