@@ -8,7 +8,8 @@
  *   2. backlog: BENCH_BACKLOG (20,000 by default; 100000 for the issue's figure, which takes
  *      longer than this part's ~6 minute budget here) incidents written with 32 writers while
  *      alpha's remote is paused, then Validate and Activate, and the drain: records/s, time, and
- *      each instance's peak RSS (VmHWM, VmRSS sampled every 500 ms) against the 400 MB aim.
+ *      each instance's peak RSS (VmHWM, VmRSS sampled every 500 ms) and its RSS once drained, against
+ *      the 400 MB aim.
  *   3. profile: BENCH_PROFILE_BURST (3,000) incidents, both instances profiled
  *      (bench/_cpu-profile.cjs), the write phase and the drain apart; self time per record by
  *      category (bench/_cpu-attribution.ts), frames mapped through the server's source maps.
@@ -201,6 +202,7 @@ async function backlogDrain() {
   const peak = { alpha: { hwm: 0, rss: 0 }, beta: { hwm: 0, rss: 0 } };
   const writeRss = { alpha: 0, beta: 0 };
   const drainRss = { alpha: 0, beta: 0 };
+  const endRss = { alpha: 0, beta: 0 };
   let draining = false;
   const sample = () => {
     for (const name of ["alpha", "beta"] as const) {
@@ -247,6 +249,7 @@ async function backlogDrain() {
     );
     const drainSeconds = (performance.now() - t0) / 1000;
     sample();
+    for (const name of ["alpha", "beta"] as const) endRss[name] = memoryKb(pair[name].inst.process.pid).rss;
     return {
       writeSeconds,
       drainSeconds,
@@ -255,6 +258,7 @@ async function backlogDrain() {
       peak,
       writeRss,
       drainRss,
+      endRss,
     };
   } finally {
     clearInterval(sampler);
@@ -273,7 +277,7 @@ function printBacklog(r: Awaited<ReturnType<typeof backlogDrain>>) {
   );
   for (const name of ["alpha", "beta"] as const) {
     console.log(
-      `   ${name}: peak RSS ${mb(r.peak[name].hwm)} (VmHWM, whole run); highest VmRSS sample while writing ${mb(r.writeRss[name])}, while draining ${mb(r.drainRss[name])}   (aim < ${RSS_AIM_MB} MB)`,
+      `   ${name}: peak RSS ${mb(r.peak[name].hwm)} (VmHWM, whole run); highest VmRSS sample while writing ${mb(r.writeRss[name])}, while draining ${mb(r.drainRss[name])}, at the end of the drain ${mb(r.endRss[name])}   (aim < ${RSS_AIM_MB} MB)`,
     );
   }
 }

@@ -19,4 +19,12 @@ describe("an instance refuses to start", () => {
       /exited with 1[\s\S]*Tandem could not start: The database .* has a newer schema than this version of Tandem/,
     );
   });
+
+  it("with a heap growing percent that is not a whole number", async () => {
+    await expect(
+      startInstance({ env: { TANDEM_SEED: "empty", TANDEM_HEAP_GROWING_PERCENT: "fast" } }),
+    ).rejects.toThrow(
+      /exited with 2[\s\S]*TANDEM_HEAP_GROWING_PERCENT must be a whole number of percent, not "fast"/,
+    );
+  });
 });
