@@ -23,8 +23,9 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 // whatever its queue holds (heap snapshots after 20,000 and 100,000 synced records), but a drain
 // promotes the rows in flight to old space, and with the factor of four the heap swung between
 // 90 and 290 MB, and RSS with it (435 MB peak at a 20,000 backlog). Twice kept it at 284 MB there
-// and under 380 MB at 100,000 (drain rate unchanged), for a few more full GCs. It is set here, before anything allocates much, because Node refuses the flag in
-// NODE_OPTIONS; TANDEM_HEAP_GROWING_PERCENT=0 leaves V8's own choice.
+// and under 380 MB at 100,000 (drain rate unchanged), for a few more full GCs. It is set here,
+// before anything allocates much, because Node refuses the flag in NODE_OPTIONS;
+// TANDEM_HEAP_GROWING_PERCENT=0 leaves V8's own choice.
 const growing = process.env.TANDEM_HEAP_GROWING_PERCENT ?? "100";
 if (!/^\d+$/.test(growing)) {
   console.error(`TANDEM_HEAP_GROWING_PERCENT must be a whole number of percent, not "${growing}"`);
