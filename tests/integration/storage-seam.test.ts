@@ -7,6 +7,7 @@ import type { Storage } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
+import { invitationStoreContract } from "../../server/sync/invitations.contract";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
 // The storage seam (issue 13): one set of stores, the same tests, on SQLite and on a real
@@ -16,6 +17,7 @@ import { type RunningPostgres, startPostgres } from "../support/postgres";
 function contracts(fresh: () => Promise<Storage>): void {
   describe("CorrelationStore", () => correlationStoreContract(fresh));
   describe("auth stores (sessions, credentials, throttle audit)", () => authStoresContract(fresh));
+  describe("InvitationStore", () => invitationStoreContract(fresh));
 }
 
 const open: Storage[] = [];
