@@ -11,7 +11,7 @@ export async function POST(request: Request): Promise<Response> {
   const auth = await authenticate(request, inst);
   if (!auth.ok && auth.status === 403) return new Response(auth.message, { status: 403 });
   const token = readCookie(request.headers.get("cookie"), sessionCookie);
-  if (token) inst.sessions.end(token);
+  if (token) await inst.sessions.end(token);
   return new Response(null, {
     status: 303,
     headers: {

@@ -168,7 +168,7 @@ describe("over HTTP", () => {
   };
 
   it("answers a bad value with 400 and the field it names", async () => {
-    const { token } = inst.sessions.create(userOf("beth.anglin").sysId);
+    const { token } = await inst.sessions.create(userOf("beth.anglin").sysId);
     const res = await call("records.create", {
       method: "POST",
       headers: {
@@ -186,7 +186,7 @@ describe("over HTTP", () => {
   });
 
   it("refuses a cookie-authenticated mutation from another origin", async () => {
-    const { token } = inst.sessions.create(userOf("beth.anglin").sysId);
+    const { token } = await inst.sessions.create(userOf("beth.anglin").sysId);
     const res = await call("records.create", {
       method: "POST",
       headers: {
@@ -212,13 +212,13 @@ describe("signing in", () => {
     expect(await signIn(inst, "peer2", "pw")).toEqual({ ok: false, error: apiOnlyAccount });
     const ok = await signIn(inst, " admin ", "admin");
     if (!ok.ok) throw new Error(ok.error);
-    expect(inst.sessions.userOf(ok.token)).toBe(userOf("admin").sysId);
+    expect(await inst.sessions.userOf(ok.token)).toBe(userOf("admin").sysId);
   }, 20_000); // five deliberately slow password hashes: generous on a loaded machine
 });
 
 describe("input validation over HTTP", () => {
   it("answers with the first problem in words and the field it concerns", async () => {
-    const { token } = inst.sessions.create(userOf("beth.anglin").sysId);
+    const { token } = await inst.sessions.create(userOf("beth.anglin").sysId);
     const request = new Request("http://alpha.test/api/trpc/records.addJournal", {
       method: "POST",
       headers: {

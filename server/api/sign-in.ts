@@ -30,7 +30,7 @@ export async function signIn(
   if (!canUseUi(user)) {
     return { ok: false, error: user.roles.has("sync_api") ? apiOnlyAccount : noRoles };
   }
-  const session = inst.sessions.create(user.sysId);
+  const session = await inst.sessions.create(user.sysId);
   inst.logger.info({ user: user.userName }, "signed in");
   return { ok: true, token: session.token, expiresAt: session.expiresAt };
 }

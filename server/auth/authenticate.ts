@@ -61,7 +61,7 @@ export async function authenticate(
     return { ok: true, user: outcome.user };
   }
   const token = readCookie(request.headers.get("cookie"), sessionCookie);
-  const sysId = token ? deps.sessions.userOf(token) : null;
+  const sysId = token ? await deps.sessions.userOf(token) : null;
   const user = sysId ? deps.users.toAuthUser(sysId, "session") : null;
   if (!user) {
     return {

@@ -1,11 +1,11 @@
 import type { BlockList } from "node:net";
-import type { Db } from "../db/client";
 import type { Logger } from "../log/logger";
+import { type Plan, run, type Storage, sql } from "../storage";
 import { toGlideDateTime } from "../util/time";
 import { clientAddress } from "./client-address";
 import type { AuthUser } from "./roles";
 import type { SignInThrottle } from "./throttle";
-import type { UserDirectory } from "./users";
+import { credentialPlans, type UserDirectory } from "./users";
 
 export type SignInOutcome =
   | { ok: true; user: AuthUser }
@@ -18,29 +18,38 @@ export interface SignInFrom {
   via: "basic" | "form";
 }
 
+const Q = {
+  // "user" is quoted: a reserved word on PostgreSQL
+  audit: sql(
+    `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, "user", origin, origin_remote, at)
+     VALUES ('sys_user', ?, 'sign_in_throttled', NULL, NULL, ?, ?, ?, NULL, ?)`,
+  ),
+};
+
+export const signInPlans = {
+  /** The audit entry of a throttled attempt, on the user of that name ("" when there is none). */
+  *recordThrottled(userName: string, detail: string, origin: "ui" | "api", at: string): Plan<void> {
+    const sysId = (yield* credentialPlans.userIdByName(userName)) ?? "";
+    yield* run(Q.audit, sysId, detail, userName.slice(0, 200), origin, at);
+  },
+};
+
 /**
  * Every password check goes through here (login form, HTTP Basic on REST, tRPC and the wire).
  * The throttle is consulted before the password is hashed, so attempts beyond the limit cost
  * no scrypt; each throttled attempt is written to the audit log.
  */
 export class SignInGuard {
-  private readonly audit;
-
   constructor(
     private readonly deps: {
-      db: Db;
+      storage: Storage;
       users: UserDirectory;
       throttle: SignInThrottle;
       trustedProxies: BlockList | null;
       logger: Logger;
       clock?: () => number;
     },
-  ) {
-    this.audit = deps.db.$client.prepare(
-      `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, user, origin, origin_remote, at)
-       VALUES ('sys_user', ?, 'sign_in_throttled', NULL, NULL, ?, ?, ?, NULL, ?)`,
-    );
-  }
+  ) {}
 
   addressOf(headers: Headers): string {
     return clientAddress(headers, this.deps.trustedProxies);
@@ -52,7 +61,7 @@ export class SignInGuard {
     if (waitMs > 0) {
       this.deps.throttle.failed(key);
       const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
-      this.recordThrottled(key, from.via, retryAfterSeconds);
+      await this.recordThrottled(key, from.via, retryAfterSeconds);
       return { ok: false, reason: "throttled", retryAfterSeconds };
     }
     const user = await this.deps.users.verify(userName, password);
@@ -64,12 +73,11 @@ export class SignInGuard {
     return { ok: true, user };
   }
 
-  private recordThrottled(
+  private async recordThrottled(
     key: { userName: string; address: string },
     via: SignInFrom["via"],
     retryAfter: number,
-  ) {
-    const sysId = this.deps.users.findByName(key.userName)?.sys_id ?? "";
+  ): Promise<void> {
     const detail = JSON.stringify({
       user_name: key.userName,
       address: key.address,
@@ -77,7 +85,9 @@ export class SignInGuard {
       retry_after_s: retryAfter,
     });
     const now = toGlideDateTime(new Date((this.deps.clock ?? Date.now)()));
-    this.audit.run(sysId, detail, key.userName.slice(0, 200), via === "form" ? "ui" : "api", now);
+    await this.deps.storage.write(() =>
+      signInPlans.recordThrottled(key.userName, detail, via === "form" ? "ui" : "api", now),
+    );
     this.deps.logger.warn({ user: key.userName, address: key.address, via }, "sign-in throttled");
   }
 }

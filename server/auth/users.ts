@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Db } from "../db/client";
 import type { RecordService, WriteOptions } from "../records/record-service";
 import type { Actor, RecordValues } from "../records/types";
+import { get, type Plan, requireSync, run, type Storage, sql } from "../storage";
 import { badRequest } from "../util/errors";
 import { hashPassword, verifyPassword } from "./password";
 import { type AuthUser, parseRoles } from "./roles";
@@ -14,6 +14,45 @@ export interface NewUser {
   password?: string;
 }
 
+const Q = {
+  idByName: sql<{ sys_id: string }>({
+    sqlite:
+      "SELECT sys_id FROM record WHERE table_name = 'sys_user' AND json_extract(data, '$.user_name') = ?",
+    postgres: "SELECT sys_id FROM record WHERE table_name = 'sys_user' AND (data::jsonb ->> 'user_name') = ?",
+  }),
+  credential: sql<{ password_hash: string }>(
+    "SELECT password_hash FROM user_credential WHERE user_sys_id = ?",
+  ),
+  setCredential: sql(
+    `INSERT INTO user_credential (user_sys_id, password_hash, changed_on) VALUES (?, ?, ?)
+     ON CONFLICT (user_sys_id) DO UPDATE SET password_hash = excluded.password_hash, changed_on = excluded.changed_on`,
+  ),
+};
+
+/**
+ * The credential store's work as plans (server/storage/plan.ts). Users themselves are records
+ * (sys_user) and are read through RecordService; only the look-up by name and the password
+ * hashes (user_credential) are here.
+ */
+export const credentialPlans = {
+  /** The sys_id of the sys_user record with this user name, or null. */
+  *userIdByName(userName: string): Plan<string | null> {
+    return (yield* get(Q.idByName, userName))?.sys_id ?? null;
+  },
+
+  /** The user of this name and its password hash (null when it has no password). */
+  *credentialOf(userName: string): Plan<{ sysId: string; hash: string | null } | null> {
+    const sysId = yield* credentialPlans.userIdByName(userName);
+    if (sysId === null) return null;
+    return { sysId, hash: (yield* get(Q.credential, sysId))?.password_hash ?? null };
+  },
+
+  /** Sets (or replaces) a user's password hash. */
+  *setCredential(userSysId: string, hash: string, changedOn: string): Plan<void> {
+    yield* run(Q.setCredential, userSysId, hash, changedOn);
+  },
+};
+
 // A verified Basic credential is remembered briefly so API clients (and the sync peer, which
 // sends Basic on every request) do not pay a 50 ms scrypt per request, nor a read of the user's
 // record (measured: 8% of a Table API create's CPU). Keys are HMACs under a per-process random
@@ -24,33 +63,34 @@ const cacheTtlMs = 60_000;
 export class UserDirectory {
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, { user: AuthUser; until: number }>();
-  private readonly sql;
 
   constructor(
-    db: Db,
+    private readonly storage: Storage,
     private readonly records: RecordService,
   ) {
+    // Writes to users made by this process only: another process's writes reach this cache
+    // after cacheTtlMs at the latest (issue 13: needs a cross-process signal).
     records.onChange((change) => {
       if (change.table.name === "sys_user") this.verified.clear();
     });
-    const c = db.$client;
-    this.sql = {
-      byName: c.prepare<[string], { sys_id: string }>(
-        "SELECT sys_id FROM record WHERE table_name = 'sys_user' AND json_extract(data, '$.user_name') = ?",
-      ),
-      credential: c.prepare<[string], { password_hash: string }>(
-        "SELECT password_hash FROM user_credential WHERE user_sys_id = ?",
-      ),
-      setCredential: c.prepare(
-        `INSERT INTO user_credential (user_sys_id, password_hash, changed_on) VALUES (?, ?, ?)
-         ON CONFLICT (user_sys_id) DO UPDATE SET password_hash = excluded.password_hash, changed_on = excluded.changed_on`,
-      ),
-    };
+  }
+
+  /**
+   * Runs a plan at once, inside the caller's synchronous RecordService transaction (users are
+   * records, and RecordService is still synchronous on SQLite only: issue 13).
+   */
+  private now<T>(plan: Plan<T>, caller: string): T {
+    return requireSync(this.storage, caller).runSync(plan);
+  }
+
+  /** The sys_id of the user with this name, or null (both dialects). */
+  idByName(userName: string): Promise<string | null> {
+    return this.storage.read(credentialPlans.userIdByName(userName));
   }
 
   findByName(userName: string): RecordValues | null {
-    const row = this.sql.byName.get(userName);
-    return row ? this.records.get("sys_user", row.sys_id) : null;
+    const sysId = this.now(credentialPlans.userIdByName(userName), "UserDirectory.findByName");
+    return sysId ? this.records.get("sys_user", sysId) : null;
   }
 
   /** The signed-in view of a sys_user record, or null when it is missing or inactive. */
@@ -71,13 +111,13 @@ export class UserDirectory {
     const key = createHmac("sha256", this.cacheKey).update(`${userName}\u0000${password}`).digest("base64");
     const hit = this.verified.get(key);
     if (hit && hit.until > Date.now()) return hit.user;
-    const row = this.sql.byName.get(userName);
-    const stored = row ? this.sql.credential.get(row.sys_id)?.password_hash : undefined;
+    const found = await this.storage.read(credentialPlans.credentialOf(userName));
+    const stored = found?.hash ?? undefined;
     // Hash even for unknown users so response time does not reveal which user names exist.
     const ok = await verifyPassword(password, stored ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
-    if (!ok || !row || !stored) return null;
+    if (!ok || !found || !stored) return null;
     // Read after the hash: a write to the user while it ran has already cleared the cache.
-    const user = this.toAuthUser(row.sys_id, "basic");
+    const user = this.toAuthUser(found.sysId, "basic");
     if (!user) return null;
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(key, { user, until: Date.now() + cacheTtlMs });
@@ -87,7 +127,7 @@ export class UserDirectory {
   async setPassword(userSysId: string, password: string): Promise<void> {
     if (password.length < 1) throw new Error("A password cannot be empty");
     const hash = await hashPassword(password);
-    this.sql.setCredential.run(userSysId, hash, this.records.now());
+    await this.storage.write(() => credentialPlans.setCredential(userSysId, hash, this.records.now()));
     this.verified.clear();
   }
 
@@ -97,7 +137,11 @@ export class UserDirectory {
     return this.records.transaction(() => {
       const { password: _password, ...fields } = user;
       const created = this.records.create("sys_user", fields, actor);
-      if (hash) this.sql.setCredential.run(created.sys_id, hash, this.records.now());
+      if (hash)
+        this.now(
+          credentialPlans.setCredential(created.sys_id, hash, this.records.now()),
+          "UserDirectory.create",
+        );
       return created;
     });
   }
@@ -106,7 +150,10 @@ export class UserDirectory {
   createWithHash(user: Omit<NewUser, "password">, hash: string, actor: Actor): RecordValues {
     return this.records.transaction(() => {
       const created = this.records.create("sys_user", user, actor);
-      this.sql.setCredential.run(created.sys_id, hash, this.records.now());
+      this.now(
+        credentialPlans.setCredential(created.sys_id, hash, this.records.now()),
+        "UserDirectory.createWithHash",
+      );
       return created;
     });
   }
@@ -135,7 +182,10 @@ export class UserDirectory {
         sysId === null
           ? this.records.create("sys_user", fields, actor, options)
           : this.records.update("sys_user", sysId, fields, actor, options);
-      this.sql.setCredential.run(record.sys_id, hash, this.records.now());
+      this.now(
+        credentialPlans.setCredential(record.sys_id, hash, this.records.now()),
+        "UserDirectory.saveWithPassword",
+      );
       return record;
     });
     this.verified.clear();

@@ -71,13 +71,13 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
         .observe(ms / 1000),
   });
   const storage = new SqliteStorage(db.$client, { group: writes });
-  const users = new UserDirectory(db, records);
-  const sessions = new SessionStore(db, cfg.sessionHours * 3_600_000);
+  const users = new UserDirectory(storage, records);
+  const sessions = new SessionStore(storage, cfg.sessionHours * 3_600_000);
   const trustedProxies = cfg.trustedProxies
     ? parseCidrList(cfg.trustedProxies, "TANDEM_TRUSTED_PROXIES")
     : null;
   const signIns = new SignInGuard({
-    db,
+    storage,
     users,
     throttle: new SignInThrottle(cfg.signInLimits),
     trustedProxies,

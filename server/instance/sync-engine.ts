@@ -213,7 +213,7 @@ export function createSyncEngine(core: CoreDeps) {
   const activate = (remoteId: string) =>
     validateAndActivate({ config, client, outbound: outboundStore, wake: wakeOutbound }, remoteId);
   const pairing = new Pairing({
-    db,
+    storage: core.storage,
     config,
     users: core.users,
     self: { instance: core.cfg.instance, instanceId: core.instanceId, publicUrl: core.cfg.publicUrl },

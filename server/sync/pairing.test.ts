@@ -9,11 +9,11 @@ import { SecretBox } from "./secrets";
 
 describe("Pairing (inviter)", () => {
   const setup = () => {
-    const { db, users } = memoryInstance();
+    const { db, storage, users } = memoryInstance();
     const config = new SyncConfig(db, SecretBox.forTests());
     const validateAndActivate = vi.fn(async () => ({ ok: true, message: "ok" }));
     const pairing = new Pairing({
-      db,
+      storage,
       config,
       users,
       self: { instance: "alpha", instanceId: "alpha-id", publicUrl: "http://localhost:3000" },
@@ -44,7 +44,10 @@ describe("Pairing (inviter)", () => {
   it("refuses an expired invitation and creates nothing", async () => {
     const { config, users, pairing } = setup();
     const created = Date.now() - invitationTtlMs - 60_000;
-    const { token, expiresAt } = pairing.createInvitation({ userName: "admin", sysId: "admin-id" }, created);
+    const { token, expiresAt } = await pairing.createInvitation(
+      { userName: "admin", sysId: "admin-id" },
+      created,
+    );
     expect(expiresAt).toBeLessThan(Date.now());
 
     await expect(pairing.acceptAsInviter(requestFor(token))).rejects.toMatchObject({
@@ -58,7 +61,10 @@ describe("Pairing (inviter)", () => {
   it("refuses an invitation one millisecond past its expiry, accepts it just before", async () => {
     const { config, pairing } = setup();
     const created = 1_000_000;
-    const { token, expiresAt } = pairing.createInvitation({ userName: "admin", sysId: "admin-id" }, created);
+    const { token, expiresAt } = await pairing.createInvitation(
+      { userName: "admin", sysId: "admin-id" },
+      created,
+    );
     await expect(pairing.acceptAsInviter(requestFor(token), expiresAt + 1)).rejects.toMatchObject({
       status: 401,
       message: "Invitation expired",

@@ -1,11 +1,12 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { UserDirectory } from "../auth/users";
-import type { Db } from "../db/client";
 import type { OutboundGuard } from "../net/url-guard";
 import type { Actor } from "../records/types";
+import type { Storage } from "../storage";
 import { RecordError } from "../util/errors";
 import type { SyncConfig } from "./config-store";
+import { hashOfSecret, InvitationStore } from "./invitations";
 import { newSigningSecret } from "./secrets";
 
 // Pairing (SPEC 2, ours): one invitation replaces the ~40 manual steps of linking two instances.
@@ -21,10 +22,9 @@ import { newSigningSecret } from "./secrets";
 //   validateAndActivate(R_A) ── outcome ──▶ both directions reported to the admin
 //
 // The token is one-time: the invitation row keeps only a hash of the secret and an expiry, and
-// is marked used in the same statement that checks it. The confirm step is allowed once, after
+// is marked used in the same transaction that checks it (server/sync/invitations.ts). The confirm step is allowed once, after
 // the accept step, with the same secret.
 
-const settingPrefix = "pairing.invitation.";
 export const invitationTtlMs = 24 * 3_600_000;
 
 const tokenSchema = z.object({
@@ -37,15 +37,6 @@ const tokenSchema = z.object({
   expiresAt: z.number(),
 });
 export type InvitationToken = z.infer<typeof tokenSchema>;
-
-interface StoredInvitation {
-  hash: string;
-  expiresAt: number;
-  createdBy: string;
-  runAsUserId: string | null;
-  state: "open" | "accepted" | "confirmed";
-  remoteId?: string;
-}
 
 export const pairRequestSchema = z.object({
   invitation: z.string().min(1),
@@ -70,7 +61,7 @@ export const pairAnswerSchema = z.object({
 export const confirmRequestSchema = z.object({ invitation: z.string(), secret: z.string() });
 
 export interface PairingDeps {
-  db: Db;
+  storage: Storage;
   config: SyncConfig;
   users: UserDirectory;
   self: { instance: string; instanceId: string; publicUrl: string };
@@ -86,24 +77,27 @@ export interface PairingOutcome {
   peer: { ok: boolean; check?: string; message: string };
 }
 
-const hashOf = (secret: string) => createHash("sha256").update(secret).digest("hex");
 const password = () => randomBytes(24).toString("base64url");
 const system: Actor = { userName: "system", origin: "system" };
 
 export class Pairing {
-  constructor(private readonly deps: PairingDeps) {}
+  private readonly invitations: InvitationStore;
+
+  constructor(private readonly deps: PairingDeps) {
+    this.invitations = new InvitationStore(deps.storage);
+  }
 
   // ---- A: the inviter ------------------------------------------------------------------
 
-  createInvitation(
+  async createInvitation(
     user: { userName: string; sysId: string },
     now = Date.now(),
-  ): { token: string; expiresAt: number } {
+  ): Promise<{ token: string; expiresAt: number }> {
     const invitation = randomBytes(9).toString("base64url");
     const secret = randomBytes(32).toString("base64url");
     const expiresAt = now + invitationTtlMs;
-    this.save(invitation, {
-      hash: hashOf(secret),
+    await this.invitations.save(invitation, {
+      hash: hashOfSecret(secret),
       expiresAt,
       createdBy: user.userName,
       runAsUserId: user.sysId,
@@ -125,7 +119,7 @@ export class Pairing {
   async acceptAsInviter(request: PairRequest, now = Date.now()): Promise<z.infer<typeof pairAnswerSchema>> {
     const { peer } = request;
     await this.checkPeerUrl(peer.url);
-    const stored = this.claim(request.invitation, request.secret, "open", "accepted", now);
+    const stored = await this.invitations.claim(request.invitation, request.secret, "open", "accepted", now);
     const userName = `sync.${peer.instance}`;
     const secret = password();
     const userId = await this.ensureApiUser(userName, `Sync from ${peer.instance}`, secret);
@@ -140,13 +134,13 @@ export class Pairing {
       inboundApiUserId: userId,
       runAsUserId: stored.runAsUserId,
     });
-    this.save(request.invitation, { ...stored, state: "accepted", remoteId: remote.id });
+    await this.invitations.save(request.invitation, { ...stored, state: "accepted", remoteId: remote.id });
     return { remoteId: remote.id, user: userName, password: secret };
   }
 
   /** The inviter validates its side once the accepter has filled in its external id. */
   async confirmAsInviter(invitation: string, secret: string, now = Date.now()) {
-    const stored = this.claim(invitation, secret, "accepted", "confirmed", now);
+    const stored = await this.invitations.claim(invitation, secret, "accepted", "confirmed", now);
     return this.deps.validateAndActivate(stored.remoteId ?? "");
   }
 
@@ -245,48 +239,6 @@ export class Pairing {
     const taken = new Set(this.deps.config.listRemotes().map((r) => r.name));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
-  }
-
-  /**
-   * Checks secret, expiry and step, and moves to the next step before any await, so two
-   * requests racing with one token cannot both pass (one-time use).
-   */
-  private claim(
-    invitation: string,
-    secret: string,
-    expected: StoredInvitation["state"],
-    next: StoredInvitation["state"],
-    now: number,
-  ): StoredInvitation {
-    const stored = this.load(invitation);
-    const given = Buffer.from(hashOf(secret));
-    if (!stored || !timingSafeEqual(Buffer.from(stored.hash), given))
-      throw new RecordError(
-        401,
-        "Unknown invitation",
-        "The token does not match an invitation of this instance",
-      );
-    if (stored.expiresAt < now) throw new RecordError(401, "Invitation expired", "Ask for a new one");
-    if (stored.state !== expected)
-      throw new RecordError(409, "Invitation already used", "Each invitation pairs one instance, once");
-    this.save(invitation, { ...stored, state: next });
-    return stored;
-  }
-
-  private load(invitation: string): StoredInvitation | null {
-    const row = this.deps.db.$client
-      .prepare<[string], { value: string }>("SELECT value FROM instance_setting WHERE key = ?")
-      .get(settingPrefix + invitation);
-    return row ? (JSON.parse(row.value) as StoredInvitation) : null;
-  }
-
-  private save(invitation: string, value: StoredInvitation): void {
-    this.deps.db.$client
-      .prepare(
-        `INSERT INTO instance_setting (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(settingPrefix + invitation, JSON.stringify(value), Date.now());
   }
 }
 

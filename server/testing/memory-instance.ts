@@ -2,6 +2,7 @@ import { UserDirectory } from "../auth/users";
 import { openDatabase } from "../db/client";
 import { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
+import { SqliteStorage } from "../storage/sqlite";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 
@@ -11,8 +12,9 @@ export function memoryInstance() {
   const registry = new TableRegistry(db);
   registry.install(builtInTables);
   const records = new RecordService(db, registry);
-  const users = new UserDirectory(db, records);
-  return { db, registry, records, users };
+  const storage = new SqliteStorage(db.$client);
+  const users = new UserDirectory(storage, records);
+  return { db, registry, records, storage, users };
 }
 
 export const testActor: Actor = { userName: "tester", origin: "api" };

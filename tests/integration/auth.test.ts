@@ -2,6 +2,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStore, sessionCookie } from "../../server/auth/sessions";
 import { openDatabase } from "../../server/db/client";
+import { SqliteStorage } from "../../server/storage/sqlite";
 import { type RunningInstance, startInstance } from "../support/instances";
 import { type ApiClient, apiClient, failureOf, type RecordJson } from "./api-client";
 
@@ -187,7 +188,7 @@ describe("roles", () => {
 describe("session cookies", () => {
   // The login page belongs to the UI; the session here is made with the instance's own session
   // store on its database, which is exactly what a login does.
-  function sessionFor(userName: string): string {
+  async function sessionFor(userName: string): Promise<string> {
     const db = openDatabase({ file: path.join(inst.dataDir, "tandem.db") });
     try {
       const row = db.$client
@@ -196,14 +197,14 @@ describe("session cookies", () => {
         )
         .get(userName);
       if (!row) throw new Error(`no user ${userName}`);
-      return new SessionStore(db, 3_600_000).create(row.sys_id).token;
+      return (await new SessionStore(new SqliteStorage(db.$client), 3_600_000).create(row.sys_id)).token;
     } finally {
       db.$client.close();
     }
   }
 
   it("a session reads, and writes from its own origin as a UI write", async () => {
-    const cookie = `${sessionCookie}=${encodeURIComponent(sessionFor("beth.anglin"))}`;
+    const cookie = `${sessionCookie}=${encodeURIComponent(await sessionFor("beth.anglin"))}`;
     expect((await admin.get(incidentList, { auth: null, headers: { Cookie: cookie } })).status).toBe(200);
     const res = await admin.post(
       "/api/now/table/incident",
@@ -222,7 +223,7 @@ describe("session cookies", () => {
   });
 
   it("a mutation with a session from a foreign Origin: 403, nothing changed", async () => {
-    const cookie = `${sessionCookie}=${encodeURIComponent(sessionFor("admin"))}`;
+    const cookie = `${sessionCookie}=${encodeURIComponent(await sessionFor("admin"))}`;
     const before = await admin.count("incident");
     const res = await admin.post(
       "/api/now/table/incident",

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { authStoresContract } from "../../server/auth/auth-stores.contract";
 import { openDatabase } from "../../server/db/client";
 import { GroupCommit } from "../../server/db/group-commit";
 import { openPostgres } from "../../server/db/postgres";
@@ -6,18 +7,26 @@ import type { Storage } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
+import { invitationStoreContract } from "../../server/sync/invitations.contract";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
-// The storage seam (issue 13): one CorrelationStore, the same tests, on SQLite and on a real
+// The storage seam (issue 13): one set of stores, the same tests, on SQLite and on a real
 // PostgreSQL server with the migrations of drizzle/pg.
+
+/** Every converted store's contract, on the storages `fresh` gives. */
+function contracts(fresh: () => Promise<Storage>): void {
+  describe("CorrelationStore", () => correlationStoreContract(fresh));
+  describe("auth stores (sessions, credentials, throttle audit)", () => authStoresContract(fresh));
+  describe("InvitationStore", () => invitationStoreContract(fresh));
+}
 
 const open: Storage[] = [];
 afterEach(async () => {
   for (const storage of open.splice(0)) await storage.close();
 });
 
-describe("CorrelationStore on SQLite", () => {
-  correlationStoreContract(async () => {
+describe("stores on SQLite", () => {
+  contracts(async () => {
     const db = openDatabase({ file: ":memory:" });
     const storage = new SqliteStorage(db.$client, { group: new GroupCommit(db.$client) });
     open.push(storage);
@@ -25,7 +34,7 @@ describe("CorrelationStore on SQLite", () => {
   });
 });
 
-describe("CorrelationStore on PostgreSQL", () => {
+describe("stores on PostgreSQL", () => {
   let server: RunningPostgres;
   let databases = 0;
   beforeAll(async () => {
@@ -35,7 +44,7 @@ describe("CorrelationStore on PostgreSQL", () => {
     await server?.stop();
   });
 
-  correlationStoreContract(async () => {
+  contracts(async () => {
     databases += 1;
     const { pool } = await openPostgres(await server.createDatabase(`seam${databases}`));
     const storage = new PgStorage(pool);
