@@ -1,15 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { contentStoreContract } from "../../server/attachments/content-store.contract";
+import { DatabaseContentStore } from "../../server/attachments/database-content-store";
 import { openDatabase } from "../../server/db/client";
 import { GroupCommit } from "../../server/db/group-commit";
 import { openPostgres } from "../../server/db/postgres";
-import type { Storage } from "../../server/storage";
+import { get, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
 // The storage seam (issue 13): one CorrelationStore, the same tests, on SQLite and on a real
-// PostgreSQL server with the migrations of drizzle/pg.
+// PostgreSQL server with the migrations of drizzle/pg; the attachment content store in the
+// database as well (its files and SQLite runs: server/attachments/content-store.test.ts).
+
+const countContentRows = sql<{ n: number }>("SELECT count(*) AS n FROM attachment_content");
 
 const open: Storage[] = [];
 afterEach(async () => {
@@ -35,11 +40,23 @@ describe("CorrelationStore on PostgreSQL", () => {
     await server?.stop();
   });
 
-  correlationStoreContract(async () => {
+  async function freshPg(): Promise<PgStorage> {
     databases += 1;
     const { pool } = await openPostgres(await server.createDatabase(`seam${databases}`));
     const storage = new PgStorage(pool);
     open.push(storage);
     return storage;
+  }
+
+  correlationStoreContract(freshPg);
+
+  describe("DatabaseContentStore", () => {
+    contentStoreContract(async () => {
+      const storage = await freshPg();
+      return {
+        store: new DatabaseContentStore(storage),
+        pieces: async () => Number((await storage.read(get(countContentRows)))?.n),
+      };
+    });
   });
 });
