@@ -20,8 +20,8 @@ const Q = {
   ),
 };
 
-/** The staged chunks of one upload become the content of `hash`, unless that content is there already. */
-function* promote(staging: string, hash: string, chunks: number): Plan<void> {
+/** The staged chunks of one upload become the content of `hash`, unless that content is there already (exported for its test). */
+export function* promote(staging: string, hash: string, chunks: number): Plan<void> {
   const staged = (yield* get(Q.staged, staging))?.n ?? 0;
   if (Number(staged) !== chunks) {
     // the caller drops the rest (this transaction is rolled back)

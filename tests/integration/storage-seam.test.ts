@@ -1,10 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { createHash } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contentStoreContract } from "../../server/attachments/content-store.contract";
-import { DatabaseContentStore } from "../../server/attachments/database-content-store";
+import { DatabaseContentStore, promote } from "../../server/attachments/database-content-store";
 import { openDatabase } from "../../server/db/client";
 import { GroupCommit } from "../../server/db/group-commit";
 import { openPostgres } from "../../server/db/postgres";
-import { get, type Storage, sql } from "../../server/storage";
+import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
@@ -49,6 +50,28 @@ describe("CorrelationStore on PostgreSQL", () => {
   }
 
   correlationStoreContract(freshPg);
+
+  it("promotes one copy when two processes finish the same content at once", async () => {
+    const storage = await freshPg();
+    const stage = sql("INSERT INTO attachment_content (hash, seq, bytes, staged_at) VALUES (?, 0, ?, 1)");
+    const bytes = Buffer.from("same bytes");
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    for (const id of ["staging:a", "staging:b"]) await storage.write(() => run(stage, id, bytes));
+    // The other process has renamed its chunks to the hash but not committed yet: this one does
+    // not see them, its rename waits on their key and fails once they commit.
+    const other = await storage.pool.connect();
+    await other.query("BEGIN");
+    await other.query("UPDATE attachment_content SET hash = $1, staged_at = NULL WHERE hash = 'staging:a'", [
+      hash,
+    ]);
+    const mine = storage.transaction(() => promote("staging:b", hash, 1));
+    await new Promise((r) => setTimeout(r, 300));
+    await other.query("COMMIT");
+    other.release();
+    await mine;
+    const rows = await storage.read(all(sql<{ hash: string }>("SELECT hash FROM attachment_content")));
+    expect(rows).toEqual([{ hash }]);
+  });
 
   describe("DatabaseContentStore", () => {
     contentStoreContract(async () => {
