@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { Db } from "../db/client";
 import type { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
@@ -29,6 +30,9 @@ export interface NewAttachment {
   contentType: string;
   body: AsyncIterable<Uint8Array> | Uint8Array;
 }
+
+/** How long an interrupted upload's leftovers stay before the housekeeping sweeps them. */
+export const ABANDONED_UPLOAD_MS = 60 * 60_000;
 
 /** Attachments of records: bytes to the content store first, then the row in the write path. */
 export class AttachmentService {
@@ -99,7 +103,7 @@ export class AttachmentService {
     try {
       return this.attachStored({ ...input, fileName, hash: stored.hash, sizeBytes: stored.sizeBytes }, actor);
     } catch (error) {
-      this.removeContentIfUnused(stored.hash);
+      await this.removeContentIfUnused(stored.hash);
       throw error;
     }
   }
@@ -155,11 +159,16 @@ export class AttachmentService {
     return this.content.write(body, maxBytes);
   }
 
-  discardIfUnused(hash: string): void {
-    this.removeContentIfUnused(hash);
+  discardIfUnused(hash: string): Promise<void> {
+    return this.removeContentIfUnused(hash);
   }
 
-  remove(sysId: string, actor: Actor): AttachmentRow {
+  /** Leftovers of uploads a crash interrupted (the instance's housekeeping calls this). */
+  sweepInterruptedUploads(now = Date.now()): Promise<number> {
+    return this.content.sweep(ABANDONED_UPLOAD_MS, now);
+  }
+
+  async remove(sysId: string, actor: Actor): Promise<AttachmentRow> {
     const row = this.records.transaction(() => {
       const found = this.require(sysId);
       const target = this.records.get(found.table_name, found.table_sys_id);
@@ -179,12 +188,12 @@ export class AttachmentService {
       }
       return found;
     });
-    this.removeContentIfUnused(row.hash);
+    await this.removeContentIfUnused(row.hash);
     return row;
   }
 
-  readContent(row: AttachmentRow) {
-    if (!this.content.has(row.hash)) {
+  async readContent(row: AttachmentRow): Promise<Readable> {
+    if (!(await this.content.has(row.hash))) {
       throw new RecordError(
         404,
         "Attachment content missing",
@@ -194,7 +203,7 @@ export class AttachmentService {
     return this.content.read(row.hash);
   }
 
-  private removeContentIfUnused(hash: string): void {
-    if (!this.sql.hashUsed.get(hash)) this.content.remove(hash);
+  private async removeContentIfUnused(hash: string): Promise<void> {
+    if (!this.sql.hashUsed.get(hash)) await this.content.remove(hash);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { RecordError } from "../util/errors";
 
 export interface StoredContent {
@@ -9,22 +10,53 @@ export interface StoredContent {
 }
 
 /**
- * Attachment bytes on disk, addressed by SHA-256: equal files are stored once, and a file is
- * complete before any row points at it (written to a temp name, fsynced, then renamed).
+ * Attachment bytes, addressed by SHA-256: equal files are stored once, and a file is complete
+ * before any row points at it. Two implementations: files in the data folder (FileContentStore,
+ * one process, the SQLite default) and chunks in the database (DatabaseContentStore, shared by
+ * every process of an instance on PostgreSQL, issue 13); contentStoreFor picks one.
  */
-export class ContentStore {
+export interface ContentStore {
+  has(hash: string): Promise<boolean>;
+  /** Streams the content in while hashing it; refuses (413) past maxBytes without keeping anything. */
+  write(body: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number): Promise<StoredContent>;
+  /**
+   * The bytes, streamed piece by piece (never the whole file in memory). The stream fails when
+   * the content is missing: callers that answer 404 for that ask has() first.
+   */
+  read(hash: string): Readable;
+  remove(hash: string): Promise<void>;
+  /**
+   * Drops what interrupted writes (a crash mid-upload) left behind once untouched for
+   * `olderThanMs`; how many pieces went. Run by the instance's housekeeping.
+   */
+  sweep(olderThanMs: number, now?: number): Promise<number>;
+}
+
+export function assertHash(hash: string): void {
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`Not a SHA-256 hash: ${hash}`);
+}
+
+export function tooLargeContent(maxBytes: number): RecordError {
+  return new RecordError(413, "Attachment too large", `The limit is ${maxBytes} bytes`);
+}
+
+/**
+ * Attachment bytes on disk, one file per hash (written to a temp name, fsynced, then renamed).
+ * The file system calls are synchronous, as before the interface became async: on SQLite the
+ * store behaves, and interleaves with the rest of the process, exactly as it did.
+ */
+export class FileContentStore implements ContentStore {
   constructor(private readonly dir: string) {}
 
   pathOf(hash: string): string {
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`Not a SHA-256 hash: ${hash}`);
+    assertHash(hash);
     return path.join(this.dir, hash.slice(0, 2), hash);
   }
 
-  has(hash: string): boolean {
+  async has(hash: string): Promise<boolean> {
     return fs.existsSync(this.pathOf(hash));
   }
 
-  /** Streams content to disk while hashing it; refuses (413) past maxBytes without keeping anything. */
   async write(body: AsyncIterable<Uint8Array> | Uint8Array, maxBytes: number): Promise<StoredContent> {
     const tmpDir = path.join(this.dir, "tmp");
     fs.mkdirSync(tmpDir, { recursive: true });
@@ -36,9 +68,7 @@ export class ContentStore {
       const chunks = body instanceof Uint8Array ? [body] : body;
       for await (const chunk of chunks) {
         size += chunk.byteLength;
-        if (size > maxBytes) {
-          throw new RecordError(413, "Attachment too large", `The limit is ${maxBytes} bytes`);
-        }
+        if (size > maxBytes) throw tooLargeContent(maxBytes);
         hasher.update(chunk);
         fs.writeSync(fd, chunk);
       }
@@ -56,11 +86,35 @@ export class ContentStore {
     return { hash, sizeBytes: size };
   }
 
-  read(hash: string): fs.ReadStream {
+  read(hash: string): Readable {
     return fs.createReadStream(this.pathOf(hash));
   }
 
-  remove(hash: string): void {
+  async remove(hash: string): Promise<void> {
     fs.rmSync(this.pathOf(hash), { force: true });
+  }
+
+  /** Temp files of uploads that died with the process (their mtime moves while one is written). */
+  async sweep(olderThanMs: number, now = Date.now()): Promise<number> {
+    const tmpDir = path.join(this.dir, "tmp");
+    let names: string[];
+    try {
+      names = fs.readdirSync(tmpDir);
+    } catch {
+      return 0; // no upload yet
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(tmpDir, name);
+      try {
+        if (fs.statSync(file).mtimeMs < now - olderThanMs) {
+          fs.rmSync(file, { force: true });
+          removed += 1;
+        }
+      } catch {
+        // renamed into place meanwhile
+      }
+    }
+    return removed;
   }
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { AttachmentService } from "../attachments/attachment-service";
-import { ContentStore } from "../attachments/content-store";
+import { contentStoreFor } from "../attachments/content-stores";
 import { parseCidrList } from "../auth/client-address";
 import { SessionStore } from "../auth/sessions";
 import { SignInGuard } from "../auth/sign-in-guard";
@@ -86,7 +86,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const attachments = new AttachmentService(
     db,
     records,
-    new ContentStore(cfg.attachmentsDir),
+    contentStoreFor(storage, cfg.attachmentsDir), // database on PostgreSQL, files on SQLite (tests only so far)
     cfg.maxAttachmentBytes,
   );
 

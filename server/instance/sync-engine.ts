@@ -268,6 +268,9 @@ export function createSyncEngine(core: CoreDeps) {
           logger.error({ err: error }, "queue purge failed");
         }
         autoRecover();
+        core.attachments
+          .sweepInterruptedUploads()
+          .catch((error: unknown) => logger.error({ err: error }, "attachment upload sweep failed"));
       }, 30_000);
       housekeeping.unref();
       alertTimer = setInterval(() => {

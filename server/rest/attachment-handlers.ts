@@ -76,7 +76,7 @@ export async function downloadAttachment(ctx: RestContext, params: Params): Prom
   const body =
     ctx.request.method === "HEAD"
       ? null
-      : (Readable.toWeb(ctx.inst.attachments.readContent(row)) as ReadableStream<Uint8Array>);
+      : (Readable.toWeb(await ctx.inst.attachments.readContent(row)) as ReadableStream<Uint8Array>);
   return new Response(body, {
     status: 200,
     headers: {
@@ -107,6 +107,6 @@ function asciiJson(value: unknown): string {
 export async function deleteAttachment(ctx: RestContext, params: Params): Promise<Response> {
   const row = ctx.inst.attachments.require(params.sys_id ?? "");
   requireWrite(ctx.user, row.table_name);
-  ctx.inst.attachments.remove(row.sys_id, ctx.actor);
+  await ctx.inst.attachments.remove(row.sys_id, ctx.actor);
   return noContent();
 }

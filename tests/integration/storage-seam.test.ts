@@ -1,9 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { createHash } from "node:crypto";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { contentStoreContract } from "../../server/attachments/content-store.contract";
+import { DatabaseContentStore, promote } from "../../server/attachments/database-content-store";
 import { authStoresContract } from "../../server/auth/auth-stores.contract";
 import { openDatabase } from "../../server/db/client";
 import { GroupCommit } from "../../server/db/group-commit";
 import { openPostgres } from "../../server/db/postgres";
-import type { Storage } from "../../server/storage";
+import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
@@ -11,7 +14,10 @@ import { invitationStoreContract } from "../../server/sync/invitations.contract"
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
 // The storage seam (issue 13): one set of stores, the same tests, on SQLite and on a real
-// PostgreSQL server with the migrations of drizzle/pg.
+// PostgreSQL server with the migrations of drizzle/pg; the attachment content store in the
+// database as well (its files and SQLite runs: server/attachments/content-store.test.ts).
+
+const countContentRows = sql<{ n: number }>("SELECT count(*) AS n FROM attachment_content");
 
 /** Every converted store's contract, on the storages `fresh` gives. */
 function contracts(fresh: () => Promise<Storage>): void {
@@ -44,11 +50,45 @@ describe("stores on PostgreSQL", () => {
     await server?.stop();
   });
 
-  contracts(async () => {
+  async function freshPg(): Promise<PgStorage> {
     databases += 1;
     const { pool } = await openPostgres(await server.createDatabase(`seam${databases}`));
     const storage = new PgStorage(pool);
     open.push(storage);
     return storage;
+  }
+
+  contracts(freshPg);
+
+  it("promotes one copy when two processes finish the same content at once", async () => {
+    const storage = await freshPg();
+    const stage = sql("INSERT INTO attachment_content (hash, seq, bytes, staged_at) VALUES (?, 0, ?, 1)");
+    const bytes = Buffer.from("same bytes");
+    const hash = createHash("sha256").update(bytes).digest("hex");
+    for (const id of ["staging:a", "staging:b"]) await storage.write(() => run(stage, id, bytes));
+    // The other process has renamed its chunks to the hash but not committed yet: this one does
+    // not see them, its rename waits on their key and fails once they commit.
+    const other = await storage.pool.connect();
+    await other.query("BEGIN");
+    await other.query("UPDATE attachment_content SET hash = $1, staged_at = NULL WHERE hash = 'staging:a'", [
+      hash,
+    ]);
+    const mine = storage.transaction(() => promote("staging:b", hash, 1));
+    await new Promise((r) => setTimeout(r, 300));
+    await other.query("COMMIT");
+    other.release();
+    await mine;
+    const rows = await storage.read(all(sql<{ hash: string }>("SELECT hash FROM attachment_content")));
+    expect(rows).toEqual([{ hash }]);
+  });
+
+  describe("DatabaseContentStore", () => {
+    contentStoreContract(async () => {
+      const storage = await freshPg();
+      return {
+        store: new DatabaseContentStore(storage),
+        pieces: async () => Number((await storage.read(get(countContentRows)))?.n),
+      };
+    });
   });
 });

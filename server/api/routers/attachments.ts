@@ -39,12 +39,12 @@ export const attachmentsRouter = router({
   delete: readProcedure
     .input(z.object({ sysId: z.string().regex(/^[0-9a-f]{32}$/) }))
     .output(z.object({ sysId: z.string(), fileName: z.string() }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const row = ctx.inst.attachments.require(input.sysId);
       if (!canWriteTable(ctx.user, row.table_name)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `You may not change ${row.table_name} records` });
       }
-      const removed = ctx.inst.attachments.remove(input.sysId, ctx.actor);
+      const removed = await ctx.inst.attachments.remove(input.sysId, ctx.actor);
       return { sysId: removed.sys_id, fileName: removed.file_name };
     }),
 });

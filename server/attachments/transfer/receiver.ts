@@ -132,7 +132,7 @@ export class AttachmentReceiver {
       Math.min(row.size_bytes, this.deps.limits.maxBytes),
     );
     if (stored.hash !== row.hash || stored.sizeBytes !== row.size_bytes) {
-      this.deps.attachments.discardIfUnused(stored.hash);
+      await this.deps.attachments.discardIfUnused(stored.hash);
       throw new ApiError(
         400,
         "Attachment hash mismatch",

@@ -166,7 +166,7 @@ export class AttachmentSender {
           contentType: attachment.content_type,
           correlationId: row.receiver_correlation_id,
         },
-        this.deps.attachments.readContent(attachment),
+        await this.deps.attachments.readContent(attachment),
       );
       // The last file of a request signals completion before it counts as pushed: if that call
       // fails, the row is retried (the receiver answers "already" to the bytes) and completes then.

@@ -23,6 +23,7 @@ export const {
   journalEntry,
   auditEntry,
   attachment,
+  attachmentContent,
   userCredential,
   session,
   instanceSetting,

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The table registry: business tables are described by data, not code (SPEC 1.1).
 export const tableRegistry = sqliteTable("table_registry", {
@@ -73,7 +73,8 @@ export const auditEntry = sqliteTable(
   (t) => [index("audit_record").on(t.recordSysId, t.id)],
 );
 
-// Attachment metadata; content is stored on disk by hash (server/attachments/content-store.ts).
+// Attachment metadata; content is stored by hash (server/attachments/content-store.ts): on disk
+// in the data folder, or in attachment_content below when the processes share a database.
 export const attachment = sqliteTable(
   "attachment",
   {
@@ -88,6 +89,22 @@ export const attachment = sqliteTable(
     sysCreatedBy: text("sys_created_by").notNull(),
   },
   (t) => [index("attachment_record").on(t.tableName, t.tableSysId), index("attachment_hash").on(t.hash)],
+);
+
+// Attachment bytes in the database (issue 13: several processes, one PostgreSQL), in chunks of
+// 256 KiB (server/attachments/database-content-store.ts); an empty file is one empty chunk.
+// While an upload streams in, its chunks are staged under hash "staging:<id>" with staged_at
+// set; one transaction then renames them to the content's hash (staged_at null), so a hash has
+// rows only once all its bytes are there. Staged rows left by a crash are swept by age.
+export const attachmentContent = sqliteTable(
+  "attachment_content",
+  {
+    hash: text("hash").notNull(), // SHA-256 hex of the whole content, or staging:<id>
+    seq: integer("seq").notNull(), // 0, 1, ... in file order
+    bytes: blob("bytes", { mode: "buffer" }).notNull(),
+    stagedAt: integer("staged_at"), // epoch ms while staged; null once the content is complete
+  },
+  (t) => [primaryKey({ columns: [t.hash, t.seq] }), index("attachment_content_staged").on(t.stagedAt)],
 );
 
 // Password hashes live apart from sys_user records so the Table API can never read them.

@@ -112,7 +112,7 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         let removed = 0;
         for (const a of deps.attachments.ofRecord(record.table, record.sysId)) {
           if (!gone.has(`${a.hash}/${a.file_name}`)) continue;
-          deps.attachments.remove(a.sys_id, actor);
+          await deps.attachments.remove(a.sys_id, actor);
           removed += 1;
         }
         return { removed };
