@@ -30,6 +30,7 @@ import { purgeFinishedRows } from "../queue/retention";
 import type { RecordService } from "../records/record-service";
 import { TryWithDraft } from "../runner/dry-run/try-with-draft";
 import { ExecutionWriter } from "../runner/execution-writer";
+import { IdempotencyKeys } from "../runner/idempotency-keys";
 import type { PortDeps } from "../runner/ports";
 import { recordsPortShared } from "../runner/ports/records-port";
 import { FlowRunner } from "../runner/runner";
@@ -133,7 +134,13 @@ export function createSyncEngine(core: CoreDeps) {
       const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
       return new Set(rows.map((r) => r.attachment_sys_id));
     },
-    recordsShared: recordsPortShared(db, records, correlations, core.writes),
+    recordsShared: recordsPortShared(
+      db,
+      records,
+      correlations,
+      core.writes,
+      new IdempotencyKeys(core.storage),
+    ),
     writeLog: (l) => {
       insertLog.run(
         l.executionId,
