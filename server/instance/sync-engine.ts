@@ -267,13 +267,13 @@ export function createSyncEngine(core: CoreDeps) {
       inboundWorker?.start();
       sender.start();
       housekeeping = setInterval(() => {
-        try {
-          const purged = purgeFinishedRows(db, core.cfg.queueRetentionMs);
-          if (purged.outbound + purged.inbound + purged.keys > 0)
-            logger.info(purged, "purged finished queue rows");
-        } catch (error) {
-          logger.error({ err: error }, "queue purge failed");
-        }
+        purgeFinishedRows(core.storage, core.cfg.queueRetentionMs).then(
+          (purged) => {
+            if (purged.outbound + purged.inbound + purged.keys > 0)
+              logger.info(purged, "purged finished queue rows");
+          },
+          (error: unknown) => logger.error({ err: error }, "queue purge failed"),
+        );
         autoRecover();
       }, 30_000);
       housekeeping.unref();
