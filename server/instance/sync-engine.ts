@@ -74,7 +74,7 @@ export function createSyncEngine(core: CoreDeps) {
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
     guard,
   );
-  const executions = new ExecutionWriter(db);
+  const executions = new ExecutionWriter(db, undefined, undefined, core.storage);
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
   const limits = new AttachmentLimits(core.cfg.maxAttachmentBytes, core.cfg.blockedExtensions);
   const attachmentKeys = new AttachmentKeys(secrets, core.cfg.attachmentKeyTtlMs);
