@@ -68,7 +68,7 @@ export function createSyncEngine(core: CoreDeps) {
   const flows = new FlowStore(db);
   const client = new SyncClient(config, guard);
   const email = new EmailSender(
-    db,
+    core.storage,
     logger,
     core.cfg.smtpUrl,
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
