@@ -230,7 +230,7 @@ export function createSyncEngine(core: CoreDeps) {
   });
   const live = new LiveChanges(db);
   const alerts = new AlertEvaluator({
-    db,
+    storage: core.storage,
     config,
     logger,
     instance: core.cfg.instance,
