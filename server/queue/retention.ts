@@ -1,4 +1,4 @@
-import { idempotencyKeyPlans } from "../runner/idempotency-keys";
+import { idempotencyKeyPlans } from "../idempotency/idempotency-keys";
 import { get, type Plan, run, type Storage, sql } from "../storage";
 
 const Q = {

@@ -10,11 +10,11 @@ import type {
 import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
 import type { Db } from "../../db/client";
 import type { GroupCommit } from "../../db/group-commit";
+import type { IdempotencyKeys } from "../../idempotency/idempotency-keys";
 import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
 import type { Actor } from "../../records/types";
 import type { CorrelationStore } from "../../sync/correlations";
 import { RecordError } from "../../util/errors";
-import type { IdempotencyKeys } from "../idempotency-keys";
 import type { RunScope } from "./scope";
 
 /**
