@@ -1,6 +1,6 @@
-import type { Db } from "../db/client";
 import type { OutgoingEmail } from "../email/email-sender";
 import type { Logger } from "../log/logger";
+import { all, get, type Plan, run, type Storage, sql } from "../storage";
 import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
 
 // Remote-system alerts (issue 15): the age of the oldest ready row and the error rate of the
@@ -24,8 +24,9 @@ export interface AlertRow {
 }
 
 export interface AlertDeps {
-  db: Db;
-  config: SyncConfig;
+  storage: Storage;
+  /** The remote systems and their thresholds. */
+  config: Pick<SyncConfig, "snapshot">;
   logger: Logger;
   instance: string;
   /** Sends through the configured transport (SMTP_URL or the outbox); dedups by key. */
@@ -52,54 +53,113 @@ interface StateRow {
   clear_notified_at: number | null;
 }
 
+const Q = {
+  // Each look-up walks a claim index and stops at the first row: cheap at any queue size.
+  oldestOutbound: sql<{ t: number }>(
+    "SELECT created_at AS t FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY id LIMIT 1",
+  ),
+  oldestInbound: sql<{ t: number }>(
+    "SELECT received_at AS t FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY sequence LIMIT 1",
+  ),
+  // one text for both dialects: no SQLite total(), no boolean arithmetic, the derived table named
+  rate: sql<{ errors: number; total: number }>(
+    `SELECT coalesce(sum(e), 0) AS errors, count(*) AS total FROM (
+       SELECT CASE WHEN status = 'error' THEN 1 ELSE 0 END AS e FROM outbound_queue
+        WHERE remote_system_id = ? AND finished_at >= ? AND status IN ('processed', 'error')
+       UNION ALL
+       SELECT CASE WHEN status = 'error' THEN 1 ELSE 0 END AS e FROM inbound_queue
+        WHERE remote_system_id = ? AND finished_at >= ? AND status IN ('processed', 'error')) AS finished`,
+  ),
+  get: sql<StateRow>("SELECT * FROM remote_alert WHERE remote_system_id = ? AND kind = ?"),
+  all: sql<StateRow>("SELECT * FROM remote_alert ORDER BY fired_at DESC"),
+  fire: sql(
+    `INSERT INTO remote_alert (remote_system_id, kind, state, value, threshold, message, fired_at, cleared_at, notified_at,
+       clear_notified_at, updated_at)
+     VALUES (?, ?, 'firing', ?, ?, ?, ?, NULL, NULL, NULL, ?)
+     ON CONFLICT (remote_system_id, kind) DO UPDATE SET state = 'firing', value = excluded.value,
+       threshold = excluded.threshold, message = excluded.message, fired_at = excluded.fired_at, cleared_at = NULL,
+       notified_at = NULL, clear_notified_at = NULL, updated_at = excluded.updated_at`,
+  ),
+  measure: sql(
+    "UPDATE remote_alert SET value = ?, threshold = ?, message = ?, updated_at = ? WHERE remote_system_id = ? AND kind = ?",
+  ),
+  clear: sql(
+    "UPDATE remote_alert SET state = 'cleared', value = ?, cleared_at = ?, updated_at = ? WHERE remote_system_id = ? AND kind = ?",
+  ),
+  notified: sql("UPDATE remote_alert SET notified_at = ? WHERE remote_system_id = ? AND kind = ?"),
+  clearNotified: sql("UPDATE remote_alert SET clear_notified_at = ? WHERE remote_system_id = ? AND kind = ?"),
+};
+
+/** One pass's figure for an alert of a remote. */
+export interface AlertMeasure {
+  remote: string;
+  kind: AlertKind;
+  value: number;
+  threshold: number;
+  message: string;
+  now: number;
+}
+
+/** The alert state's work as plans (server/storage/plan.ts), one text for both dialects. */
+export const alertPlans = {
+  /** The alert's state and the figure it is judged on; `threshold` null: not judged. */
+  *observe(
+    remoteId: string,
+    kind: AlertKind,
+    threshold: number | null,
+    now: number,
+  ): Plan<{ prior: StateRow | undefined; value: number; judged: boolean }> {
+    const prior = yield* get(Q.get, remoteId, kind);
+    if (threshold === null) return { prior, value: 0, judged: false };
+    if (kind === "queue_age") {
+      const outbound = (yield* get(Q.oldestOutbound, remoteId))?.t ?? now;
+      const inbound = (yield* get(Q.oldestInbound, remoteId))?.t ?? now;
+      return { prior, value: Math.max(0, now - Math.min(outbound, inbound)), judged: true };
+    }
+    const since = now - HOUR_MS;
+    const r = yield* get(Q.rate, remoteId, since, remoteId, since);
+    const total = r?.total ?? 0;
+    if (total < MIN_ROWS_FOR_RATE) return { prior, value: 0, judged: false };
+    return { prior, value: Math.round(((r?.errors ?? 0) * 100) / total), judged: true };
+  },
+
+  /** Starts a firing (a new one after a clear: its emails are owed again). */
+  *fire(m: AlertMeasure): Plan<StateRow | undefined> {
+    yield* run(Q.fire, m.remote, m.kind, m.value, m.threshold, m.message, m.now, m.now);
+    return yield* get(Q.get, m.remote, m.kind);
+  },
+
+  /** A firing alert's latest figure. */
+  *remeasure(m: AlertMeasure): Plan<StateRow | undefined> {
+    yield* run(Q.measure, m.value, m.threshold, m.message, m.now, m.remote, m.kind);
+    return yield* get(Q.get, m.remote, m.kind);
+  },
+
+  *clear(m: AlertMeasure): Plan<StateRow | undefined> {
+    yield* run(Q.clear, m.value, m.now, m.now, m.remote, m.kind);
+    return yield* get(Q.get, m.remote, m.kind);
+  },
+
+  /** The email of the firing (or of its clearing) went out, or there was nobody to tell. */
+  *notified(remoteId: string, kind: AlertKind, what: "fired" | "cleared", now: number): Plan<void> {
+    yield* run(what === "fired" ? Q.notified : Q.clearNotified, now, remoteId, kind);
+  },
+
+  *all(): Plan<StateRow[]> {
+    return yield* all(Q.all);
+  },
+};
+
 export class AlertEvaluator {
-  private readonly sql;
   private running = false;
 
-  constructor(private readonly deps: AlertDeps) {
-    const c = deps.db.$client;
-    // Each look-up walks a claim index and stops at the first row: cheap at any queue size.
-    this.sql = {
-      oldestOutbound: c.prepare<[string], { t: number }>(
-        "SELECT created_at AS t FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY id LIMIT 1",
-      ),
-      oldestInbound: c.prepare<[string], { t: number }>(
-        "SELECT received_at AS t FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY sequence LIMIT 1",
-      ),
-      rate: c.prepare<[string, number, string, number], { errors: number; total: number }>(
-        `SELECT total(e) AS errors, count(*) AS total FROM (
-           SELECT status = 'error' AS e FROM outbound_queue WHERE remote_system_id = ? AND finished_at >= ? AND status IN ('processed', 'error')
-           UNION ALL
-           SELECT status = 'error' AS e FROM inbound_queue WHERE remote_system_id = ? AND finished_at >= ? AND status IN ('processed', 'error'))`,
-      ),
-      get: c.prepare<[string, string], StateRow>(
-        "SELECT * FROM remote_alert WHERE remote_system_id = ? AND kind = ?",
-      ),
-      all: c.prepare<[], StateRow>("SELECT * FROM remote_alert ORDER BY fired_at DESC"),
-      fire: c.prepare(
-        `INSERT INTO remote_alert (remote_system_id, kind, state, value, threshold, message, fired_at, cleared_at, notified_at, clear_notified_at, updated_at)
-         VALUES (@remote, @kind, 'firing', @value, @threshold, @message, @now, NULL, NULL, NULL, @now)
-         ON CONFLICT (remote_system_id, kind) DO UPDATE SET state = 'firing', value = @value, threshold = @threshold,
-           message = @message, fired_at = @now, cleared_at = NULL, notified_at = NULL, clear_notified_at = NULL, updated_at = @now`,
-      ),
-      measure: c.prepare(
-        "UPDATE remote_alert SET value = @value, threshold = @threshold, message = @message, updated_at = @now WHERE remote_system_id = @remote AND kind = @kind",
-      ),
-      clear: c.prepare(
-        "UPDATE remote_alert SET state = 'cleared', value = @value, cleared_at = @now, updated_at = @now WHERE remote_system_id = @remote AND kind = @kind",
-      ),
-      notified: c.prepare("UPDATE remote_alert SET notified_at = ? WHERE remote_system_id = ? AND kind = ?"),
-      clearNotified: c.prepare(
-        "UPDATE remote_alert SET clear_notified_at = ? WHERE remote_system_id = ? AND kind = ?",
-      ),
-    };
-  }
+  constructor(private readonly deps: AlertDeps) {}
 
   /** Alerts as the dashboard and the designer banner show them (firing first). */
-  list(): AlertRow[] {
+  async list(): Promise<AlertRow[]> {
+    const rows = await this.deps.storage.read(alertPlans.all());
     const remotes = this.deps.config.snapshot().remotesById;
-    return this.sql.all
-      .all()
+    return rows
       .filter((r) => remotes.has(r.remote_system_id)) // a removed remote's alert no longer applies
       .map((r) => ({
         remoteSystemId: r.remote_system_id,
@@ -130,28 +190,13 @@ export class AlertEvaluator {
     }
   }
 
-  private measure(remote: RemoteSystemRow, kind: AlertKind, now: number): { value: number; judged: boolean } {
-    if (kind === "queue_age") {
-      const oldest = Math.min(
-        this.sql.oldestOutbound.get(remote.id)?.t ?? now,
-        this.sql.oldestInbound.get(remote.id)?.t ?? now,
-      );
-      return { value: Math.max(0, now - oldest), judged: true };
-    }
-    const since = now - HOUR_MS;
-    const r = this.sql.rate.get(remote.id, since, remote.id, since);
-    const total = r?.total ?? 0;
-    if (total < MIN_ROWS_FOR_RATE) return { value: 0, judged: false };
-    return { value: Math.round(((r?.errors ?? 0) * 100) / total), judged: true };
-  }
-
   private async check(remote: RemoteSystemRow, kind: AlertKind, threshold: number | null): Promise<void> {
+    const { storage } = this.deps;
     const now = this.deps.now?.() ?? Date.now();
-    const prior = this.sql.get.get(remote.id, kind);
-    const { value, judged } =
-      threshold === null ? { value: 0, judged: false } : this.measure(remote, kind, now);
+    // reads only; a pass that changes nothing writes nothing
+    const { prior, value, judged } = await storage.read(alertPlans.observe(remote.id, kind, threshold, now));
     const crossing = threshold !== null && judged && value > threshold;
-    const params = {
+    const m: AlertMeasure = {
       remote: remote.id,
       kind,
       value,
@@ -160,19 +205,17 @@ export class AlertEvaluator {
       now,
     };
     if (crossing) {
-      if (prior?.state !== "firing") {
-        this.sql.fire.run(params);
-        this.deps.logger.warn({ remote: remote.name, kind, value, threshold }, "alert fired");
-      } else this.sql.measure.run(params);
-      const row = this.sql.get.get(remote.id, kind);
+      const fires = prior?.state !== "firing";
+      const row = await storage.write(() => (fires ? alertPlans.fire(m) : alertPlans.remeasure(m)));
+      if (fires) this.deps.logger.warn({ remote: remote.name, kind, value, threshold }, "alert fired");
       if (row && row.notified_at === null) await this.notify(row, remote.name, "fired");
       return;
     }
+    let row = prior;
     if (prior?.state === "firing") {
-      this.sql.clear.run(params);
+      row = await storage.write(() => alertPlans.clear(m));
       this.deps.logger.info({ remote: remote.name, kind }, "alert cleared");
     }
-    const row = prior ? this.sql.get.get(remote.id, kind) : undefined;
     // The "cleared" email only follows a firing whose email went out.
     if (row?.state === "cleared" && row.notified_at !== null && row.clear_notified_at === null)
       await this.notify(row, remote.name, "cleared");
@@ -181,9 +224,10 @@ export class AlertEvaluator {
   private async notify(row: StateRow, remoteName: string, what: "fired" | "cleared"): Promise<void> {
     const to = this.deps.recipients();
     const now = this.deps.now?.() ?? Date.now();
-    const mark = what === "fired" ? this.sql.notified : this.sql.clearNotified;
+    const mark = () =>
+      this.deps.storage.write(() => alertPlans.notified(row.remote_system_id, row.kind, what, now));
     if (to.length === 0) {
-      mark.run(now, row.remote_system_id, row.kind); // nobody to tell; do not retry forever
+      await mark(); // nobody to tell; do not retry forever
       return;
     }
     const label = row.kind === "queue_age" ? "queue age" : "error rate";
@@ -200,7 +244,7 @@ export class AlertEvaluator {
         { to, subject, text },
         `alert:${what}:${row.remote_system_id}:${row.kind}:${row.fired_at}`,
       );
-      mark.run(now, row.remote_system_id, row.kind);
+      await mark();
     } catch (error) {
       // Not marked: the next pass tries again (the sender's key keeps it to one delivery).
       this.deps.logger.error({ err: error, remote: remoteName, kind: row.kind }, "alert email failed");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtp } from "../../tests/support/smtp";
 import { createLogger } from "../log/logger";
 import { OutboundGuard } from "../net/url-guard";
+import { SqliteStorage } from "../storage/sqlite";
 import { memoryInstance } from "../testing/memory-instance";
 import { EmailSender } from "./email-sender";
 
@@ -16,7 +17,7 @@ afterAll(() => smtp.stop());
 const logger = createLogger("alpha", "silent");
 const sender = (url: string, allowPrivate: string) =>
   new EmailSender(
-    memoryInstance().db,
+    new SqliteStorage(memoryInstance().db.$client),
     logger,
     url,
     "Tandem <t@alpha.localhost>",

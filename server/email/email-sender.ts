@@ -1,8 +1,8 @@
 import net from "node:net";
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Db } from "../db/client";
 import type { Logger } from "../log/logger";
 import type { OutboundGuard } from "../net/url-guard";
+import { get, type Plan, run, type Storage, sql } from "../storage";
 import { newSysId } from "../util/ids";
 
 export interface OutgoingEmail {
@@ -11,6 +11,71 @@ export interface OutgoingEmail {
   text: string;
 }
 
+const Q = {
+  find: sql<{ id: string; status: string }>("SELECT id, status FROM email_outbox WHERE idempotency_key = ?"),
+  // a concurrent send of the same key (PostgreSQL: another transaction) inserts nothing and reads its row
+  insert: sql(
+    `INSERT INTO email_outbox (id, idempotency_key, "to", subject, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+  ),
+  mark: sql("UPDATE email_outbox SET status = ?, error = ? WHERE id = ?"),
+  byKey: sql<OutboxRow>(
+    `SELECT id, idempotency_key, "to", subject, body, status, error, created_at FROM email_outbox WHERE idempotency_key = ?`,
+  ),
+};
+
+export interface OutboxRow {
+  id: string;
+  idempotency_key: string;
+  to: string;
+  subject: string;
+  body: string;
+  status: "kept" | "failed" | "sent";
+  error: string | null;
+  created_at: number;
+}
+
+/** The outbox's work as plans (server/storage/plan.ts). */
+export const outboxPlans = {
+  /**
+   * The message of `key`: the one already recorded (`seen`), or a new row (status "failed" until
+   * the relay takes it, "kept" without a relay). Two sends of the same key never both insert.
+   */
+  *reserve(
+    email: OutgoingEmail,
+    key: string,
+    status: "failed" | "kept",
+    now = Date.now(),
+  ): Plan<{ id: string; seen: { status: string } | null }> {
+    const seen = yield* get(Q.find, key);
+    if (seen) return { id: seen.id, seen };
+    const id = newSysId();
+    const { changes } = yield* run(
+      Q.insert,
+      id,
+      key,
+      email.to.join(", "),
+      email.subject,
+      email.text,
+      status,
+      now,
+    );
+    if (changes === 0) {
+      const raced = yield* get(Q.find, key);
+      if (raced) return { id: raced.id, seen: raced };
+    }
+    return { id, seen: null };
+  },
+
+  *mark(id: string, status: "sent" | "failed", error: string | null): Plan<void> {
+    yield* run(Q.mark, status, error, id);
+  },
+
+  *byKey(key: string): Plan<OutboxRow | undefined> {
+    return yield* get(Q.byKey, key);
+  },
+};
+
 /**
  * Email through nodemailer to the SMTP server in configuration (SMTP_URL), or kept in the
  * outbox table when none is set (SPEC 7). Every message carries an idempotency key that is
@@ -18,46 +83,30 @@ export interface OutgoingEmail {
  */
 export class EmailSender {
   private readonly transport: Transporter | null;
-  private readonly sql;
 
   constructor(
-    db: Db,
+    private readonly storage: Storage,
     private readonly logger: Logger,
     smtpUrl: string | undefined,
     private readonly from: string,
     guard: OutboundGuard | null = null,
   ) {
     this.transport = smtpUrl ? createGuardedTransport(smtpUrl, guard) : null;
-    const c = db.$client;
-    this.sql = {
-      find: c.prepare<[string], { id: string; status: string }>(
-        "SELECT id, status FROM email_outbox WHERE idempotency_key = ?",
-      ),
-      insert: c.prepare(
-        `INSERT INTO email_outbox (id, idempotency_key, "to", subject, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      mark: c.prepare("UPDATE email_outbox SET status = ?, error = ? WHERE id = ?"),
-    };
+  }
+
+  /** The outbox row of a key (what a test or an operator looks at). */
+  outboxEntry(idempotencyKey: string): Promise<OutboxRow | undefined> {
+    return this.storage.read(outboxPlans.byKey(idempotencyKey));
   }
 
   async send(
     email: OutgoingEmail,
     idempotencyKey: string,
   ): Promise<{ messageId: string; duplicate: boolean }> {
-    const seen = this.sql.find.get(idempotencyKey);
-    if (seen && seen.status !== "failed") return { messageId: seen.id, duplicate: true };
-    const id = seen?.id ?? newSysId();
-    if (!seen) {
-      this.sql.insert.run(
-        id,
-        idempotencyKey,
-        email.to.join(", "),
-        email.subject,
-        email.text,
-        this.transport ? "failed" : "kept",
-        Date.now(),
-      );
-    }
+    const { id, seen } = await this.storage.write(() =>
+      outboxPlans.reserve(email, idempotencyKey, this.transport ? "failed" : "kept"),
+    );
+    if (seen && seen.status !== "failed") return { messageId: id, duplicate: true };
     if (!this.transport) {
       this.logger.info(
         { to: email.to, subject: email.subject },
@@ -73,11 +122,11 @@ export class EmailSender {
         text: email.text,
         messageId: `<${id}@tandem>`,
       });
-      this.sql.mark.run("sent", null, id);
+      await this.storage.write(() => outboxPlans.mark(id, "sent", null));
       return { messageId: id, duplicate: false };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.sql.mark.run("failed", message, id);
+      await this.storage.write(() => outboxPlans.mark(id, "failed", message));
       throw error;
     }
   }

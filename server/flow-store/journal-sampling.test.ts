@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../../flows";
 import { purgeFinishedRows } from "../queue/retention";
 import { ExecutionWriter } from "../runner/execution-writer";
+import { SqliteStorage } from "../storage/sqlite";
 import { memoryInstance } from "../testing/memory-instance";
 import { unpackSteps } from "./execution-journal";
 import { getExecution } from "./flow-queries";
@@ -61,7 +62,7 @@ describe("journal sampling", () => {
     expect(send).toMatchObject({ nodeId: "send", status: "completed", inputs: null, outputs: null });
   });
 
-  it("a summary-only run is stored smaller, says so, is never handed to a replay; retention purges it", () => {
+  it("a summary-only run is stored smaller, says so, is never handed to a replay; retention purges it", async () => {
     const { db } = memoryInstance();
     const writer = new ExecutionWriter(db, Date.now, new JournalSampler({ keepFirst: 1, oneIn: 0 }));
     const old = Date.now() - 10 * 86_400_000;
@@ -104,7 +105,7 @@ describe("journal sampling", () => {
         }
       ).n;
     expect(size("summary")).toBeLessThan(size("whole") / 3);
-    purgeFinishedRows(db, 7 * 86_400_000);
+    await purgeFinishedRows(new SqliteStorage(db.$client), 7 * 86_400_000);
     expect(db.$client.prepare("SELECT count(*) AS n FROM flow_execution").get()).toEqual({ n: 0 });
   });
 

@@ -117,7 +117,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
   for (const pairing of pairings) await seedDemoSync({ sync, records, users, pairing });
 
-  installQueueGauges({ db, config: sync.config });
+  installQueueGauges({ storage, config: sync.config });
   sync.start();
   if (pairings.length > 0) activateDemoPairing(sync, logger);
   const instance: Instance = {

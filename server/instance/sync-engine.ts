@@ -15,6 +15,7 @@ import type { GroupCommit } from "../db/group-commit";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
+import { IdempotencyKeys } from "../idempotency/idempotency-keys";
 import type { Logger } from "../log/logger";
 import { guardedFetch } from "../net/guarded-fetch";
 import { OutboundGuard } from "../net/url-guard";
@@ -67,13 +68,13 @@ export function createSyncEngine(core: CoreDeps) {
   const flows = new FlowStore(db);
   const client = new SyncClient(config, guard);
   const email = new EmailSender(
-    db,
+    core.storage,
     logger,
     core.cfg.smtpUrl,
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
     guard,
   );
-  const executions = new ExecutionWriter(db);
+  const executions = new ExecutionWriter(db, undefined, undefined, core.storage);
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
   const limits = new AttachmentLimits(core.cfg.maxAttachmentBytes, core.cfg.blockedExtensions);
   const attachmentKeys = new AttachmentKeys(secrets, core.cfg.attachmentKeyTtlMs);
@@ -133,7 +134,13 @@ export function createSyncEngine(core: CoreDeps) {
       const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
       return new Set(rows.map((r) => r.attachment_sys_id));
     },
-    recordsShared: recordsPortShared(db, records, correlations, core.writes),
+    recordsShared: recordsPortShared(
+      db,
+      records,
+      correlations,
+      core.writes,
+      new IdempotencyKeys(core.storage),
+    ),
     writeLog: (l) => {
       insertLog.run(
         l.executionId,
@@ -223,7 +230,7 @@ export function createSyncEngine(core: CoreDeps) {
   });
   const live = new LiveChanges(db);
   const alerts = new AlertEvaluator({
-    db,
+    storage: core.storage,
     config,
     logger,
     instance: core.cfg.instance,
@@ -260,13 +267,13 @@ export function createSyncEngine(core: CoreDeps) {
       inboundWorker?.start();
       sender.start();
       housekeeping = setInterval(() => {
-        try {
-          const purged = purgeFinishedRows(db, core.cfg.queueRetentionMs);
-          if (purged.outbound + purged.inbound + purged.keys > 0)
-            logger.info(purged, "purged finished queue rows");
-        } catch (error) {
-          logger.error({ err: error }, "queue purge failed");
-        }
+        purgeFinishedRows(core.storage, core.cfg.queueRetentionMs).then(
+          (purged) => {
+            if (purged.outbound + purged.inbound + purged.keys > 0)
+              logger.info(purged, "purged finished queue rows");
+          },
+          (error: unknown) => logger.error({ err: error }, "queue purge failed"),
+        );
         autoRecover();
         core.attachments
           .sweepInterruptedUploads()

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
+import { SqliteStorage } from "../storage/sqlite";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";
@@ -36,7 +37,7 @@ describe("observability", () => {
     insert.run("m2", "ready", remote.id, "r2", "l2", now - 1_000);
     insert.run("m3", "error", remote.id, "r3", "l3", now);
     insert.run("m4", "processed", remote.id, "r4", "l4", now - 60_000);
-    installQueueGauges({ db, config });
+    installQueueGauges({ storage: new SqliteStorage(db.$client), config });
     const text = await metrics().registry.metrics();
     expect(text).toContain('tandem_queue_depth{queue="outbound",remote="beta",status="ready"} 2');
     expect(text).toContain('tandem_queue_depth{queue="outbound",remote="beta",status="error"} 1');

@@ -1,5 +1,5 @@
 import { Gauge } from "prom-client";
-import type { Db } from "../db/client";
+import { get, type Plan, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import { metrics } from "./metrics";
 
@@ -8,16 +8,58 @@ import { metrics } from "./metrics";
 // follows the rows waiting, not the processed history kept for the retention period.
 
 const waiting = ["ready", "processing", "error"] as const;
+type Waiting = (typeof waiting)[number];
+
+const Q = {
+  outboundCount: sql<{ n: number }>(
+    "SELECT count(*) AS n FROM outbound_queue WHERE remote_system_id = ? AND status = ?",
+  ),
+  inboundCount: sql<{ n: number }>(
+    "SELECT count(*) AS n FROM inbound_queue WHERE remote_system_id = ? AND status = ?",
+  ),
+  outboundOldest: sql<{ at: number }>(
+    `SELECT created_at AS at FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready'
+     ORDER BY id LIMIT 1`,
+  ),
+  inboundOldest: sql<{ at: number }>(
+    `SELECT received_at AS at FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready'
+     ORDER BY sequence LIMIT 1`,
+  ),
+};
+
+/** The gauges' reads as plans (server/storage/plan.ts). */
+export const queueGaugePlans = {
+  /** Rows per status not finished, per queue. */
+  *depth(remoteId: string): Plan<Record<"outbound" | "inbound", Record<Waiting, number>>> {
+    const depth = {
+      outbound: { ready: 0, processing: 0, error: 0 },
+      inbound: { ready: 0, processing: 0, error: 0 },
+    };
+    for (const status of waiting) {
+      depth.outbound[status] = (yield* get(Q.outboundCount, remoteId, status))?.n ?? 0;
+      depth.inbound[status] = (yield* get(Q.inboundCount, remoteId, status))?.n ?? 0;
+    }
+    return depth;
+  },
+
+  /** When the oldest ready row of each queue was queued; undefined when none waits. */
+  *oldestReady(remoteId: string): Plan<{ outbound: number | undefined; inbound: number | undefined }> {
+    return {
+      outbound: (yield* get(Q.outboundOldest, remoteId))?.at,
+      inbound: (yield* get(Q.inboundOldest, remoteId))?.at,
+    };
+  },
+};
 
 interface Source {
-  db: Db;
-  config: SyncConfig;
+  storage: Storage;
+  config: Pick<SyncConfig, "snapshot">;
 }
 
 const slot = Symbol.for("tandem.queue-gauges");
 type Slot = { [slot]?: { source: Source } };
 
-/** Points the queue gauges at this instance's database (once per process; later calls re-point). */
+/** Points the queue gauges at this instance's storage (once per process; later calls re-point). */
 export function installQueueGauges(source: Source): void {
   const g = globalThis as Slot;
   if (g[slot]) {
@@ -27,16 +69,6 @@ export function installQueueGauges(source: Source): void {
   const holder = { source };
   g[slot] = holder;
   const registers = [metrics().registry];
-  const statements = new WeakMap<Db, ReturnType<typeof prepare>>();
-  const sql = () => {
-    const { db } = holder.source;
-    let s = statements.get(db);
-    if (!s) {
-      s = prepare(db);
-      statements.set(db, s);
-    }
-    return s;
-  };
   const remotes = () => [...holder.source.config.snapshot().remotesById.values()];
 
   new Gauge({
@@ -44,15 +76,25 @@ export function installQueueGauges(source: Source): void {
     help: "Queue rows not finished (ready, processing, error), per queue, remote system and status",
     labelNames: ["queue", "remote", "status"] as const,
     registers,
-    collect() {
+    async collect() {
+      const { storage } = holder.source;
+      const list = remotes();
+      const figures = await storage.read(
+        (function* () {
+          const out = [];
+          for (const remote of list) out.push(yield* queueGaugePlans.depth(remote.id));
+          return out;
+        })(),
+      );
       this.reset();
-      const s = sql();
-      for (const remote of remotes()) {
+      list.forEach((remote, i) => {
+        const depth = figures[i];
+        if (!depth) return;
         for (const status of waiting) {
-          this.labels("outbound", remote.name, status).set(s.outboundCount.get(remote.id, status)?.n ?? 0);
-          this.labels("inbound", remote.name, status).set(s.inboundCount.get(remote.id, status)?.n ?? 0);
+          this.labels("outbound", remote.name, status).set(depth.outbound[status]);
+          this.labels("inbound", remote.name, status).set(depth.inbound[status]);
         }
-      }
+      });
     },
   });
   new Gauge({
@@ -60,35 +102,25 @@ export function installQueueGauges(source: Source): void {
     help: "Age of the oldest ready row, per queue and remote system (0 when none waits)",
     labelNames: ["queue", "remote"] as const,
     registers,
-    collect() {
-      this.reset();
-      const s = sql();
+    async collect() {
+      const { storage } = holder.source;
+      const list = remotes();
+      const figures = await storage.read(
+        (function* () {
+          const out = [];
+          for (const remote of list) out.push(yield* queueGaugePlans.oldestReady(remote.id));
+          return out;
+        })(),
+      );
       const now = Date.now();
       const age = (at: number | undefined) => (at === undefined ? 0 : Math.max(0, (now - at) / 1000));
-      for (const remote of remotes()) {
-        this.labels("outbound", remote.name).set(age(s.outboundOldest.get(remote.id)?.at));
-        this.labels("inbound", remote.name).set(age(s.inboundOldest.get(remote.id)?.at));
-      }
+      this.reset();
+      list.forEach((remote, i) => {
+        const oldest = figures[i];
+        if (!oldest) return;
+        this.labels("outbound", remote.name).set(age(oldest.outbound));
+        this.labels("inbound", remote.name).set(age(oldest.inbound));
+      });
     },
   });
-}
-
-function prepare(db: Db) {
-  const c = db.$client;
-  return {
-    outboundCount: c.prepare<[string, string], { n: number }>(
-      "SELECT count(*) AS n FROM outbound_queue WHERE remote_system_id = ? AND status = ?",
-    ),
-    inboundCount: c.prepare<[string, string], { n: number }>(
-      "SELECT count(*) AS n FROM inbound_queue WHERE remote_system_id = ? AND status = ?",
-    ),
-    outboundOldest: c.prepare<[string], { at: number }>(
-      `SELECT created_at AS at FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready'
-       ORDER BY id LIMIT 1`,
-    ),
-    inboundOldest: c.prepare<[string], { at: number }>(
-      `SELECT received_at AS at FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready'
-       ORDER BY sequence LIMIT 1`,
-    ),
-  };
 }

@@ -5,6 +5,8 @@ import { packSteps, unpackSteps } from "../flow-store/execution-journal";
 import { JournalSampler, packSummary } from "../flow-store/journal-sampling";
 import { observeTransaction } from "../observability/metrics";
 import { NodeStatsWriter, StatsBatch } from "../stats/node-stats-writer";
+import type { Storage } from "../storage";
+import { SqliteStorage } from "../storage/sqlite";
 
 export interface ExecutionRecord {
   id: string;
@@ -46,9 +48,11 @@ export class ExecutionWriter {
     private readonly db: Db,
     private readonly clock: () => number = Date.now,
     private readonly sampler: JournalSampler = new JournalSampler(),
+    /** The instance's storage; the stats plans run on it inside this writer's SQLite transaction. */
+    storage: Storage = new SqliteStorage(db.$client),
   ) {
     const c = db.$client;
-    this.stats = new NodeStatsWriter(db);
+    this.stats = new NodeStatsWriter(storage);
     this.sql = {
       insert: c.prepare(
         `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,

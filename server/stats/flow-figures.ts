@@ -1,6 +1,6 @@
-import type { Db } from "../db/client";
 import type { FlowStore } from "../flow-store/flow-store";
-import { NodeStatsQuery, type StatWindow, statWindows, type VersionFigures } from "./node-stats-query";
+import type { Storage } from "../storage";
+import { nodeStatsQueryPlans, type StatWindow, statWindows, type VersionFigures } from "./node-stats-query";
 
 export interface FlowFigures {
   at: number;
@@ -14,21 +14,29 @@ export interface FlowFigures {
  * version before it, over the same window. Used by the tRPC query and by the designer page,
  * which renders the first figures with the canvas instead of fetching them after hydration.
  */
-export function flowFigures(
-  deps: { db: Db; flows: FlowStore },
+export async function flowFigures(
+  deps: { storage: Storage; flows: Pick<FlowStore, "get"> },
   input: { flowId: string; version?: number | undefined; window: StatWindow },
   at = Date.now(),
-): FlowFigures {
-  const flow = deps.flows.get(input.flowId);
+): Promise<FlowFigures> {
+  const flow = await deps.flows.get(input.flowId);
   const version = input.version ?? flow.latestVersion;
   if (version === null) return { at, kind: flow.kind, current: null, previous: null };
-  const q = new NodeStatsQuery(deps.db);
   const windowMs = statWindows[input.window];
-  const previousVersion = q.previousVersion(input.flowId, version);
-  return {
-    at,
-    kind: flow.kind,
-    current: q.figures(input.flowId, version, windowMs, at),
-    previous: previousVersion === null ? null : q.figures(input.flowId, previousVersion, windowMs, at),
-  };
+  const { flowId } = input;
+  // one plan for the three reads (on PostgreSQL each is a statement of its own, outside a transaction)
+  return deps.storage.read(
+    (function* () {
+      const previousVersion = yield* nodeStatsQueryPlans.previousVersion(flowId, version);
+      return {
+        at,
+        kind: flow.kind,
+        current: yield* nodeStatsQueryPlans.figures(flowId, version, windowMs, at),
+        previous:
+          previousVersion === null
+            ? null
+            : yield* nodeStatsQueryPlans.figures(flowId, previousVersion, windowMs, at),
+      };
+    })(),
+  );
 }

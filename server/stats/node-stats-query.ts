@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { all, get, type Plan, type Storage, sql } from "../storage";
 import { emptyHistogram, merge, quantile, unpack } from "./histogram";
 import { HOUR, MINUTE } from "./node-stats-writer";
 
@@ -44,63 +44,87 @@ export function windowParts(now: number, windowMs: number) {
   return { minuteFrom, hourFrom };
 }
 
-export class NodeStatsQuery {
-  private readonly sql;
-  private readonly previousStmt;
+const Q = {
+  rows: sql<Row>(
+    `SELECT node_id, port, runs, errors, histogram, last_error, last_error_at FROM flow_node_stat
+      WHERE flow_id = ? AND version = ? AND span = ? AND bucket >= ? AND bucket < ?
+     UNION ALL
+     SELECT node_id, port, runs, errors, histogram, last_error, last_error_at FROM flow_node_stat
+      WHERE flow_id = ? AND version = ? AND span = ? AND bucket >= ?`,
+  ),
+  previous: sql<{ v: number | null }>(
+    "SELECT max(version) AS v FROM flow_version WHERE flow_id = ? AND version < ?",
+  ),
+};
 
-  constructor(db: Db) {
-    const c = db.$client;
-    this.sql = c.prepare<[string, number, number, number, number, string, number, number, number], Row>(
-      `SELECT node_id, port, runs, errors, histogram, last_error, last_error_at FROM flow_node_stat
-        WHERE flow_id = ? AND version = ? AND span = ? AND bucket >= ? AND bucket < ?
-       UNION ALL
-       SELECT node_id, port, runs, errors, histogram, last_error, last_error_at FROM flow_node_stat
-        WHERE flow_id = ? AND version = ? AND span = ? AND bucket >= ?`,
-    );
-    this.previousStmt = c.prepare<[string, number], { v: number | null }>(
-      "SELECT max(version) AS v FROM flow_version WHERE flow_id = ? AND version < ?",
-    );
+function sum(version: number, rows: Row[]): VersionFigures {
+  const nodes: Record<string, NodeFigures> = {};
+  const histograms = new Map<string, number[]>();
+  const ports: Record<string, number> = {};
+  for (const r of rows) {
+    if (r.port !== "") {
+      const key = `${r.node_id}:${r.port}`;
+      ports[key] = (ports[key] ?? 0) + r.runs;
+      continue;
+    }
+    let n = nodes[r.node_id];
+    if (!n) {
+      n = { runs: 0, errors: 0, p95Ms: null, lastError: null, lastErrorAt: null };
+      nodes[r.node_id] = n;
+    }
+    n.runs += r.runs;
+    n.errors += r.errors;
+    if (r.last_error_at !== null && (n.lastErrorAt === null || r.last_error_at > n.lastErrorAt)) {
+      n.lastError = r.last_error;
+      n.lastErrorAt = r.last_error_at;
+    }
+    let h = histograms.get(r.node_id);
+    if (!h) {
+      h = emptyHistogram();
+      histograms.set(r.node_id, h);
+    }
+    merge(h, unpack(r.histogram));
   }
+  for (const [id, h] of histograms) {
+    const n = nodes[id];
+    if (n) n.p95Ms = quantile(h, 0.95);
+  }
+  return { version, nodes, ports };
+}
 
-  figures(flowId: string, version: number, windowMs: number, now = Date.now()): VersionFigures {
+/** The read side as plans, to compose (flow-figures.ts reads two versions in one plan). */
+export const nodeStatsQueryPlans = {
+  *figures(flowId: string, version: number, windowMs: number, now: number): Plan<VersionFigures> {
     const { minuteFrom, hourFrom } = windowParts(now, windowMs);
-    const rows = this.sql.all(flowId, version, MINUTE, minuteFrom, hourFrom, flowId, version, HOUR, hourFrom);
-    const nodes: Record<string, NodeFigures> = {};
-    const histograms = new Map<string, number[]>();
-    const ports: Record<string, number> = {};
-    for (const r of rows) {
-      if (r.port !== "") {
-        const key = `${r.node_id}:${r.port}`;
-        ports[key] = (ports[key] ?? 0) + r.runs;
-        continue;
-      }
-      let n = nodes[r.node_id];
-      if (!n) {
-        n = { runs: 0, errors: 0, p95Ms: null, lastError: null, lastErrorAt: null };
-        nodes[r.node_id] = n;
-      }
-      n.runs += r.runs;
-      n.errors += r.errors;
-      if (r.last_error_at !== null && (n.lastErrorAt === null || r.last_error_at > n.lastErrorAt)) {
-        n.lastError = r.last_error;
-        n.lastErrorAt = r.last_error_at;
-      }
-      let h = histograms.get(r.node_id);
-      if (!h) {
-        h = emptyHistogram();
-        histograms.set(r.node_id, h);
-      }
-      merge(h, unpack(r.histogram));
-    }
-    for (const [id, h] of histograms) {
-      const n = nodes[id];
-      if (n) n.p95Ms = quantile(h, 0.95);
-    }
-    return { version, nodes, ports };
-  }
+    const rows = yield* all(
+      Q.rows,
+      flowId,
+      version,
+      MINUTE,
+      minuteFrom,
+      hourFrom,
+      flowId,
+      version,
+      HOUR,
+      hourFrom,
+    );
+    return sum(version, rows);
+  },
 
   /** The version published before this one, if any (what the picker compares with). */
-  previousVersion(flowId: string, version: number): number | null {
-    return this.previousStmt.get(flowId, version)?.v ?? null;
+  *previousVersion(flowId: string, version: number): Plan<number | null> {
+    return (yield* get(Q.previous, flowId, version))?.v ?? null;
+  },
+};
+
+export class NodeStatsQuery {
+  constructor(private readonly storage: Storage) {}
+
+  figures(flowId: string, version: number, windowMs: number, now = Date.now()): Promise<VersionFigures> {
+    return this.storage.read(nodeStatsQueryPlans.figures(flowId, version, windowMs, now));
+  }
+
+  previousVersion(flowId: string, version: number): Promise<number | null> {
+    return this.storage.read(nodeStatsQueryPlans.previousVersion(flowId, version));
   }
 }

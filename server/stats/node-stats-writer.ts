@@ -1,5 +1,5 @@
 import type { StepRecord } from "../../flows";
-import type { Db } from "../db/client";
+import { get, type Plan, requireSync, run, type Storage, sql } from "../storage";
 import { emptyHistogram, type Histogram, merge, pack, record, unpack } from "./histogram";
 
 // The write side of the live canvas's aggregate (flow_node_stat). The execution writer hands
@@ -134,41 +134,46 @@ export class StatsBatch {
   }
 }
 
-type Key = [string, number, number, number, string, string];
+const Q = {
+  histogram: sql<{ histogram: string }>(
+    `SELECT histogram FROM flow_node_stat
+     WHERE flow_id = ? AND version = ? AND span = ? AND bucket = ? AND node_id = ? AND port = ?`,
+  ),
+  // PostgreSQL wants the existing row's columns qualified (excluded.* is the new one) and has
+  // greatest() for SQLite's two-argument max()
+  upsert: sql({
+    sqlite: `INSERT INTO flow_node_stat (flow_id, version, span, bucket, node_id, port, runs, errors, histogram, last_error, last_error_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (flow_id, version, span, bucket, node_id, port) DO UPDATE SET
+         runs = runs + excluded.runs,
+         errors = errors + excluded.errors,
+         histogram = excluded.histogram,
+         last_error = CASE WHEN excluded.last_error_at >= coalesce(last_error_at, 0) THEN excluded.last_error ELSE last_error END,
+         last_error_at = max(coalesce(last_error_at, 0), coalesce(excluded.last_error_at, 0))`,
+    postgres: `INSERT INTO flow_node_stat AS s (flow_id, version, span, bucket, node_id, port, runs, errors, histogram, last_error, last_error_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (flow_id, version, span, bucket, node_id, port) DO UPDATE SET
+         runs = s.runs + excluded.runs,
+         errors = s.errors + excluded.errors,
+         histogram = excluded.histogram,
+         last_error = CASE WHEN excluded.last_error_at >= coalesce(s.last_error_at, 0) THEN excluded.last_error ELSE s.last_error END,
+         last_error_at = greatest(coalesce(s.last_error_at, 0), coalesce(excluded.last_error_at, 0))`,
+  }),
+  purge: sql("DELETE FROM flow_node_stat WHERE span = ? AND bucket < ?"),
+};
 
-/** Writes a batch's cells; call inside the transaction that writes the runs. */
-export class NodeStatsWriter {
-  private readonly sql;
-
-  constructor(db: Db) {
-    const c = db.$client;
-    this.sql = {
-      histogram: c.prepare<Key, { histogram: string }>(
-        `SELECT histogram FROM flow_node_stat
-         WHERE flow_id = ? AND version = ? AND span = ? AND bucket = ? AND node_id = ? AND port = ?`,
-      ),
-      upsert: c.prepare(
-        `INSERT INTO flow_node_stat (flow_id, version, span, bucket, node_id, port, runs, errors, histogram, last_error, last_error_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (flow_id, version, span, bucket, node_id, port) DO UPDATE SET
-           runs = runs + excluded.runs,
-           errors = errors + excluded.errors,
-           histogram = excluded.histogram,
-           last_error = CASE WHEN excluded.last_error_at >= coalesce(last_error_at, 0) THEN excluded.last_error ELSE last_error END,
-           last_error_at = max(coalesce(last_error_at, 0), coalesce(excluded.last_error_at, 0))`,
-      ),
-      purge: c.prepare("DELETE FROM flow_node_stat WHERE span = ? AND bucket < ?"),
-    };
-  }
-
-  write(batch: StatsBatch): void {
+/** The aggregate's writes as plans, to run inside the transaction that writes the runs. */
+export const nodeStatsPlans = {
+  /** Adds a batch's cells: one read (the stored histogram) and one upsert per cell. */
+  *write(batch: StatsBatch): Plan<void> {
     for (const c of batch.cells()) {
       let histogram = "[]";
       if (c.histogram) {
-        const stored = this.sql.histogram.get(c.flowId, c.version, c.span, c.bucket, c.nodeId, c.port);
+        const stored = yield* get(Q.histogram, c.flowId, c.version, c.span, c.bucket, c.nodeId, c.port);
         histogram = pack(stored ? merge(unpack(stored.histogram), c.histogram) : c.histogram);
       }
-      this.sql.upsert.run(
+      yield* run(
+        Q.upsert,
         c.flowId,
         c.version,
         c.span,
@@ -182,11 +187,32 @@ export class NodeStatsWriter {
         c.lastErrorAt,
       );
     }
-  }
+  },
 
   /** Drops buckets no window reads any more: minutes after 8 days, hours after 35 days. */
+  *purge(now: number): Plan<void> {
+    yield* run(Q.purge, MINUTE, now - 8 * 24 * HOUR);
+    yield* run(Q.purge, HOUR, now - 35 * 24 * HOUR);
+  },
+};
+
+/**
+ * Writes a batch's cells inside the caller's synchronous SQLite transaction: the execution
+ * writer's (server/runner/execution-writer.ts), which is not a plan yet. Throws on PostgreSQL,
+ * naming the caller; a converted writer composes nodeStatsPlans into its own plan instead.
+ */
+export class NodeStatsWriter {
+  constructor(private readonly storage: Storage) {}
+
+  write(batch: StatsBatch): void {
+    requireSync(this.storage, "NodeStatsWriter.write (ExecutionWriter's transaction)").runSync(
+      nodeStatsPlans.write(batch),
+    );
+  }
+
   purge(now: number): void {
-    this.sql.purge.run(MINUTE, now - 8 * 24 * HOUR);
-    this.sql.purge.run(HOUR, now - 35 * 24 * HOUR);
+    requireSync(this.storage, "NodeStatsWriter.purge (ExecutionWriter's transaction)").runSync(
+      nodeStatsPlans.purge(now),
+    );
   }
 }

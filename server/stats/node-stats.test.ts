@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type ExecutionRecord, ExecutionWriter } from "../runner/execution-writer";
+import { SqliteStorage } from "../storage/sqlite";
 import { memoryInstance } from "../testing/memory-instance";
 import { NodeStatsQuery, statWindows, windowParts } from "./node-stats-query";
 import { HOUR, MINUTE, StatsBatch } from "./node-stats-writer";
@@ -107,7 +108,7 @@ describe("node stats aggregate", () => {
     });
   });
 
-  it("is written with the runs and read back per window: runs, errors, p95, last error, edges", () => {
+  it("is written with the runs and read back per window: runs, errors, p95, last error, edges", async () => {
     const { db } = memoryInstance();
     const writer = new ExecutionWriter(db, () => now);
     // ARRANGE: 30 runs in the last 10 minutes (3 failed), 20 runs 3 hours ago (all failed),
@@ -118,10 +119,10 @@ describe("node stats aggregate", () => {
     for (let i = 0; i < 10; i++) writer.add(run(now - 48 * HOUR - i * 1000, false));
     for (let i = 0; i < 5; i++) writer.add(run(now, false, { version: 1 }));
     writer.flush();
-    const q = new NodeStatsQuery(db);
+    const q = new NodeStatsQuery(new SqliteStorage(db.$client));
 
     // ACT + ASSERT per window
-    const short = q.figures("f1", 2, statWindows["15m"], now);
+    const short = await q.figures("f1", 2, statWindows["15m"], now);
     expect(short.nodes.update).toMatchObject({ runs: 30, errors: 3 });
     expect(short.nodes.start?.runs).toBe(30);
     expect(short.ports["update:next"]).toBe(27);
@@ -131,11 +132,11 @@ describe("node stats aggregate", () => {
     expect(short.nodes.update?.p95Ms).toBeGreaterThanOrEqual(40);
     expect(short.nodes.update?.lastError).toMatch(/^bad choice/);
 
-    const day = q.figures("f1", 2, statWindows["24h"], now);
+    const day = await q.figures("f1", 2, statWindows["24h"], now);
     expect(day.nodes.update).toMatchObject({ runs: 50, errors: 23 });
-    const week = q.figures("f1", 2, statWindows["7d"], now);
+    const week = await q.figures("f1", 2, statWindows["7d"], now);
     expect(week.nodes.update).toMatchObject({ runs: 60, errors: 23 });
-    expect(q.figures("f1", 1, statWindows["15m"], now).nodes.update?.errors).toBe(0);
+    expect((await q.figures("f1", 1, statWindows["15m"], now)).nodes.update?.errors).toBe(0);
 
     // The aggregate agrees with the execution rows it was written with.
     const exact = db.$client
@@ -146,7 +147,7 @@ describe("node stats aggregate", () => {
     expect(exact.n).toBe(23);
   });
 
-  it("keeps the newest error message of the window", () => {
+  it("keeps the newest error message of the window", async () => {
     const { db } = memoryInstance();
     const writer = new ExecutionWriter(db, () => now);
     writer.add(run(now - 5 * MINUTE, true, { error: "older" }));
@@ -154,7 +155,12 @@ describe("node stats aggregate", () => {
     writer.add(run(now - MINUTE, true, { error: "newer" }));
     writer.add(run(now - 2 * MINUTE, true, { error: "in between" }));
     writer.flush();
-    const f = new NodeStatsQuery(db).figures("f1", 2, statWindows["1h"], now);
+    const f = await new NodeStatsQuery(new SqliteStorage(db.$client)).figures(
+      "f1",
+      2,
+      statWindows["1h"],
+      now,
+    );
     expect(f.nodes.update).toMatchObject({ errors: 3, lastError: "newer", lastErrorAt: now - MINUTE });
   });
 });

@@ -21,5 +21,5 @@ export const flowStatsRouter = router({
         window: windowKey.default("24h"),
       }),
     )
-    .query(({ ctx, input }) => flowFigures({ db: ctx.inst.db, flows: ctx.inst.sync.flows }, input)),
+    .query(({ ctx, input }) => flowFigures({ storage: ctx.inst.storage, flows: ctx.inst.sync.flows }, input)),
 });

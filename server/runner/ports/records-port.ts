@@ -10,6 +10,7 @@ import type {
 import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
 import type { Db } from "../../db/client";
 import type { GroupCommit } from "../../db/group-commit";
+import type { IdempotencyKeys } from "../../idempotency/idempotency-keys";
 import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
 import type { Actor } from "../../records/types";
 import type { CorrelationStore } from "../../sync/correlations";
@@ -25,6 +26,7 @@ export interface RecordsPortShared {
   records: RecordService;
   correlations: CorrelationStore;
   clocks: FieldClocks;
+  /** Run inside the create's synchronous group-commit body (SQLite only until that body is a plan). */
   findKey: (key: string) => string | undefined;
   saveKey: (key: string, result: string) => void;
   /** Flows' writes share commits with the other runs of the same turn (server/db/group-commit). */
@@ -37,18 +39,16 @@ export function recordsPortShared(
   records: RecordService,
   correlations: CorrelationStore,
   group: GroupCommit,
+  keys: IdempotencyKeys,
 ): RecordsPortShared {
-  const c = db.$client;
-  const find = c.prepare<[string], { result: string }>("SELECT result FROM idempotency_key WHERE key = ?");
-  const save = c.prepare("INSERT OR IGNORE INTO idempotency_key (key, result, created_at) VALUES (?, ?, ?)");
   return {
     records,
     correlations,
     group,
     clocks: new FieldClocks(db),
-    findKey: (key) => find.get(key)?.result,
+    findKey: (key) => keys.inSyncTransaction.find(key),
     saveKey: (key, result) => {
-      save.run(key, result, Date.now());
+      keys.inSyncTransaction.save(key, result);
     },
   };
 }

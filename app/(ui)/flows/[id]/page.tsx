@@ -34,7 +34,7 @@ export default async function FlowPage({
   const figures =
     flow.latestVersion === null
       ? undefined
-      : flowFigures({ db: inst.db, flows: inst.sync.flows }, { flowId: id, window: "24h" });
+      : await flowFigures({ storage: inst.storage, flows: inst.sync.flows }, { flowId: id, window: "24h" });
   return (
     <FlowEditor
       key={`${flow.id}@${flow.updatedAt}`}

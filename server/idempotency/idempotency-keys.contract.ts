@@ -1,0 +1,64 @@
+import { expect, it } from "vitest";
+import type { Storage } from "../storage";
+import { IdempotencyKeys, idempotencyKeyPlans } from "./idempotency-keys";
+
+// IdempotencyKeys' behaviour on every dialect (issue 13): SQLite in idempotency-keys.test.ts,
+// SQLite and a real PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+export function idempotencyKeysContract(fresh: () => Promise<Storage>): void {
+  it("finds what was saved; the first result of a key wins", async () => {
+    const keys = new IdempotencyKeys(await fresh());
+    expect(await keys.find("in:r:m1:create")).toBeUndefined();
+    expect(await keys.save("in:r:m1:create", '{"sys_id":"a"}')).toBe(true);
+    expect(await keys.save("in:r:m1:create", '{"sys_id":"b"}')).toBe(false); // ignored, not an error
+    expect(await keys.find("in:r:m1:create")).toBe('{"sys_id":"a"}');
+    expect(await keys.find("in:r:m2:create")).toBeUndefined();
+  });
+
+  it("composes into a transaction: a save in a transaction that fails is undone", async () => {
+    const storage = await fresh();
+    const keys = new IdempotencyKeys(storage);
+    await expect(
+      storage.transaction(function* () {
+        if ((yield* idempotencyKeyPlans.find("k")) === undefined) yield* idempotencyKeyPlans.save("k", "1");
+        throw new Error("the create failed after");
+      }),
+    ).rejects.toThrow("the create failed after");
+    expect(await keys.find("k")).toBeUndefined();
+    // a duplicate save inside a transaction does not abort it (ON CONFLICT DO NOTHING on PostgreSQL)
+    const outcome = await storage.transaction(function* () {
+      yield* idempotencyKeyPlans.save("k", "1");
+      const again = yield* idempotencyKeyPlans.save("k", "2");
+      return { again, found: yield* idempotencyKeyPlans.find("k") };
+    });
+    expect(outcome).toEqual({ again: false, found: "1" });
+  });
+
+  it("purges the keys recorded before a time, only those", async () => {
+    const storage = await fresh();
+    const keys = new IdempotencyKeys(storage);
+    await storage.transaction(function* () {
+      yield* idempotencyKeyPlans.save("old", "1", 1_000);
+      yield* idempotencyKeyPlans.save("edge", "2", 2_000);
+      yield* idempotencyKeyPlans.save("new", "3", 3_000);
+    });
+    expect(await keys.purgeBefore(2_000)).toBe(1);
+    expect([await keys.find("old"), await keys.find("edge"), await keys.find("new")]).toEqual([
+      undefined,
+      "2",
+      "3",
+    ]);
+  });
+
+  it("serves synchronous SQLite transactions; on PostgreSQL it names the caller that must be converted", async () => {
+    const storage = await fresh();
+    const keys = new IdempotencyKeys(storage);
+    if (storage.dialect === "sqlite") {
+      expect(keys.inSyncTransaction.save("s", "1")).toBe(true);
+      expect(keys.inSyncTransaction.find("s")).toBe("1");
+    } else {
+      expect(() => keys.inSyncTransaction.find("s")).toThrow(
+        /IdempotencyKeys.*records port create.*postgres/,
+      );
+    }
+  });
+}
