@@ -1,5 +1,5 @@
 import { Gauge } from "prom-client";
-import { get, type Plan, type Storage, sql } from "../storage";
+import { each, get, type Plan, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import { metrics } from "./metrics";
 
@@ -79,13 +79,7 @@ export function installQueueGauges(source: Source): void {
     async collect() {
       const { storage } = holder.source;
       const list = remotes();
-      const figures = await storage.read(
-        (function* () {
-          const out = [];
-          for (const remote of list) out.push(yield* queueGaugePlans.depth(remote.id));
-          return out;
-        })(),
-      );
+      const figures = await storage.read(each(list, (remote) => queueGaugePlans.depth(remote.id)));
       this.reset();
       list.forEach((remote, i) => {
         const depth = figures[i];
@@ -105,13 +99,7 @@ export function installQueueGauges(source: Source): void {
     async collect() {
       const { storage } = holder.source;
       const list = remotes();
-      const figures = await storage.read(
-        (function* () {
-          const out = [];
-          for (const remote of list) out.push(yield* queueGaugePlans.oldestReady(remote.id));
-          return out;
-        })(),
-      );
+      const figures = await storage.read(each(list, (remote) => queueGaugePlans.oldestReady(remote.id)));
       const now = Date.now();
       const age = (at: number | undefined) => (at === undefined ? 0 : Math.max(0, (now - at) / 1000));
       this.reset();

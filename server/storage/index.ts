@@ -4,6 +4,7 @@ export {
   type Dialect,
   dialect,
   done,
+  each,
   get,
   type Plan,
   type Query,

@@ -90,6 +90,13 @@ export function* attempt<T>(plan: Plan<T>): Plan<T> {
   return value;
 }
 
+/** One plan per item, run one after another; their results in the items' order. */
+export function* each<T, R>(items: readonly T[], plan: (item: T) => Plan<R>): Plan<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(yield* plan(item));
+  return results;
+}
+
 /** A plan that needs no statement (a store method whose answer is known up front). */
 // biome-ignore lint/correctness/useYield: a plan without statements is still a plan
 export function* done<T>(value: T): Plan<T> {
