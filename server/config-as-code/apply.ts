@@ -80,7 +80,7 @@ function remove(inst: Instance, change: PlannedChange): void {
   else if (change.type === "capture-definition") config.deleteCapture(id);
   else if (change.type === "remote-system") config.deleteRemote(id);
   else if (change.type === "process-event") config.deleteEvent(id);
-  else if (change.type === "flow") flows.delete(id);
+  else if (change.type === "flow") flows.inSyncTransaction.delete(id);
   else if (change.type === "sync-definition") config.deleteDefinition(id);
 }
 
@@ -146,7 +146,7 @@ function write(
       // A flow's name, description and kind live in its draft: a new flow is made from it.
       if (!creating) return;
       const draft = plan.desired.get(`flow-draft:${doc.id}`)?.doc;
-      flows.create(draft?.type === "flow-draft" ? draft.graph : null, actor.userName, {
+      flows.inSyncTransaction.create(draft?.type === "flow-draft" ? draft.graph : null, actor.userName, {
         id: doc.id,
         ...(doc.templateId ? { templateId: doc.templateId } : {}),
       });
@@ -154,10 +154,11 @@ function write(
     }
     case "flow-draft":
       // A new flow's draft went in with the flow.
-      if (plan.current.has(`flow:${doc.flowId}`)) flows.saveDraft(doc.flowId, doc.graph, actor.userName);
+      if (plan.current.has(`flow:${doc.flowId}`))
+        flows.inSyncTransaction.saveDraft(doc.flowId, doc.graph, actor.userName);
       return;
     case "flow-version":
-      flows.importVersion(doc.flowId, doc.version, doc.graph, actor.userName);
+      flows.inSyncTransaction.importVersion(doc.flowId, doc.version, doc.graph, actor.userName);
       return;
     case "manifest":
       return;

@@ -94,7 +94,7 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
   }
-  for (const f of flows.list()) {
+  for (const f of flows.inSyncTransaction.list()) {
     const folder = `flows/${slug(f.name, f.id)}`;
     files.push({
       path: `${folder}/flow.json`,
@@ -108,7 +108,7 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
     files.push({ path: `${folder}/draft.json`, doc: { type: "flow-draft", flowId: f.id, graph: f.draft } });
-    for (const v of flows.versions(f.id)) {
+    for (const v of flows.inSyncTransaction.versions(f.id)) {
       files.push({
         path: `${folder}/v${v.version}.json`,
         doc: { type: "flow-version", flowId: f.id, version: v.version, graph: v.graph },

@@ -1,10 +1,11 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
-import type { Db } from "../db/client";
 import { decodePayload } from "../queue/payload-codec";
+import { all, get, type Plan, type Query, type Storage, sql } from "../storage";
 import { unpackSteps } from "./execution-journal";
 
 // Read models for the designer and the operations views: plain SQL over flow, flow_version,
-// flow_execution and flow_log, shaped for the UI. Writes stay in FlowStore.
+// flow_execution and flow_log, shaped for the UI, as plans for both dialects (issue 13). Writes
+// stay in FlowStore. Each function reads on the storage given; `flowQueryPlans` are the plans.
 
 export type FlowStatus = "draft" | "published" | "changed";
 
@@ -78,15 +79,34 @@ function shape(graph: CanvasGraph | null): string {
   });
 }
 
-export function listFlows(db: Db): FlowSummary[] {
-  const rows = db.$client
-    .prepare(
-      `SELECT f.id, f.name, f.description, f.kind, f.template_id, f.latest_version, f.updated_at, f.updated_by,
-              f.draft, v.graph AS published_graph, v.published_at, v.published_by
-         FROM flow f LEFT JOIN flow_version v ON v.flow_id = f.id AND v.version = f.latest_version
-        ORDER BY f.name COLLATE NOCASE`,
-    )
-    .all() as FlowListRow[];
+const flowListColumns = `SELECT f.id, f.name, f.description, f.kind, f.template_id, f.latest_version, f.updated_at,
+    f.updated_by, f.draft, v.graph AS published_graph, v.published_at, v.published_by
+  FROM flow f LEFT JOIN flow_version v ON v.flow_id = f.id AND v.version = f.latest_version`;
+
+const Q = {
+  // NOCASE folds ASCII letters only; lower() in the bytewise "C" collation does the same for them
+  flows: sql<FlowListRow>({
+    sqlite: `${flowListColumns} ORDER BY f.name COLLATE NOCASE`,
+    postgres: `${flowListColumns} ORDER BY lower(f.name) COLLATE "C"`,
+  }),
+  execution: sql<ExecutionRow & { inputs: string | null; outputs: string | null; steps: string | null }>(
+    `SELECT ${executionColumns()}, e.inputs, e.outputs, e.steps FROM flow_execution e
+       LEFT JOIN flow f ON f.id = e.flow_id WHERE e.id = ?`,
+  ),
+  versionGraph: sql<{ graph: string }>("SELECT graph FROM flow_version WHERE flow_id = ? AND version = ?"),
+  logs: sql<{ id: number; level: string; message: string; data: string | null; at: number }>(
+    "SELECT id, level, message, data, at FROM flow_log WHERE execution_id = ? ORDER BY id",
+  ),
+  inboundSamples: sql<InboundSampleRow>(
+    `SELECT q.sequence, q.process_event, q.operation, q.remote_correlation_id, q.local_correlation_id, q.remote_system_id,
+            r.name AS remote_name, q.received_at, q.payload
+       FROM inbound_queue q LEFT JOIN remote_system r ON r.id = q.remote_system_id
+      ORDER BY q.sequence DESC LIMIT ?`,
+  ),
+};
+
+function* flowSummaries(): Plan<FlowSummary[]> {
+  const rows = yield* all(Q.flows);
   return rows.map((r) => {
     const draft = parse<CanvasGraph>(r.draft);
     const published = parse<CanvasGraph>(r.published_graph);
@@ -139,8 +159,10 @@ const summaryOf = (r: ExecutionRow): ExecutionSummary => ({
   detail: r.detail,
 });
 
-const executionColumns = `e.id, e.flow_id, f.name AS flow_name, e.version, e.status, e.queue, e.queue_row_id,
+function executionColumns(): string {
+  return `e.id, e.flow_id, f.name AS flow_name, e.version, e.status, e.queue, e.queue_row_id,
   e.error, e.started_at, e.duration_ms, e.trace_id, e.detail`;
+}
 
 export interface ExecutionFilter {
   flowId?: string | undefined;
@@ -150,8 +172,10 @@ export interface ExecutionFilter {
   limit: number;
 }
 
-/** Newest first, by flow and/or by queue row. */
-export function listExecutions(db: Db, f: ExecutionFilter): ExecutionSummary[] {
+/** One statement per combination of filters (16 at most), so each is prepared once. */
+const executionQueries = new Map<string, Query<ExecutionRow>>();
+
+function* executionSummaries(f: ExecutionFilter): Plan<ExecutionSummary[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   if (f.flowId) {
@@ -170,30 +194,22 @@ export function listExecutions(db: Db, f: ExecutionFilter): ExecutionSummary[] {
     where.push("e.status = ?");
     params.push(f.status);
   }
-  const sql = `SELECT ${executionColumns} FROM flow_execution e LEFT JOIN flow f ON f.id = e.flow_id
-    ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY e.started_at DESC LIMIT ?`;
-  return (db.$client.prepare(sql).all(...params, f.limit) as ExecutionRow[]).map(summaryOf);
+  const key = where.join(" AND ");
+  let query = executionQueries.get(key);
+  if (!query) {
+    query =
+      sql<ExecutionRow>(`SELECT ${executionColumns()} FROM flow_execution e LEFT JOIN flow f ON f.id = e.flow_id
+    ${where.length ? `WHERE ${key}` : ""} ORDER BY e.started_at DESC LIMIT ?`);
+    executionQueries.set(key, query);
+  }
+  return (yield* all(query, ...params, f.limit)).map(summaryOf);
 }
 
-export function getExecution(db: Db, id: string): ExecutionDetail | null {
-  const c = db.$client;
-  const row = c
-    .prepare(
-      `SELECT ${executionColumns}, e.inputs, e.outputs, e.steps FROM flow_execution e
-         LEFT JOIN flow f ON f.id = e.flow_id WHERE e.id = ?`,
-    )
-    .get(id) as
-    | (ExecutionRow & { inputs: string | null; outputs: string | null; steps: string | null })
-    | undefined;
+function* executionDetail(id: string): Plan<ExecutionDetail | null> {
+  const row = yield* get(Q.execution, id);
   if (!row) return null;
-  const version = c
-    .prepare("SELECT graph FROM flow_version WHERE flow_id = ? AND version = ?")
-    .get(row.flow_id, row.version) as { graph: string } | undefined;
-  const logs = (
-    c
-      .prepare("SELECT id, level, message, data, at FROM flow_log WHERE execution_id = ? ORDER BY id")
-      .all(id) as Array<{ id: number; level: string; message: string; data: string | null; at: number }>
-  ).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
+  const version = yield* get(Q.versionGraph, row.flow_id, row.version);
+  const logs = (yield* all(Q.logs, id)).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
   const inputs = parse<unknown>(row.inputs);
   return {
     ...summaryOf(row),
@@ -217,26 +233,20 @@ export interface InboundSample {
   payload: unknown;
 }
 
-/** Recent inbound payloads, to test-run an inbound flow with real data. */
-export function inboundSamples(db: Db, limit: number): InboundSample[] {
-  const rows = db.$client
-    .prepare(
-      `SELECT q.sequence, q.process_event, q.operation, q.remote_correlation_id, q.local_correlation_id, q.remote_system_id,
-              r.name AS remote_name, q.received_at, q.payload
-         FROM inbound_queue q LEFT JOIN remote_system r ON r.id = q.remote_system_id
-        ORDER BY q.sequence DESC LIMIT ?`,
-    )
-    .all(limit) as Array<{
-    sequence: number;
-    process_event: string;
-    operation: string;
-    remote_correlation_id: string;
-    local_correlation_id: string | null;
-    remote_system_id: string;
-    remote_name: string | null;
-    received_at: number;
-    payload: string;
-  }>;
+interface InboundSampleRow {
+  sequence: number;
+  process_event: string;
+  operation: string;
+  remote_correlation_id: string;
+  local_correlation_id: string | null;
+  remote_system_id: string;
+  remote_name: string | null;
+  received_at: number;
+  payload: string;
+}
+
+function* recentInbound(limit: number): Plan<InboundSample[]> {
+  const rows = yield* all(Q.inboundSamples, limit);
   return rows.map((r) => {
     let payload: unknown = r.payload;
     try {
@@ -256,4 +266,29 @@ export function inboundSamples(db: Db, limit: number): InboundSample[] {
       payload,
     };
   });
+}
+
+export const flowQueryPlans = {
+  flowSummaries,
+  executionSummaries,
+  executionDetail,
+  recentInbound,
+};
+
+export function listFlows(storage: Storage): Promise<FlowSummary[]> {
+  return storage.read(flowSummaries());
+}
+
+/** Newest first, by flow and/or by queue row. */
+export function listExecutions(storage: Storage, f: ExecutionFilter): Promise<ExecutionSummary[]> {
+  return storage.read(executionSummaries(f));
+}
+
+export function getExecution(storage: Storage, id: string): Promise<ExecutionDetail | null> {
+  return storage.read(executionDetail(id));
+}
+
+/** Recent inbound payloads, to test-run an inbound flow with real data. */
+export function inboundSamples(storage: Storage, limit: number): Promise<InboundSample[]> {
+  return storage.read(recentInbound(limit));
 }

@@ -92,8 +92,9 @@ describe("journal sampling", () => {
         durationMs: 3,
       });
     writer.flush();
-    expect(getExecution(db, "whole")?.detail).toBe("full");
-    const summary = getExecution(db, "summary");
+    const storage = new SqliteStorage(db.$client);
+    expect((await getExecution(storage, "whole"))?.detail).toBe("full");
+    const summary = await getExecution(storage, "summary");
     expect(summary?.detail).toBe("summary");
     expect(summary?.inputs).toBeNull();
     expect(writer.steps("whole")?.find((s) => s.nodeId === "send")?.outputs).toEqual({ messageId: "m1" });

@@ -77,17 +77,17 @@ export async function seedDemoSync(deps: {
   const inboundUserId = users.findByName(inboundUser)?.sys_id ?? null;
   const runAs = users.findByName("sync.admin")?.sys_id ?? null;
 
-  const errorFlow = sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
-  sync.flows.publish(errorFlow.id, "system");
+  const errorFlow = await sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
+  await sync.flows.publish(errorFlow.id, "system");
   const outboundGraph =
     self === "alpha" ? clone("outbound-basic", `Send hardware requests to ${peer}`) : updatesBackFlow();
-  const outboundFlow = sync.flows.create(outboundGraph, "system");
-  sync.flows.publish(outboundFlow.id, "system");
-  const inboundFlow = sync.flows.create(
+  const outboundFlow = await sync.flows.create(outboundGraph, "system");
+  await sync.flows.publish(outboundFlow.id, "system");
+  const inboundFlow = await sync.flows.create(
     clone("inbound-basic", `Receive hardware requests from ${peer}`),
     "system",
   );
-  sync.flows.publish(inboundFlow.id, "system");
+  await sync.flows.publish(inboundFlow.id, "system");
 
   // A second peer shares the definition, event and capture of the first (fan-out by bindings).
   const existing = sync.config.snapshot().eventsByName.get(demoEvent);

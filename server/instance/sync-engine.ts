@@ -65,7 +65,7 @@ export function createSyncEngine(core: CoreDeps) {
   const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
   const config = new SyncConfig(db, secrets);
   const correlations = new CorrelationStore(core.storage);
-  const flows = new FlowStore(db);
+  const flows = new FlowStore(core.storage);
   const client = new SyncClient(config, guard);
   const email = new EmailSender(
     core.storage,

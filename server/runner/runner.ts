@@ -71,7 +71,7 @@ export class FlowRunner {
       };
     let flow: PublishedFlow;
     try {
-      flow = this.deps.flows.published(binding.flowId, row.flow_version);
+      flow = await this.deps.flows.published(binding.flowId, row.flow_version);
     } catch (error) {
       return {
         kind: "data",
@@ -111,7 +111,7 @@ export class FlowRunner {
     }
     let flow: PublishedFlow;
     try {
-      flow = this.deps.flows.published(binding.flowId);
+      flow = await this.deps.flows.published(binding.flowId);
     } catch (error) {
       return {
         kind: "error",
@@ -160,7 +160,7 @@ export class FlowRunner {
   async runErrorSubflow(remoteIdValue: string, reason: string): Promise<void> {
     const remote = this.deps.config.snapshot().remotesById.get(remoteIdValue);
     if (!remote?.errorSubflowId) return;
-    const flow = this.deps.flows.published(remote.errorSubflowId);
+    const flow = await this.deps.flows.published(remote.errorSubflowId);
     const result = await this.run({
       flow,
       inputs: { remote_system: remote.name, error_message: reason, admin_emails: this.adminEmails() },
@@ -175,8 +175,8 @@ export class FlowRunner {
   }
 
   private async callSubflow(flowRef: string, inputs: Record<string, unknown>, key: string, scope: RunScope) {
-    const found = this.deps.flows.findByName(flowRef);
-    const flow = this.deps.flows.published(found?.id ?? flowRef);
+    const found = await this.deps.flows.findByName(flowRef);
+    const flow = await this.deps.flows.published(found?.id ?? flowRef);
     const result = await this.run({
       flow,
       inputs,

@@ -6,6 +6,7 @@ import { authStoresContract } from "../../server/auth/auth-stores.contract";
 import { openDatabase } from "../../server/db/client";
 import { GroupCommit } from "../../server/db/group-commit";
 import { openPostgres } from "../../server/db/postgres";
+import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { SqliteStorage } from "../../server/storage/sqlite";
@@ -24,6 +25,7 @@ function contracts(fresh: () => Promise<Storage>): void {
   describe("CorrelationStore", () => correlationStoreContract(fresh));
   describe("auth stores (sessions, credentials, throttle audit)", () => authStoresContract(fresh));
   describe("InvitationStore", () => invitationStoreContract(fresh));
+  describe("FlowStore and flow queries", () => flowStoreContract(fresh));
 }
 
 const open: Storage[] = [];

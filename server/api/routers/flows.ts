@@ -16,7 +16,7 @@ const flowId = z.object({ id: z.string().min(1) });
 const graph = z.record(z.string(), z.unknown());
 
 export const flowsRouter = router({
-  list: reader.query(({ ctx }) => listFlows(ctx.inst.db)),
+  list: reader.query(({ ctx }) => listFlows(ctx.inst.storage)),
 
   templates: reader.query(() =>
     FLOW_TEMPLATES.map((t) => ({
@@ -28,8 +28,8 @@ export const flowsRouter = router({
     })),
   ),
 
-  get: reader.input(flowId).query(({ ctx, input }) => {
-    const row = ctx.inst.sync.flows.get(input.id);
+  get: reader.input(flowId).query(async ({ ctx, input }) => {
+    const row = await ctx.inst.sync.flows.get(input.id);
     return {
       id: row.id,
       name: row.name,
@@ -42,33 +42,33 @@ export const flowsRouter = router({
   }),
 
   /** A new flow from a canvas graph (import, or "new blank flow"). */
-  create: designer.input(z.object({ graph })).mutation(({ ctx, input }) => {
-    const row = ctx.inst.sync.flows.create(input.graph, ctx.user.userName);
+  create: designer.input(z.object({ graph })).mutation(async ({ ctx, input }) => {
+    const row = await ctx.inst.sync.flows.create(input.graph, ctx.user.userName);
     return { id: row.id };
   }),
 
   cloneTemplate: designer
     .input(z.object({ templateId: z.string().min(1), name: z.string().trim().min(1).max(200) }))
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       const store = ctx.inst.sync.flows;
-      if (store.findByName(input.name))
+      if (await store.findByName(input.name))
         throw new RecordError(409, "Name taken", `A flow named "${input.name}" already exists`, "name");
-      return { id: store.cloneTemplate(input.templateId, input.name, ctx.user.userName).id };
+      return { id: (await store.cloneTemplate(input.templateId, input.name, ctx.user.userName)).id };
     }),
 
-  saveDraft: designer.input(z.object({ id: z.string().min(1), graph })).mutation(({ ctx, input }) => {
-    const row = ctx.inst.sync.flows.saveDraft(input.id, input.graph, ctx.user.userName);
+  saveDraft: designer.input(z.object({ id: z.string().min(1), graph })).mutation(async ({ ctx, input }) => {
+    const row = await ctx.inst.sync.flows.saveDraft(input.id, input.graph, ctx.user.userName);
     return { updatedAt: row.updatedAt };
   }),
 
   /** Refused (400, with the first diagnostics in `detail`) while the draft has errors. */
-  publish: designer.input(flowId).mutation(({ ctx, input }) => {
-    const v = ctx.inst.sync.flows.publish(input.id, ctx.user.userName);
+  publish: designer.input(flowId).mutation(async ({ ctx, input }) => {
+    const v = await ctx.inst.sync.flows.publish(input.id, ctx.user.userName);
     return { version: v.version, publishedAt: v.publishedAt };
   }),
 
-  versions: reader.input(flowId).query(({ ctx, input }) =>
-    ctx.inst.sync.flows.versions(input.id).map((v) => ({
+  versions: reader.input(flowId).query(async ({ ctx, input }) =>
+    (await ctx.inst.sync.flows.versions(input.id)).map((v) => ({
       version: v.version,
       publishedAt: v.publishedAt,
       publishedBy: v.publishedBy,
@@ -77,8 +77,8 @@ export const flowsRouter = router({
 
   version: reader
     .input(z.object({ id: z.string().min(1), version: z.number().int().positive() }))
-    .query(({ ctx, input }) => {
-      const v = ctx.inst.sync.flows.versions(input.id).find((x) => x.version === input.version);
+    .query(async ({ ctx, input }) => {
+      const v = (await ctx.inst.sync.flows.versions(input.id)).find((x) => x.version === input.version);
       if (!v) throw new RecordError(404, "Version not found", `No version ${input.version}`);
       return { version: v.version, publishedAt: v.publishedAt, graph: v.graph as CanvasGraph };
     }),
@@ -90,7 +90,7 @@ export const flowsRouter = router({
 
   inboundSamples: reader
     .input(z.object({ limit: z.number().int().min(1).max(100).default(20) }))
-    .query(({ ctx, input }) => inboundSamples(ctx.inst.db, input.limit)),
+    .query(({ ctx, input }) => inboundSamples(ctx.inst.storage, input.limit)),
 
   /** Executions, newest first, of a flow and/or for a queue row. */
   executions: reader
@@ -103,11 +103,11 @@ export const flowsRouter = router({
         limit: z.number().int().min(1).max(500).default(50),
       }),
     )
-    .query(({ ctx, input }) => listExecutions(ctx.inst.db, input)),
+    .query(({ ctx, input }) => listExecutions(ctx.inst.storage, input)),
 
   /** One execution with its step journal, the graph of the version it ran and its log lines. */
-  execution: reader.input(flowId).query(({ ctx, input }) => {
-    const e = getExecution(ctx.inst.db, input.id);
+  execution: reader.input(flowId).query(async ({ ctx, input }) => {
+    const e = await getExecution(ctx.inst.storage, input.id);
     if (!e) throw new RecordError(404, "Execution not found", `No flow execution has id ${input.id}`);
     const template = ctx.inst.config.traceUrl;
     return { ...e, traceUrl: e.traceId && template ? template.replaceAll("{traceId}", e.traceId) : null };

@@ -24,7 +24,7 @@ export const syncConfigRouter = router({
     };
   }),
   /** What the configuration forms pick from: tables and fields, users, flows, templates. */
-  choices: admin.query(({ ctx }) => {
+  choices: admin.query(async ({ ctx }) => {
     const users = ctx.inst.records
       .list("sys_user", { query: "ORDERBYuser_name", count: false })
       .rows.map((u) => ({ id: u.sys_id, userName: u.user_name ?? "", roles: u.roles ?? "" }));
@@ -42,7 +42,7 @@ export const syncConfigRouter = router({
         })),
       })),
       users,
-      flows: ctx.inst.sync.flows.list().map((f) => ({
+      flows: (await ctx.inst.sync.flows.list()).map((f) => ({
         id: f.id,
         name: f.name,
         kind: f.kind,
@@ -87,9 +87,9 @@ export const syncConfigRouter = router({
    */
   flowFromTemplate: admin
     .input(z.object({ templateId: z.string().min(1), name: z.string().trim().min(1).max(100) }))
-    .mutation(({ ctx, input }) => {
-      const flow = ctx.inst.sync.flows.cloneTemplate(input.templateId, input.name, ctx.user.userName);
-      const version = ctx.inst.sync.flows.publish(flow.id, ctx.user.userName);
+    .mutation(async ({ ctx, input }) => {
+      const flow = await ctx.inst.sync.flows.cloneTemplate(input.templateId, input.name, ctx.user.userName);
+      const version = await ctx.inst.sync.flows.publish(flow.id, ctx.user.userName);
       return { id: flow.id, name: flow.name, kind: flow.kind, latestVersion: version.version };
     }),
   createInvitation: admin.mutation(({ ctx }) =>

@@ -84,7 +84,7 @@ export class TryWithDraft {
 
   async run(queue: QueueName, rowId: number): Promise<TryResult> {
     const row = this.load(queue, rowId);
-    const flow = this.deps.flows.get(row.flowId);
+    const flow = await this.deps.flows.get(row.flowId);
     const compiled = compileFlow(flow.draft);
     const last = this.lastExecution(queue, rowId);
     const published = last ? { ...last, effects: journalEffects(last.steps) } : null;
@@ -139,8 +139,8 @@ export class TryWithDraft {
   }
 
   /** Publishes the draft (refused while it has errors) and reprocesses the rows with the new version. */
-  publishAndReprocess(flowId: string, queue: QueueName, ids: number[], user: string) {
-    const version = this.deps.flows.publish(flowId, user);
+  async publishAndReprocess(flowId: string, queue: QueueName, ids: number[], user: string) {
+    const version = await this.deps.flows.publish(flowId, user);
     const result = this.deps.queues.reprocess(queue, ids, user);
     return { version: version.version, ...result };
   }

@@ -28,7 +28,7 @@ export default async function FlowPage({
   const tryRow = tryRowOf((await searchParams).try);
   const user = await requireUiUser({ path: `/flows/${id}`, anyOf: pageRoles.flows });
   const inst = await instance();
-  const flow = inst.sync.flows.findById(id);
+  const flow = await inst.sync.flows.findById(id);
   if (!flow) notFound();
   // The live canvas's first figures come with the page (one aggregate read), not after hydration.
   const figures =
