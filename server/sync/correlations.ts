@@ -173,6 +173,9 @@ export class CorrelationStore {
   readonly inSyncTransaction: {
     byRecord(remoteSystem: string, table: string, sysId: string): CorrelationView | null;
     countStale(localId: string, count: number): void;
+    /** For a dry run's rehearsal (server/runner/dry-run), which rolls its transaction back. */
+    create(input: NewCorrelation): CorrelationView;
+    updateState(remoteSystem: string, localId: string, state: CorrelationState): CorrelationView;
   };
 
   constructor(private readonly storage: Storage) {
@@ -181,6 +184,9 @@ export class CorrelationStore {
     this.inSyncTransaction = {
       byRecord: (remoteSystem, table, sysId) => now(correlationPlans.byRecord(remoteSystem, table, sysId)),
       countStale: (localId, count) => now(correlationPlans.countStale(localId, count)),
+      create: (input) => now(correlationPlans.create(input)),
+      updateState: (remoteSystem, localId, state) =>
+        now(correlationPlans.updateState(remoteSystem, localId, state)),
     };
   }
 

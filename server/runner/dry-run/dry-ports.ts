@@ -52,6 +52,10 @@ export function rehearse<T>(db: Db, fn: () => T): T {
   try {
     db.$client.transaction(() => {
       out = { value: fn() };
+      // A write that answers with a promise runs later, in a commit of its own, after this
+      // rollback: it would be real. Rehearsals use the stores' synchronous forms.
+      if (isThenable(out.value))
+        throw new Error("A rehearsal must write synchronously, not through a promise");
       throw ROLLBACK;
     })();
   } catch (error) {
@@ -59,6 +63,10 @@ export function rehearse<T>(db: Db, fn: () => T): T {
   }
   if (!out) throw new Error("rehearsal produced nothing");
   return out.value;
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
 }
 
 export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: Ports; effects: DryEffect[] } {
@@ -143,7 +151,7 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
       async create(input) {
         effects.push({ kind: "correlation", op: "create", detail: { ...input } });
         return rehearse(db, () =>
-          store.create({
+          store.inSyncTransaction.create({
             ...input,
             remoteSystem: remoteId(deps.config, input.remoteSystem),
             localCorrelationId: input.localCorrelationId ?? newSysId(),
@@ -152,7 +160,9 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
       },
       async updateState(remote, id, state) {
         effects.push({ kind: "correlation", op: "state", detail: { localCorrelationId: id, state } });
-        return rehearse(db, () => store.updateState(remoteId(deps.config, remote), id, state));
+        return rehearse(db, () =>
+          store.inSyncTransaction.updateState(remoteId(deps.config, remote), id, state),
+        );
       },
       async setRemoteId(remote, id, remoteCorrelation) {
         effects.push({
