@@ -40,6 +40,23 @@ describe("group commit", () => {
     expect(values()).toEqual(["a", "b"]);
   });
 
+  it("refuses a write that returns a promise, and undoes what it wrote before it", async () => {
+    const { insert, values, group } = setup();
+    const results = await Promise.allSettled([
+      group.write(() => {
+        insert.run("x");
+        return Promise.resolve("later");
+      }),
+      group.write(() => insert.run("b")),
+    ]);
+    expect(results[0]).toMatchObject({
+      status: "rejected",
+      reason: { message: expect.stringMatching(/returned a promise/) },
+    });
+    expect(results[1]?.status).toBe("fulfilled");
+    expect(values()).toEqual(["b"]);
+  });
+
   it("when the commit fails, every write of the group fails and none is applied", async () => {
     const { sqlite, insert, values, group } = setup();
     // A deferred foreign key is checked at COMMIT: the commit itself fails.

@@ -55,7 +55,7 @@ export class GroupCommit {
         for (const pending of group) {
           // A nested better-sqlite3 transaction is a savepoint: a write that throws undoes only itself.
           try {
-            outcomes.push({ ok: true, value: this.sqlite.transaction(pending.run)() });
+            outcomes.push({ ok: true, value: this.sqlite.transaction(() => settledNow(pending.run()))() });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
@@ -80,4 +80,15 @@ interface Pending<T> {
   run: () => T;
   resolve: (value: T) => void;
   reject: (error: unknown) => void;
+}
+
+/**
+ * A write's result, refused when it is a promise: the work behind it would run after this
+ * group's commit, outside its transaction, while the caller was told it had committed (an async
+ * store called from a write body). Thrown inside the write's savepoint, which undoes it.
+ */
+function settledNow<T>(value: T): T {
+  if (typeof (value as { then?: unknown } | null)?.then === "function")
+    throw new Error("A group-commit write must be synchronous: it returned a promise");
+  return value;
 }
