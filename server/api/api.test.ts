@@ -17,7 +17,7 @@ let inst: Instance;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-api-"));
+  dataDir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-api-"));
   inst = await createInstance(
     loadConfig({
       ...process.env,

@@ -33,7 +33,9 @@ function sqliteStorage(): SqliteStorage {
 
 describe("FileContentStore", () => {
   contentStoreContract(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-content-"));
+    const dir = fs.mkdtempSync(
+      path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-content-"),
+    );
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     return { store: new FileContentStore(dir), pieces: async () => countFiles(dir) };
   });

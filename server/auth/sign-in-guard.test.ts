@@ -12,7 +12,7 @@ let inst: Instance;
 let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-guard-"));
+  dataDir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-guard-"));
   inst = await createInstance(
     loadConfig({
       ...process.env,

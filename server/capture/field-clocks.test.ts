@@ -86,10 +86,15 @@ describe("field clocks (SPEC 3.8)", () => {
   });
 
   it("migration 0012 carries the clocks of the per-field table over unchanged", () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tandem-clocks-")), "tandem.db");
+    const file = path.join(
+      fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-clocks-")),
+      "tandem.db",
+    );
     try {
       // A database at migration 0011, with clocks in the old per-field table.
-      const folder = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-migrations-"));
+      const folder = fs.mkdtempSync(
+        path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-migrations-"),
+      );
       fs.cpSync(path.resolve("drizzle"), folder, { recursive: true });
       const journalFile = path.join(folder, "meta", "_journal.json");
       const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as { entries: Array<{ tag: string }> };

@@ -16,7 +16,9 @@ const actor = { userName: "admin", origin: "ui" as const };
 const pairingSecret = "c0ffee".repeat(8);
 
 async function boot(name: string, env: Record<string, string>): Promise<Instance> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tandem-cac-${name}-`));
+  const dataDir = fs.mkdtempSync(
+    path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), `tandem-cac-${name}-`),
+  );
   const full = { TANDEM_INSTANCE: "alpha", TANDEM_DATA_DIR: dataDir, TANDEM_LOG_LEVEL: "silent", ...env };
   // The demo pairing is read from the process environment at boot.
   const saved = { ...process.env };

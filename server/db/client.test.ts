@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 function tempFile(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-db-"));
+  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-db-"));
   dirs.push(dir);
   return path.join(dir, "tandem.db");
 }

@@ -18,7 +18,7 @@ afterEach(() => {
 });
 
 function fileDb() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-walsync-"));
+  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-walsync-"));
   dirs.push(dir);
   return openDatabase({ file: path.join(dir, "instance.db") });
 }

@@ -34,7 +34,9 @@ function readTree(root: string): Record<string, string> {
 describe("configuration as code", () => {
   let pair: Pair;
   let fresh: RunningInstance | undefined;
-  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-config-"));
+  const folder = fs.mkdtempSync(
+    path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-config-"),
+  );
   beforeAll(async () => {
     pair = await startPair();
   });
@@ -111,7 +113,9 @@ describe("configuration as code", () => {
     );
 
     // ...and exporting the imported instance gives identical files
-    const again = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-config-again-"));
+    const again = fs.mkdtempSync(
+      path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-config-again-"),
+    );
     expect(tandem(["export", again, "--url", url]).code).toBe(0);
     expect(readTree(again)).toEqual(first);
     const same = tandem(["import", again, "--dry-run", "--url", url]);
@@ -120,7 +124,9 @@ describe("configuration as code", () => {
 
   it("refuses a folder with a broken file, naming it, and changes nothing", async () => {
     const url = fresh?.url ?? "";
-    const broken = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-config-broken-"));
+    const broken = fs.mkdtempSync(
+      path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-config-broken-"),
+    );
     fs.cpSync(folder, broken, { recursive: true });
     const capture = fs.readdirSync(path.join(broken, "capture-definitions"))[0] ?? "";
     const file = path.join(broken, "capture-definitions", capture);
@@ -136,7 +142,9 @@ describe("configuration as code", () => {
     expect(second.code).toBe(1);
     expect(second.out).toMatch(/capture-definitions\/.*table "no_such_table" does not exist here/);
     expect(second.out).toContain("nothing was changed");
-    const check = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-config-check-"));
+    const check = fs.mkdtempSync(
+      path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-config-check-"),
+    );
     tandem(["export", check, "--url", url]);
     expect(readTree(check)).toEqual(before);
     expect(tandem(["export", check, "--url", "http://127.0.0.1:9"]).out).toMatch(/cannot reach/);
