@@ -5,7 +5,7 @@ import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
 import { AlertEvaluator, alertPlans } from "./alert-evaluator";
 
 // The evaluator's state machine on a fake clock, on every dialect (issue 13): SQLite in
-// alert-evaluator.test.ts, SQLite and a real PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+// alert-evaluator.test.ts, a real PostgreSQL in tests/integration/storage-seam.test.ts.
 // A ready row older than the threshold fires ONE email, further passes (and a fresh evaluator
 // over the same database, as after a restart) send none, the row leaving the queue clears it
 // with one "cleared" email.

@@ -3,8 +3,8 @@ import { createLogger } from "../log/logger";
 import type { Storage } from "../storage";
 import { EmailSender, outboxPlans } from "./email-sender";
 
-// The email outbox on every dialect (issue 13): SQLite in email-outbox.test.ts, SQLite and a real
-// PostgreSQL in tests/integration/storage-leaf-stores.test.ts. Without SMTP_URL messages are kept.
+// The email outbox on every dialect (issue 13): SQLite in email-outbox.test.ts, a real
+// PostgreSQL in tests/integration/storage-seam.test.ts. Without SMTP_URL messages are kept.
 
 const logger = createLogger("test", "silent");
 const mail = { to: ["ops@example.com", "dev@example.com"], subject: "Remote in error", text: "beta is down" };

@@ -3,7 +3,7 @@ import type { Storage } from "../storage";
 import { IdempotencyKeys, idempotencyKeyPlans } from "./idempotency-keys";
 
 // IdempotencyKeys' behaviour on every dialect (issue 13): SQLite in idempotency-keys.test.ts,
-// SQLite and a real PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+// a real PostgreSQL in tests/integration/storage-seam.test.ts.
 export function idempotencyKeysContract(fresh: () => Promise<Storage>): void {
   it("finds what was saved; the first result of a key wins", async () => {
     const keys = new IdempotencyKeys(await fresh());

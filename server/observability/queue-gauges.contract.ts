@@ -4,8 +4,8 @@ import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
 import { metrics } from "./metrics";
 import { installQueueGauges, queueGaugePlans } from "./queue-gauges";
 
-// The queue gauges' reads on every dialect (issue 13): SQLite in queue-gauges.test.ts, SQLite and
-// a real PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+// The queue gauges' reads on every dialect (issue 13): SQLite in queue-gauges.test.ts,
+// a real PostgreSQL in tests/integration/storage-seam.test.ts.
 
 const outboundRow = sql(
   `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,

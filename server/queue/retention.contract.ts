@@ -2,8 +2,8 @@ import { expect, it } from "vitest";
 import { all, run, type Storage, sql } from "../storage";
 import { purgeFinishedRows } from "./retention";
 
-// Queue retention on every dialect (issue 13): SQLite in retention.test.ts, SQLite and a real
-// PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+// Queue retention on every dialect (issue 13): SQLite in retention.test.ts, a real
+// PostgreSQL in tests/integration/storage-seam.test.ts.
 
 const day = 86_400_000;
 const outboundRow = sql(

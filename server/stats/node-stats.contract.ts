@@ -12,7 +12,7 @@ import {
 } from "./node-stats-writer";
 
 // The live canvas's aggregate (flow_node_stat) on every dialect (issue 13): SQLite in
-// node-stats-store.test.ts, SQLite and a real PostgreSQL in tests/integration/storage-leaf-stores.test.ts.
+// node-stats-store.test.ts, a real PostgreSQL in tests/integration/storage-seam.test.ts.
 
 const now = Date.UTC(2026, 11, 3, 12, 30, 20);
 

@@ -1,20 +1,8 @@
-import { afterEach, describe } from "vitest";
-import { openDatabase } from "../db/client";
-import { GroupCommit } from "../db/group-commit";
-import { SqliteStorage } from "../storage/sqlite";
+import { describe } from "vitest";
+import { freshSqliteStorage } from "../testing/storage-fixtures";
 import { invitationStoreContract } from "./invitations.contract";
 
 // The invitation store on SQLite, as an instance builds it: its writes share group commits.
-const open: SqliteStorage[] = [];
-afterEach(async () => {
-  for (const storage of open.splice(0)) await storage.close();
-});
-
 describe("InvitationStore on SQLite", () => {
-  invitationStoreContract(async () => {
-    const db = openDatabase({ file: ":memory:" });
-    const storage = new SqliteStorage(db.$client, { group: new GroupCommit(db.$client) });
-    open.push(storage);
-    return storage;
-  });
+  invitationStoreContract(freshSqliteStorage);
 });
