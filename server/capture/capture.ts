@@ -33,16 +33,13 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
   // Local changes move the clocks of the fields some capture sends; inbound writes set them
   // from the sender afterwards.
   const sent = includedFields(captures);
-  const bumped = clocks.bumpAll(
+  // The record's clocks after the bump; without one, read only if a payload needs them.
+  let stored = clocks.bumpAll(
     change.sysId,
     change.changedFields.filter((f) => sent.has(f)),
     deps.instanceId,
   );
-  // The clocks of included fields this change left alone, read once and only if a payload needs them.
-  let stored: Map<string, FieldClock> | undefined;
   const clockOf = (field: string): FieldClock => {
-    const own = bumped.get(field);
-    if (own) return own;
     stored ??= clocks.all(change.sysId);
     return stored.get(field) ?? { counter: 0, origin: "" };
   };

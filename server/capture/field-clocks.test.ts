@@ -9,7 +9,7 @@ describe("field clocks (SPEC 3.8)", () => {
   it("bumps, sets and compares per (record, field) as before", () => {
     const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
     expect(clocks.get("r1", "short_description")).toEqual({ counter: 0, origin: "" });
-    const bump = (field: string, origin: string) => clocks.bumpAll("r1", [field], origin).get(field);
+    const bump = (field: string, origin: string) => clocks.bumpAll("r1", [field], origin)?.get(field);
     expect(bump("short_description", "alpha")).toEqual({ counter: 1, origin: "alpha" });
     expect(bump("short_description", "beta")).toEqual({ counter: 2, origin: "beta" });
     // Other fields and records keep their own clocks.
@@ -29,17 +29,22 @@ describe("field clocks (SPEC 3.8)", () => {
     const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
     clocks.set("r1", "state", { counter: 4, origin: "beta" });
     const bumped = clocks.bumpAll("r1", ["state", "short_description", "state"], "alpha");
-    expect(Object.fromEntries(bumped)).toEqual({
+    expect(Object.fromEntries(bumped ?? [])).toEqual({
       state: { counter: 5, origin: "alpha" },
       short_description: { counter: 1, origin: "alpha" },
     });
     expect(clocks.get("r1", "state")).toEqual({ counter: 5, origin: "alpha" });
-    expect(clocks.bumpAll("r1", [], "alpha").size).toBe(0);
+    expect(clocks.bumpAll("r1", [], "alpha")).toBeUndefined();
+    // The answer holds the fields the bump left alone too: capture reads no second time.
+    expect(clocks.bumpAll("r1", ["state"], "beta")?.get("short_description")).toEqual({
+      counter: 1,
+      origin: "alpha",
+    });
     const many = Array.from({ length: 250 }, (_, i) => `f${i}`);
-    expect(clocks.bumpAll("r2", many, "alpha").size).toBe(250);
+    expect(clocks.bumpAll("r2", many, "alpha")?.size).toBe(250);
     expect(clocks.all("r2").get("f249")).toEqual({ counter: 1, origin: "alpha" });
     expect(Object.fromEntries(clocks.all("r1"))).toEqual({
-      state: { counter: 5, origin: "alpha" },
+      state: { counter: 6, origin: "beta" },
       short_description: { counter: 1, origin: "alpha" },
     });
     expect(clocks.all("r3").size).toBe(0);
@@ -117,7 +122,7 @@ describe("field clocks (SPEC 3.8)", () => {
         impact: { counter: 1, origin: "alpha" },
       });
       expect(clocks.get("r2", "state")).toEqual({ counter: 7, origin: "beta" });
-      expect(clocks.bumpAll("r1", ["priority"], "alpha").get("priority")).toEqual({
+      expect(clocks.bumpAll("r1", ["priority"], "alpha")?.get("priority")).toEqual({
         counter: 3,
         origin: "alpha",
       });

@@ -46,19 +46,19 @@ export class FieldClocks {
     return this.all(sysId).get(field) ?? { counter: 0, origin: "" };
   }
 
-  /** Moves the clocks of several fields of one record forward, as a local change by `origin`. */
-  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> {
-    const bumped = new Map<string, FieldClock>();
-    if (fields.length === 0) return bumped;
+  /**
+   * Moves the clocks of several fields of one record forward, as a local change by `origin`, and
+   * returns all of the record's clocks after it (the row is read anyway), or undefined when
+   * there was nothing to bump (and nothing was read).
+   */
+  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> | undefined {
+    if (fields.length === 0) return undefined;
     const clocks = this.all(sysId);
-    for (const field of fields) {
-      if (bumped.has(field)) continue;
-      const clock = { counter: (clocks.get(field)?.counter ?? 0) + 1, origin };
-      clocks.set(field, clock);
-      bumped.set(field, clock);
+    for (const field of new Set(fields)) {
+      clocks.set(field, { counter: (clocks.get(field)?.counter ?? 0) + 1, origin });
     }
     this.store(sysId, clocks);
-    return bumped;
+    return clocks;
   }
 
   /** Sets the clocks of several fields of one record, as they arrived from another instance. */
