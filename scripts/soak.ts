@@ -7,6 +7,9 @@
 //
 // Needs a production build (`npx next build`). `--db` names the storage backend; only `sqlite`
 // exists today (PostgreSQL is a later issue: it supplies a `Storage` in tests/faults/cluster.ts).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { kindByName, trialKinds } from "../tests/faults/kinds";
 import { describeTrial, runTrial, type TrialResult } from "../tests/faults/trial";
@@ -38,6 +41,11 @@ process.on("SIGINT", () => {
   console.log("\nStopping after the current trial…");
 });
 
+// The trials' data folders go in one folder (tests/support/test-data-root.ts), removed at the end
+// unless a trial failed (its databases are what to look at) or TANDEM_KEEP_TEST_DATA=1.
+const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), "tandem-soak-run-"));
+process.env.TANDEM_TEST_DATA_ROOT = dataRoot;
+
 async function main(): Promise<void> {
   if (values.seed !== undefined) {
     for (const kind of kinds) record(await runTrial(kind, Number(values.seed), size));
@@ -54,7 +62,11 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: Math.max(1, Number(values.parallel)) }, worker));
   }
   printTable(results);
-  process.exit(results.some((r) => r.failures.length > 0) ? 1 : 0);
+  const failed = results.some((r) => r.failures.length > 0);
+  if (failed || process.env.TANDEM_KEEP_TEST_DATA === "1")
+    console.log(`The trials' data folders are kept in ${dataRoot}`);
+  else fs.rmSync(dataRoot, { recursive: true, force: true });
+  process.exit(failed ? 1 : 0);
 }
 
 function record(result: TrialResult): void {
