@@ -13,3 +13,4 @@ export {
   sql,
 } from "./plan";
 export { isSync, requireSync, type Storage, type SyncStorage } from "./storage";
+export { type Channel, LocalSignals, RESYNC, type Signals } from "./signals";

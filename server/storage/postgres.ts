@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Plan, Query, Step } from "./plan";
+import { PgSignals } from "./signals";
 import type { Storage } from "./storage";
 
 /** int8 (bigint) as a JavaScript number, as SQLite gives it: epoch milliseconds and counters fit. */
@@ -46,7 +47,14 @@ export class PgStorage implements Storage {
   readonly dialect = "postgres" as const;
   private readonly texts = new WeakMap<Query<unknown>, string>();
 
-  constructor(readonly pool: pg.Pool) {}
+  readonly signals: PgSignals;
+
+  constructor(
+    readonly pool: pg.Pool,
+    onSignalError?: (error: Error) => void,
+  ) {
+    this.signals = new PgSignals(pool, onSignalError);
+  }
 
   read<T>(plan: Plan<T>): Promise<T> {
     return this.drive(this.pool, plan, false);
@@ -85,6 +93,7 @@ export class PgStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    await this.signals.close();
     await this.pool.end();
   }
 

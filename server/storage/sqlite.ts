@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { GroupCommit } from "../db/group-commit";
 import type { Plan, Query, Step } from "./plan";
+import { LocalSignals } from "./signals";
 import type { SyncStorage } from "./storage";
 
 /**
@@ -10,6 +11,8 @@ import type { SyncStorage } from "./storage";
  */
 export class SqliteStorage implements SyncStorage {
   readonly dialect = "sqlite" as const;
+  /** An instance on SQLite is one process: its signals stay in it. */
+  readonly signals = new LocalSignals();
   private readonly statements = new WeakMap<Query<unknown>, Database.Statement>();
 
   constructor(
@@ -67,6 +70,7 @@ export class SqliteStorage implements SyncStorage {
   }
 
   async close(): Promise<void> {
+    await this.signals.close();
     this.sqlite.close();
   }
 

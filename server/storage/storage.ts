@@ -1,4 +1,5 @@
 import type { Dialect, Plan } from "./plan";
+import type { Signals } from "./signals";
 
 /**
  * The storage of an instance (issue 13), below every store and service: the one place that knows
@@ -6,6 +7,8 @@ import type { Dialect, Plan } from "./plan";
  */
 export interface Storage {
   readonly dialect: Dialect;
+  /** "Something changed" between the processes of the instance (wake-ups, cache reloads). */
+  readonly signals: Signals;
   /** Runs a plan outside any transaction (each statement on its own: reads, single writes). */
   read<T>(plan: Plan<T>): Promise<T>;
   /**

@@ -83,6 +83,29 @@ describe("stores on PostgreSQL", () => {
     expect(rows).toEqual([{ hash }]);
   });
 
+  it("signals reach the other processes once, and a dropped LISTEN connection comes back with RESYNC", async () => {
+    const url = await server.createDatabase("signals");
+    const [a, b] = [new PgStorage((await openPostgres(url)).pool), new PgStorage((await openPostgres(url)).pool)];
+    open.push(a, b);
+    await Promise.all([a.signals.started(), b.signals.started()]);
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    a.signals.listen("outbound", (p) => seenA.push(p));
+    b.signals.listen("outbound", (p) => seenB.push(p));
+    a.signals.notify("outbound", "remote-1");
+    expect(seenA).toEqual(["remote-1"]); // at once, in the process that committed
+    await expect.poll(() => seenB).toEqual(["remote-1"]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seenA).toEqual(["remote-1"]); // its own NOTIFY is not delivered a second time
+    // The server ends b's LISTEN connection: b reconnects and tells its listeners to look again.
+    await a.pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+    );
+    await expect.poll(() => seenB.includes("*"), { timeout: 5_000 }).toBe(true);
+    a.signals.notify("outbound", "remote-2");
+    await expect.poll(() => seenB.at(-1), { timeout: 5_000 }).toBe("remote-2");
+  });
+
   describe("DatabaseContentStore", () => {
     contentStoreContract(async () => {
       const storage = await freshPg();
