@@ -12,5 +12,5 @@ export {
   run,
   sql,
 } from "./plan";
-export { isSync, requireSync, type Storage, type SyncStorage } from "./storage";
 export { type Channel, LocalSignals, RESYNC, type Signals } from "./signals";
+export { isSync, requireSync, type Storage, type SyncStorage } from "./storage";

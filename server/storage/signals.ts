@@ -105,9 +105,11 @@ export class PgSignals extends LocalSignals {
   override notify(channel: Channel, payload = ""): void {
     this.deliver(channel, payload);
     if (this.closed) return;
-    this.pool.query("SELECT pg_notify($1, $2)", [PREFIX + channel, `${this.tag}|${payload}`]).catch((error) => {
-      this.onError(error as Error);
-    });
+    this.pool
+      .query("SELECT pg_notify($1, $2)", [PREFIX + channel, `${this.tag}|${payload}`])
+      .catch((error) => {
+        this.onError(error as Error);
+      });
   }
 
   override async close(): Promise<void> {

@@ -85,7 +85,10 @@ describe("stores on PostgreSQL", () => {
 
   it("signals reach the other processes once, and a dropped LISTEN connection comes back with RESYNC", async () => {
     const url = await server.createDatabase("signals");
-    const [a, b] = [new PgStorage((await openPostgres(url)).pool), new PgStorage((await openPostgres(url)).pool)];
+    const [a, b] = [
+      new PgStorage((await openPostgres(url)).pool),
+      new PgStorage((await openPostgres(url)).pool),
+    ];
     open.push(a, b);
     await Promise.all([a.signals.started(), b.signals.started()]);
     const seenA: string[] = [];
