@@ -11,6 +11,7 @@ import type { StepRecord } from "../flows";
 import { outboundBasic } from "../flows/templates/outbound-basic/flow";
 import { openDatabase } from "../server/db/client";
 import { type ExecutionRecord, ExecutionWriter } from "../server/runner/execution-writer";
+import { SqliteStorage } from "../server/storage/sqlite";
 import { basic, type RunningInstance, startInstance } from "../tests/support/instances";
 
 const RUNS = 100_000;
@@ -80,14 +81,14 @@ export async function liveCanvasBench(browser: Browser): Promise<void> {
 
   // One writer at a time: the file is seeded while no server has it open.
   const db = openDatabase({ file: `${first.dataDir}/tandem.db` });
-  const writer = new ExecutionWriter(db);
+  const writer = new ExecutionWriter(new SqliteStorage(db.$client));
   const now = Date.now();
   const s0 = Date.now();
   for (let i = 0; i < RUNS; i++) {
     writer.add(execution(i, created.id, now));
-    if (i % 500 === 499) writer.flush();
+    if (i % 500 === 499) await writer.flush();
   }
-  writer.flush();
+  await writer.flush();
   const seedMs = Date.now() - s0;
   const rows = (
     db.$client.prepare("SELECT count(*) AS n FROM flow_node_stat WHERE flow_id = ?").get(created.id) as {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { StepRecord } from "../../flows";
 import { purgeFinishedRows } from "../queue/retention";
 import { ExecutionWriter } from "../runner/execution-writer";
-import { SqliteStorage } from "../storage/sqlite";
 import { memoryInstance } from "../testing/memory-instance";
 import { unpackSteps } from "./execution-journal";
 import { getExecution } from "./flow-queries";
@@ -63,8 +62,8 @@ describe("journal sampling", () => {
   });
 
   it("a summary-only run is stored smaller, says so, is never handed to a replay; retention purges it", async () => {
-    const { db } = memoryInstance();
-    const writer = new ExecutionWriter(db, Date.now, new JournalSampler({ keepFirst: 1, oneIn: 0 }));
+    const { db, storage } = memoryInstance();
+    const writer = new ExecutionWriter(storage, Date.now, new JournalSampler({ keepFirst: 1, oneIn: 0 }));
     const old = Date.now() - 10 * 86_400_000;
     db.$client
       .prepare(
@@ -91,14 +90,15 @@ describe("journal sampling", () => {
         startedAt: old,
         durationMs: 3,
       });
-    writer.flush();
-    const storage = new SqliteStorage(db.$client);
+    await writer.flush();
     expect((await getExecution(storage, "whole"))?.detail).toBe("full");
     const summary = await getExecution(storage, "summary");
     expect(summary?.detail).toBe("summary");
     expect(summary?.inputs).toBeNull();
-    expect(writer.steps("whole")?.find((s) => s.nodeId === "send")?.outputs).toEqual({ messageId: "m1" });
-    expect(writer.steps("summary")).toBeUndefined();
+    expect((await writer.steps("whole"))?.find((s) => s.nodeId === "send")?.outputs).toEqual({
+      messageId: "m1",
+    });
+    expect(await writer.steps("summary")).toBeUndefined();
     const size = (id: string) =>
       (
         db.$client.prepare("SELECT length(steps) AS n FROM flow_execution WHERE id = ?").get(id) as {
@@ -106,7 +106,7 @@ describe("journal sampling", () => {
         }
       ).n;
     expect(size("summary")).toBeLessThan(size("whole") / 3);
-    await purgeFinishedRows(new SqliteStorage(db.$client), 7 * 86_400_000);
+    await purgeFinishedRows(storage, 7 * 86_400_000);
     expect(db.$client.prepare("SELECT count(*) AS n FROM flow_execution").get()).toEqual({ n: 0 });
   });
 

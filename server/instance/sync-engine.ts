@@ -74,7 +74,7 @@ export function createSyncEngine(core: CoreDeps) {
     `Tandem ${core.cfg.instance} <tandem@${core.cfg.instance}.localhost>`,
     guard,
   );
-  const executions = new ExecutionWriter(db, undefined, undefined, core.storage);
+  const executions = new ExecutionWriter(core.storage);
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
   const limits = new AttachmentLimits(core.cfg.maxAttachmentBytes, core.cfg.blockedExtensions);
   const attachmentKeys = new AttachmentKeys(secrets, core.cfg.attachmentKeyTtlMs);
@@ -290,7 +290,7 @@ export function createSyncEngine(core: CoreDeps) {
       if (alertTimer) clearInterval(alertTimer);
       live.stop();
       await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop(), sender.stop()]);
-      executions.flush();
+      await executions.flush();
       uninstallCapture();
       await client.close();
       email.close();

@@ -8,9 +8,9 @@ import { QueueMonitor } from "./monitor";
 // The live canvas's error count links to the queue rows whose (last) execution failed at that
 // node: queue row → flow_execution_id → flow_execution.error_node_id.
 describe("queue monitor filtered to rows that failed at a node", () => {
-  it("lists exactly the rows whose execution failed there, for that flow version", () => {
-    const { db } = memoryInstance();
-    const writer = new ExecutionWriter(db);
+  it("lists exactly the rows whose execution failed there, for that flow version", async () => {
+    const { db, storage } = memoryInstance();
+    const writer = new ExecutionWriter(storage);
     const insert = db.$client.prepare(
       `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id, lane_key,
          lane_seq, payload, status, flow_execution_id, received_at) VALUES (?, 'r', 'e', 'update', ?, ?, 1, '{}', ?, ?, 0)`,
@@ -41,7 +41,7 @@ describe("queue monitor filtered to rows that failed at a node", () => {
       });
       insert.run(`m${i}`, `c${i}`, `r:c${i}`, c.status, `x${i}`);
     }
-    writer.flush();
+    await writer.flush();
     const monitor = new QueueMonitor(db, new SyncConfig(db, SecretBox.forTests()));
     const list = (version?: number) =>
       monitor

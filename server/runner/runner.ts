@@ -232,7 +232,7 @@ export class FlowRunner {
       ...(request.fieldClocks ? { fieldClocks: request.fieldClocks } : {}),
     };
     const journal = request.previousExecutionId
-      ? this.deps.executions.steps(request.previousExecutionId)
+      ? await this.deps.executions.steps(request.previousExecutionId)
       : undefined;
     const startedAt = Date.now();
     const observer = tracingStepObserver(request.flow.name);

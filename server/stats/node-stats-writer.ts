@@ -1,5 +1,5 @@
 import type { StepRecord } from "../../flows";
-import { get, type Plan, requireSync, run, type Storage, sql } from "../storage";
+import { get, type Plan, run, sql } from "../storage";
 import { emptyHistogram, type Histogram, merge, pack, record, unpack } from "./histogram";
 
 // The write side of the live canvas's aggregate (flow_node_stat). The execution writer hands
@@ -195,24 +195,3 @@ export const nodeStatsPlans = {
     yield* run(Q.purge, HOUR, now - 35 * 24 * HOUR);
   },
 };
-
-/**
- * Writes a batch's cells inside the caller's synchronous SQLite transaction: the execution
- * writer's (server/runner/execution-writer.ts), which is not a plan yet. Throws on PostgreSQL,
- * naming the caller; a converted writer composes nodeStatsPlans into its own plan instead.
- */
-export class NodeStatsWriter {
-  constructor(private readonly storage: Storage) {}
-
-  write(batch: StatsBatch): void {
-    requireSync(this.storage, "NodeStatsWriter.write (ExecutionWriter's transaction)").runSync(
-      nodeStatsPlans.write(batch),
-    );
-  }
-
-  purge(now: number): void {
-    requireSync(this.storage, "NodeStatsWriter.purge (ExecutionWriter's transaction)").runSync(
-      nodeStatsPlans.purge(now),
-    );
-  }
-}

@@ -109,16 +109,16 @@ describe("node stats aggregate", () => {
   });
 
   it("is written with the runs and read back per window: runs, errors, p95, last error, edges", async () => {
-    const { db } = memoryInstance();
-    const writer = new ExecutionWriter(db, () => now);
+    const { db, storage } = memoryInstance();
+    const writer = new ExecutionWriter(storage, () => now);
     // ARRANGE: 30 runs in the last 10 minutes (3 failed), 20 runs 3 hours ago (all failed),
     // 10 runs 2 days ago, 5 runs of another version now — written in two batches.
     for (let i = 0; i < 30; i++) writer.add(run(now - i * 20_000, i % 10 === 5));
-    writer.flush();
+    await writer.flush();
     for (let i = 0; i < 20; i++) writer.add(run(now - 3 * HOUR - i * 1000, true));
     for (let i = 0; i < 10; i++) writer.add(run(now - 48 * HOUR - i * 1000, false));
     for (let i = 0; i < 5; i++) writer.add(run(now, false, { version: 1 }));
-    writer.flush();
+    await writer.flush();
     const q = new NodeStatsQuery(new SqliteStorage(db.$client));
 
     // ACT + ASSERT per window
@@ -148,13 +148,13 @@ describe("node stats aggregate", () => {
   });
 
   it("keeps the newest error message of the window", async () => {
-    const { db } = memoryInstance();
-    const writer = new ExecutionWriter(db, () => now);
+    const { db, storage } = memoryInstance();
+    const writer = new ExecutionWriter(storage, () => now);
     writer.add(run(now - 5 * MINUTE, true, { error: "older" }));
-    writer.flush();
+    await writer.flush();
     writer.add(run(now - MINUTE, true, { error: "newer" }));
     writer.add(run(now - 2 * MINUTE, true, { error: "in between" }));
-    writer.flush();
+    await writer.flush();
     const f = await new NodeStatsQuery(new SqliteStorage(db.$client)).figures(
       "f1",
       2,

@@ -86,7 +86,7 @@ export class TryWithDraft {
     const row = this.load(queue, rowId);
     const flow = await this.deps.flows.get(row.flowId);
     const compiled = compileFlow(flow.draft);
-    const last = this.lastExecution(queue, rowId);
+    const last = await this.lastExecution(queue, rowId);
     const published = last ? { ...last, effects: journalEffects(last.steps) } : null;
     const base = {
       flowId: flow.id,
@@ -109,7 +109,7 @@ export class TryWithDraft {
         : "No execution of this row is kept (it never ran, or its journal was purged).",
       sameFailure: {
         nodeId: published?.failedNodeId ?? null,
-        ids: published?.failedNodeId ? this.failedAt(queue, flow.id, published.failedNodeId) : [rowId],
+        ids: published?.failedNodeId ? await this.failedAt(queue, flow.id, published.failedNodeId) : [rowId],
       },
     };
     if (!compiled.dag || hasErrors(compiled.diagnostics)) return { ...base, run: null, effects: [] };
@@ -121,7 +121,9 @@ export class TryWithDraft {
     );
     // As a reprocess would: side effects the row's last run already made are replayed from its
     // journal, not made again (SPEC 4.5), so the dry run shows what reprocessing would still do.
-    const journal = row.previousExecutionId ? this.deps.executions.steps(row.previousExecutionId) : undefined;
+    const journal = row.previousExecutionId
+      ? await this.deps.executions.steps(row.previousExecutionId)
+      : undefined;
     const run = await runFlow(compiled.dag, row.inputs, {
       ports,
       ...(journal ? { journal } : {}),
@@ -181,19 +183,19 @@ export class TryWithDraft {
     };
   }
 
-  private lastExecution(queue: QueueName, rowId: number) {
+  private async lastExecution(queue: QueueName, rowId: number) {
     const e = this.deps.db.$client
       .prepare(
         "SELECT id, version, status, error FROM flow_execution WHERE queue = ? AND queue_row_id = ? ORDER BY started_at DESC LIMIT 1",
       )
       .get(queue, rowId) as { id: string; version: number; status: string; error: string | null } | undefined;
     if (!e) return null;
-    const steps = this.deps.executions.steps(e.id) ?? [];
+    const steps = (await this.deps.executions.steps(e.id)) ?? [];
     return { ...e, steps, failedNodeId: steps.find((s) => s.status === "error")?.nodeId ?? null };
   }
 
   /** Rows in error whose last run of this flow failed at this node. */
-  private failedAt(queue: QueueName, flowId: string, nodeId: string): number[] {
+  private async failedAt(queue: QueueName, flowId: string, nodeId: string): Promise<number[]> {
     const key = queue === "outbound" ? "id" : "sequence";
     const table = queue === "outbound" ? "outbound_queue" : "inbound_queue";
     const rows = this.deps.db.$client
@@ -202,11 +204,14 @@ export class TryWithDraft {
          WHERE q.status = 'error' AND f.flow_id = ? ORDER BY q.${key} LIMIT 1000`,
       )
       .all(flowId) as Array<{ id: number; e: string }>;
-    return rows
-      .filter((r) =>
-        (this.deps.executions.steps(r.e) ?? []).some((s) => s.status === "error" && s.nodeId === nodeId),
-      )
-      .map((r) => r.id);
+    const failed = await Promise.all(
+      rows.map(async (r) =>
+        ((await this.deps.executions.steps(r.e)) ?? []).some(
+          (s) => s.status === "error" && s.nodeId === nodeId,
+        ),
+      ),
+    );
+    return rows.filter((_, i) => failed[i]).map((r) => r.id);
   }
 }
 
