@@ -9,6 +9,7 @@ const envSchema = z.object({
     .default("alpha"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   TANDEM_DATA_DIR: z.string().optional(),
+  TANDEM_DATABASE_URL: z.string().optional(),
   TANDEM_ADMIN_PASSWORD: z.string().min(1).default("admin"),
   TANDEM_PUBLIC_URL: z.string().url().optional(),
   TANDEM_SEED: z.enum(["demo", "empty"]).default("demo"),
@@ -55,6 +56,8 @@ export interface InstanceConfig {
   port: number;
   dataDir: string;
   dbFile: string;
+  /** PostgreSQL (issue 13) instead of the SQLite file: shared by every process of the instance. */
+  databaseUrl: string | undefined;
   attachmentsDir: string;
   adminPassword: string;
   publicUrl: string;
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): InstanceConfig
     port: e.PORT,
     dataDir,
     dbFile: path.join(dataDir, "tandem.db"),
+    databaseUrl: e.TANDEM_DATABASE_URL || undefined,
     attachmentsDir: path.join(dataDir, "attachments"),
     adminPassword: e.TANDEM_ADMIN_PASSWORD,
     publicUrl: e.TANDEM_PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -1,4 +1,3 @@
-import { eq } from "drizzle-orm";
 import { AttachmentService } from "../attachments/attachment-service";
 import { contentStoreFor } from "../attachments/content-stores";
 import { parseCidrList } from "../auth/client-address";
@@ -9,19 +8,22 @@ import { UserDirectory } from "../auth/users";
 import { type InstanceConfig, config as readConfig } from "../config/env";
 import { type Db, openDatabase } from "../db/client";
 import { GroupCommit } from "../db/group-commit";
-import { instanceSetting } from "../db/schema";
+import { openPostgres } from "../db/postgres";
 import { createLogger, type Logger } from "../log/logger";
 import { metrics } from "../observability/metrics";
 import { installQueueGauges } from "../observability/queue-gauges";
 import { bindToActiveContext, startTracing, stopTracing } from "../observability/tracing";
 import { RecordService } from "../records/record-service";
 import type { Storage } from "../storage";
+import { PgStorage } from "../storage/postgres";
 import { SqliteStorage } from "../storage/sqlite";
+import { SecretBox } from "../sync/secrets";
 import { builtInTables } from "../tables/definitions";
 import { TableRegistry } from "../tables/registry";
 import { newSysId } from "../util/ids";
 import { activateDemoPairing } from "./demo-activation";
 import { demoPairingsFromEnv, seedDemoSync } from "./demo-sync-seed";
+import { checkSecretKeyPlan, instanceIdPlan } from "./instance-settings";
 import { seedAdmin, seedDemo } from "./seed";
 import { createSyncEngine, type SyncEngine } from "./sync-engine";
 
@@ -59,6 +61,9 @@ export const version = "0.1.0";
 /** Builds every collaborator of an instance from its configuration: the composition root. */
 export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const logger = createLogger(cfg.instance, cfg.logLevel);
+  const secrets = SecretBox.forInstance(cfg.dataDir, cfg.databaseUrl !== undefined);
+  const keyHint = process.env.TANDEM_SECRET_KEY ? "TANDEM_SECRET_KEY" : `the key file in ${cfg.dataDir}`;
+  if (cfg.databaseUrl) await refusePostgresForNow(cfg.databaseUrl, secrets, keyHint, logger);
   const db = openDatabase({ file: cfg.dbFile });
   const registry = new TableRegistry(db);
   registry.install(builtInTables);
@@ -90,7 +95,8 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     cfg.maxAttachmentBytes,
   );
 
-  const instanceId = instanceIdOf(db);
+  await storage.transaction(() => checkSecretKeyPlan(secrets, keyHint));
+  const instanceId = await storage.transaction(() => instanceIdPlan(newSysId()));
   // Before anything writes: spans of the seed and the first requests belong to the trace too.
   await startTracing({
     endpoint: cfg.otlpEndpoint,
@@ -110,6 +116,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     signIns,
     attachments,
     instanceId,
+    secrets,
   });
 
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
@@ -142,12 +149,28 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   return instance;
 }
 
-function instanceIdOf(db: Db): string {
-  const row = db.select().from(instanceSetting).where(eq(instanceSetting.key, "instance.id")).get();
-  if (row) return row.value;
-  const id = newSysId();
-  db.insert(instanceSetting).values({ key: "instance.id", value: id, updatedAt: Date.now() }).run();
-  return id;
+/**
+ * Checks what an instance on PostgreSQL needs at start (the database reachable with these
+ * credentials, its schema not newer than this code, the shared secret key), then stops: the record
+ * write path, capture and the queues still run on SQLite only (issue 13, in progress).
+ */
+async function refusePostgresForNow(
+  url: string,
+  secrets: SecretBox,
+  keyHint: string,
+  logger: Logger,
+): Promise<never> {
+  const { pool } = await openPostgres(url);
+  const storage = new PgStorage(pool, (error) => logger.warn({ err: error }, "database signals"));
+  try {
+    await storage.transaction(() => checkSecretKeyPlan(secrets, keyHint));
+  } finally {
+    await storage.close();
+  }
+  throw new Error(
+    "TANDEM_DATABASE_URL: the database is reachable and migrated, but this version cannot run an instance on " +
+      "PostgreSQL yet (the record write path and the queues still run on SQLite only). Unset TANDEM_DATABASE_URL.",
+  );
 }
 
 /** Stops workers (each finishes what it holds), then closes the database. */

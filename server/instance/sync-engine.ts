@@ -39,7 +39,7 @@ import { validateAndActivate } from "../sync/activation";
 import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
 import { Pairing } from "../sync/pairing";
-import { SecretBox } from "../sync/secrets";
+import type { SecretBox } from "../sync/secrets";
 import { SyncClient } from "../transport/client";
 import type { SyncApiDeps } from "../transport/handler";
 
@@ -54,13 +54,15 @@ export interface CoreDeps {
   signIns: SignInGuard;
   attachments: AttachmentService;
   instanceId: string;
+  /** The instance's secret key (checked at start against the one its secrets were sealed with). */
+  secrets: SecretBox;
 }
 
 /** Builds the sync subsystem (SPEC 2–4) over the core of an instance: the composition of its parts. */
 export function createSyncEngine(core: CoreDeps) {
   const { db, logger, records } = core;
   watchDataDir(core.cfg.dataDir); // /api/health reports a full data folder
-  const secrets = SecretBox.fromEnvOrFile(core.cfg.dataDir);
+  const { secrets } = core;
   // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
   const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
   const config = new SyncConfig(db, secrets);

@@ -22,6 +22,29 @@ export class SecretBox {
     return new SecretBox(Buffer.from(fs.readFileSync(file, "utf8").trim(), "hex"));
   }
 
+  /**
+   * The key of an instance: TANDEM_SECRET_KEY, or on SQLite the key file of the data folder. On
+   * PostgreSQL the processes of the instance share no folder, so the key must be given.
+   */
+  static forInstance(
+    dataDir: string,
+    onPostgres: boolean,
+    envKey = process.env.TANDEM_SECRET_KEY,
+  ): SecretBox {
+    if (onPostgres && !envKey) {
+      throw new Error(
+        "TANDEM_SECRET_KEY is missing: an instance on PostgreSQL (TANDEM_DATABASE_URL) needs its secret key " +
+          "given to every process, 64 hex characters (create one with: openssl rand -hex 32).",
+      );
+    }
+    return SecretBox.fromEnvOrFile(dataDir, envKey);
+  }
+
+  /** A value that tells keys apart without revealing them (stored by the instance, compared at start). */
+  checkValue(): string {
+    return this.subkey("key check").toString("hex").slice(0, 32);
+  }
+
   static forTests(): SecretBox {
     return new SecretBox(randomBytes(32));
   }
