@@ -1,5 +1,4 @@
 import { expect, it } from "vitest";
-import { ExecutionWriter } from "../runner/execution-writer";
 import { all, run, type Storage, sql } from "../storage";
 import { flowFigures } from "./flow-figures";
 import { NodeStatsQuery } from "./node-stats-query";
@@ -130,49 +129,5 @@ export function nodeStatsContract(fresh: () => Promise<Storage>): void {
     const left = await storage.read(all(cells));
     const hour9 = now - 9 * 24 * HOUR - ((now - 9 * 24 * HOUR) % HOUR);
     expect(left).toEqual([{ span: HOUR, bucket: hour9 }]);
-  });
-
-  it("the execution writer commits runs with their figures, and hands a replay the journal while and after it writes", async () => {
-    const storage = await fresh();
-    const writer = new ExecutionWriter(storage, () => now);
-    const steps = [
-      {
-        nodeId: "send",
-        type: "send_to_remote",
-        status: "completed" as const,
-        inputs: { a: 1 },
-        outputs: { messageId: "m1" },
-        startedAt: now,
-        durationMs: 1,
-      },
-    ];
-    const record = (id: string, status: "completed" | "error") => ({
-      id,
-      flowId: "f1",
-      version: 2,
-      status,
-      queue: "inbound" as const,
-      queueRowId: 1,
-      runKey: id,
-      inputs: { a: 1 },
-      outputs: {},
-      steps,
-      error: status === "error" ? "boom" : null,
-      errorNodeId: status === "error" ? "send" : null,
-      startedAt: now,
-      durationMs: 2,
-    });
-    writer.add(record("e1", "error"));
-    expect((await writer.steps("e1"))?.[0]?.outputs).toEqual({ messageId: "m1" }); // still waiting
-    const flushing = writer.flush();
-    expect((await writer.steps("e1"))?.[0]?.nodeId).toBe("send"); // being written
-    await flushing;
-    expect((await writer.steps("e1"))?.[0]?.outputs).toEqual({ messageId: "m1" }); // read back
-    const stored = await storage.read(
-      all(sql<{ id: string; status: string }>("SELECT id, status FROM flow_execution")),
-    );
-    expect(stored).toEqual([{ id: "e1", status: "error" }]);
-    expect((await new NodeStatsQuery(storage).figures("f1", 2, HOUR, now)).nodes.send?.errors).toBe(1);
-    expect(await writer.steps("missing")).toBeUndefined();
   });
 }

@@ -10,6 +10,7 @@ import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { idempotencyKeysContract } from "../../server/idempotency/idempotency-keys.contract";
 import { queueGaugesContract } from "../../server/observability/queue-gauges.contract";
 import { retentionContract } from "../../server/queue/retention.contract";
+import { executionWriterContract } from "../../server/runner/execution-writer.contract";
 import { nodeStatsContract } from "../../server/stats/node-stats.contract";
 import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
@@ -32,6 +33,7 @@ const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
   ["email outbox", emailOutboxContract],
   ["AlertEvaluator", alertEvaluatorContract],
   ["node stats", nodeStatsContract],
+  ["ExecutionWriter", executionWriterContract],
   ["queue gauges", queueGaugesContract],
   ["queue retention", retentionContract],
 ];
