@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { backendEnv } from "./test-backend";
 
 // Real instance processes for integration and end-to-end tests: scripts/server.mjs on a free port
 // with its own data folder, exactly as an operator runs it.
@@ -15,6 +16,8 @@ export interface RunningInstance {
   port: number;
   dataDir: string;
   process: ChildProcess;
+  /** The instance's PostgreSQL database (TANDEM_TEST_BACKEND=postgres or given); undefined on SQLite. */
+  databaseUrl: string | undefined;
   /** Everything the server printed, for failure messages. */
   output: () => string;
   /** SIGTERM and wait for exit. */
@@ -69,6 +72,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? tempDataDir(name);
   const url = `http://127.0.0.1:${port}`;
+  const backend = await backendEnv(dataDir, options.env);
   const child = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
     cwd: root,
     env: {
@@ -82,6 +86,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
       // default; a test that checks the refusal overrides this.
       TANDEM_ALLOW_PRIVATE_NETWORKS: "1",
       NEXT_TELEMETRY_DISABLED: "1",
+      ...backend,
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -99,6 +104,7 @@ export async function startInstance(options: StartOptions = {}): Promise<Running
     await exited;
   };
   const running: RunningInstance = {
+    databaseUrl: options.env?.TANDEM_DATABASE_URL ?? backend.TANDEM_DATABASE_URL,
     name,
     url,
     port,

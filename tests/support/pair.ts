@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { basic, freePort, type RunningInstance, startInstance, tempDataDir } from "./instances";
+import { pgQuerySync } from "./test-backend";
 
 // Two real instances paired by the demo seed (the hardware-request scenario both ways), each its
 // own instance process (scripts/server.mjs) with its own SQLite file, talking real HTTP.
@@ -75,6 +76,7 @@ export async function restart(member: PairMember, name: "alpha" | "beta"): Promi
 
 /** Read-only look into an instance's database, for assertions on queues and correlations. */
 export function query<T>(member: PairMember, sql: string, ...params: unknown[]): T[] {
+  if (member.inst.databaseUrl) return pgQuerySync<T>(member.inst.databaseUrl, sql, params);
   const db = new Database(`${member.dataDir}/tandem.db`, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];

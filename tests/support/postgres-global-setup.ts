@@ -1,0 +1,3 @@
+import { postgresGlobalSetup } from "./test-backend";
+
+export default postgresGlobalSetup;
