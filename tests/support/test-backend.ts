@@ -81,7 +81,10 @@ function literal(value: unknown): string {
  */
 export function pgQuerySync<T>(url: string, sql: string, params: readonly unknown[] = []): T[] {
   let i = 0;
-  const text = sql.replace(/\?/g, () => literal(params[i++]));
+  // the test suites' SQLite JSON look-ups, in PostgreSQL's words
+  const text = sql
+    .replace(/json_extract\((\w+(?:\.\w+)?), '\$\.(\w+)'\)/g, "($1::jsonb ->> '$2')")
+    .replace(/\?/g, () => literal(params[i++]));
   const out = execFileSync(
     path.join(postgresBinDir(), "psql"),
     [
