@@ -92,6 +92,23 @@ export class PgStorage implements Storage {
     return this.transaction(make);
   }
 
+  async rehearse<T>(make: () => Plan<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      try {
+        return await this.drive(client, make(), true);
+      } finally {
+        await client.query("ROLLBACK").catch((e: Error) => {
+          broken = e;
+        });
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async close(): Promise<void> {
     await this.signals.close();
     await this.pool.end();

@@ -4,6 +4,8 @@ import type { Plan, Query, Step } from "./plan";
 import { LocalSignals } from "./signals";
 import type { SyncStorage } from "./storage";
 
+const ROLLBACK = Symbol("rehearsal rollback");
+
 /**
  * Storage on SQLite (better-sqlite3, one connection): a plan runs synchronously, each statement
  * prepared once per query and kept. A transaction's body therefore runs between BEGIN and COMMIT
@@ -67,6 +69,19 @@ export class SqliteStorage implements SyncStorage {
   write<T>(make: () => Plan<T>): Promise<T> {
     const group = this.options.group;
     return group ? group.write(() => this.runSync(make())) : this.transaction(make);
+  }
+
+  rehearse<T>(make: () => Plan<T>): Promise<T> {
+    let out: { value: T } | undefined;
+    try {
+      this.sqlite.transaction(() => {
+        out = { value: this.runSync(make()) };
+        throw ROLLBACK;
+      })();
+    } catch (error) {
+      if (error !== ROLLBACK) return Promise.reject(error);
+    }
+    return out ? Promise.resolve(out.value) : Promise.reject(new Error("rehearsal produced nothing"));
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,11 @@ export interface Storage {
    * itself). Settles after the commit; a write that throws undoes only itself.
    */
   write<T>(make: () => Plan<T>): Promise<T>;
+  /**
+   * Runs a plan in a transaction that is always rolled back ("Try with draft"): the plan sees its
+   * own writes and the answer is what it returned or threw, and the database is left as it was.
+   */
+  rehearse<T>(make: () => Plan<T>): Promise<T>;
   close(): Promise<void>;
 }
 

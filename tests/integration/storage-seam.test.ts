@@ -14,6 +14,7 @@ import { executionWriterContract } from "../../server/runner/execution-writer.co
 import { nodeStatsContract } from "../../server/stats/node-stats.contract";
 import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
+import { storageContract } from "../../server/storage/storage.contract";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
 import { invitationStoreContract } from "../../server/sync/invitations.contract";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
@@ -25,6 +26,7 @@ import { type RunningPostgres, startPostgres } from "../support/postgres";
 const countContentRows = sql<{ n: number }>("SELECT count(*) AS n FROM attachment_content");
 
 const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
+  ["PgStorage itself", storageContract],
   ["CorrelationStore", correlationStoreContract],
   ["auth stores (sessions, credentials, throttle audit)", authStoresContract],
   ["InvitationStore", invitationStoreContract],
