@@ -3,7 +3,7 @@ import { memoryInstance, testActor } from "../testing/memory-instance";
 import { auditOf } from "./history";
 
 describe("record audit history", () => {
-  it("stores one audit row per write and still shows one entry per changed field", () => {
+  it("stores one audit row per write and still shows one entry per changed field", async () => {
     const env = memoryInstance();
     const inc = env.records.create("incident", { short_description: "x", state: "1" }, testActor);
     env.records.update("incident", inc.sys_id, { short_description: "y", state: "2" }, testActor);
@@ -12,7 +12,7 @@ describe("record audit history", () => {
       .all(inc.sys_id);
     expect(rows.map((r) => r.operation)).toEqual(["create", "update"]);
 
-    const entries = auditOf(env.db, "incident", inc.sys_id);
+    const entries = await auditOf(env.storage, "incident", inc.sys_id);
     const updates = entries.filter((e) => e.operation === "update");
     expect(updates.map((e) => [e.field, e.oldValue, e.newValue])).toEqual(
       expect.arrayContaining([
@@ -28,7 +28,7 @@ describe("record audit history", () => {
     );
   });
 
-  it("reads rows of the older one-row-per-field shape alongside new ones", () => {
+  it("reads rows of the older one-row-per-field shape alongside new ones", async () => {
     const env = memoryInstance();
     const inc = env.records.create("incident", { short_description: "x" }, testActor);
     env.db.$client
@@ -37,7 +37,7 @@ describe("record audit history", () => {
          VALUES ('incident', ?, 'update', 'state', '1', '3', 'old.user', 'ui', '2026-01-01 00:00:00')`,
       )
       .run(inc.sys_id);
-    const entries = auditOf(env.db, "incident", inc.sys_id);
+    const entries = await auditOf(env.storage, "incident", inc.sys_id);
     expect(entries[0]).toMatchObject({ operation: "update", field: "state", oldValue: "1", newValue: "3" });
     expect(entries.some((e) => e.operation === "create" && e.field === "short_description")).toBe(true);
   });

@@ -1,7 +1,5 @@
-import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/client";
-import { auditEntry } from "../db/schema";
+import { all, type Storage, sql } from "../storage";
 
 export interface AuditRow {
   id: number;
@@ -14,6 +12,20 @@ export interface AuditRow {
   newValue: string | null;
 }
 
+const Q = {
+  audit: sql<
+    Omit<AuditRow, "field" | "oldValue" | "newValue"> & {
+      field: string | null;
+      oldValue: string | null;
+      newValue: string | null;
+      changes: string | null;
+    }
+  >(
+    `SELECT id, at, "user" AS "user", origin, operation, field, old_value AS "oldValue", new_value AS "newValue", changes
+     FROM audit_entry WHERE table_name = ? AND record_sys_id = ? ORDER BY id DESC LIMIT ?`,
+  ),
+};
+
 // A write's changed fields, stored in one row since issue 14 (see audit_entry.changes).
 const changesSchema = z.array(z.tuple([z.string(), z.string().nullable(), z.string().nullable()]));
 
@@ -22,24 +34,13 @@ const changesSchema = z.array(z.tuple([z.string(), z.string().nullable(), z.stri
  * before: a one-row-per-write entry is expanded newest field first, the order the rows of the
  * older one-row-per-field shape (still read) came back in.
  */
-export function auditOf(db: Db, table: string, sysId: string, limit = 100): AuditRow[] {
-  const rows = db
-    .select({
-      id: auditEntry.id,
-      at: auditEntry.at,
-      user: auditEntry.user,
-      origin: auditEntry.origin,
-      operation: auditEntry.operation,
-      field: auditEntry.field,
-      oldValue: auditEntry.oldValue,
-      newValue: auditEntry.newValue,
-      changes: auditEntry.changes,
-    })
-    .from(auditEntry)
-    .where(and(eq(auditEntry.tableName, table), eq(auditEntry.recordSysId, sysId)))
-    .orderBy(desc(auditEntry.id))
-    .limit(limit)
-    .all();
+export async function auditOf(
+  storage: Storage,
+  table: string,
+  sysId: string,
+  limit = 100,
+): Promise<AuditRow[]> {
+  const rows = await storage.read(all(Q.audit, table, sysId, limit));
   const entries: AuditRow[] = [];
   for (const { changes, ...row } of rows) {
     if (changes === null) {

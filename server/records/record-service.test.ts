@@ -46,13 +46,13 @@ describe("RecordService", () => {
     expect(env.records.list("incident").total).toBe(0);
   });
 
-  it("appends journal entries and audits each changed field", () => {
+  it("appends journal entries and audits each changed field", async () => {
     const inc = env.records.create("incident", { short_description: "x" }, testActor);
     env.records.update("incident", inc.sys_id, { comments: "first", state: "2" }, testActor);
     env.records.update("incident", inc.sys_id, { comments: "second" }, testActor);
     const journal = env.records.journal(inc.sys_id);
     expect(journal.map((j) => j.value)).toEqual(["second", "first"]);
-    const audit = auditOf(env.db, "incident", inc.sys_id);
+    const audit = await auditOf(env.storage, "incident", inc.sys_id);
     expect(audit.some((a) => a.operation === "update" && a.field === "state")).toBe(true);
     expect(audit.filter((a) => a.operation === "journal")).toHaveLength(2);
   });

@@ -103,8 +103,12 @@ export const recordsRouter = router({
   history: readProcedure
     .input(recordRef)
     .output(historyOutput)
-    .query(({ ctx, input }) => {
+    .query(async ({ ctx, input }) => {
       const def = ctx.inst.registry.require(input.table);
-      return displayAuditValues(ctx.inst.records, def, auditOf(ctx.inst.db, input.table, input.sysId));
+      return displayAuditValues(
+        ctx.inst.records,
+        def,
+        await auditOf(ctx.inst.storage, input.table, input.sysId),
+      );
     }),
 });
