@@ -57,21 +57,46 @@ export const credentialPlans = {
 // sends Basic on every request) do not pay a 50 ms scrypt per request, nor a read of the user's
 // record (measured: 8% of a Table API create's CPU). Keys are HMACs under a per-process random
 // key, so the cache never holds a password; a password change or any write to a user clears it,
-// so a role change or a deactivation applies to the very next request.
+// so a role change or a deactivation applies to the very next request: in this process at once,
+// in the others (issue 13) through the signal "users", sent after the change's commit.
 const cacheTtlMs = 60_000;
 
 export class UserDirectory {
   private readonly cacheKey = randomBytes(32);
   private readonly verified = new Map<string, { user: AuthUser; until: number }>();
+  /** Raised by every clear: a verification that ran across one does not cache its answer. */
+  private generation = 0;
+  private signalPending = false;
 
   constructor(
     private readonly storage: Storage,
     private readonly records: RecordService,
   ) {
-    // Writes to users made by this process only: another process's writes reach this cache
-    // after cacheTtlMs at the latest (issue 13: needs a cross-process signal).
+    // Inside the write's transaction: forget here at once, tell the others after the commit.
     records.onChange((change) => {
-      if (change.table.name === "sys_user") this.verified.clear();
+      if (change.table.name === "sys_user") this.changed();
+    });
+    storage.signals.listen("users", () => this.forget());
+  }
+
+  private forget(): void {
+    this.generation += 1;
+    this.verified.clear();
+  }
+
+  /**
+   * A user or credential changed: forgets now, and signals the other processes once the
+   * change has committed. Record writes (and createWithHash) run in synchronous better-sqlite3
+   * transactions, which have committed before any microtask runs; the others call it after
+   * their commit settled.
+   */
+  private changed(): void {
+    this.forget();
+    if (this.signalPending) return;
+    this.signalPending = true;
+    queueMicrotask(() => {
+      this.signalPending = false;
+      this.storage.signals.notify("users");
     });
   }
 
@@ -111,6 +136,7 @@ export class UserDirectory {
     const key = createHmac("sha256", this.cacheKey).update(`${userName}\u0000${password}`).digest("base64");
     const hit = this.verified.get(key);
     if (hit && hit.until > Date.now()) return hit.user;
+    const generation = this.generation;
     const found = await this.storage.read(credentialPlans.credentialOf(userName));
     const stored = found?.hash ?? undefined;
     // Hash even for unknown users so response time does not reveal which user names exist.
@@ -119,6 +145,7 @@ export class UserDirectory {
     // Read after the hash: a write to the user while it ran has already cleared the cache.
     const user = this.toAuthUser(found.sysId, "basic");
     if (!user) return null;
+    if (generation !== this.generation) return user; // changed meanwhile: answer, but do not keep
     if (this.verified.size > 10_000) this.verified.clear();
     this.verified.set(key, { user, until: Date.now() + cacheTtlMs });
     return user;
@@ -128,13 +155,13 @@ export class UserDirectory {
     if (password.length < 1) throw new Error("A password cannot be empty");
     const hash = await hashPassword(password);
     await this.storage.write(() => credentialPlans.setCredential(userSysId, hash, this.records.now()));
-    this.verified.clear();
+    this.changed();
   }
 
   /** Creates a user record (through the one write path) and its password, if one is given. */
   async create(user: NewUser, actor: Actor): Promise<RecordValues> {
     const hash = user.password ? await hashPassword(user.password) : null;
-    return this.records.transaction(() => {
+    const created = this.records.transaction(() => {
       const { password: _password, ...fields } = user;
       const created = this.records.create("sys_user", fields, actor);
       if (hash)
@@ -144,6 +171,8 @@ export class UserDirectory {
         );
       return created;
     });
+    this.changed();
+    return created;
   }
 
   /** Creates a user with a password hashed beforehand, inside the caller's transaction. */
@@ -154,6 +183,7 @@ export class UserDirectory {
         credentialPlans.setCredential(created.sys_id, hash, this.records.now()),
         "UserDirectory.createWithHash",
       );
+      this.changed(); // signals after the caller's (synchronous) transaction
       return created;
     });
   }
@@ -188,7 +218,7 @@ export class UserDirectory {
       );
       return record;
     });
-    this.verified.clear();
+    this.changed();
     return saved;
   }
 }

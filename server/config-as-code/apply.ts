@@ -1,6 +1,7 @@
 import { hashPassword } from "../auth/password";
 import type { Instance } from "../instance/instance";
 import type { Actor } from "../records/types";
+import { requireSync, type Plan as StoragePlan } from "../storage";
 import { RecordError } from "../util/errors";
 import type { ConfigDocument, DocumentType } from "./documents";
 import { type Located, type Plan, type PlannedChange, resolveFilter, type SecretsByRemote } from "./plan";
@@ -68,20 +69,26 @@ export async function applyPlan(
       }
     })();
   } finally {
-    config.invalidate();
+    // after the commit (or the rollback): every process reloads its configuration and flows
     flows.forgetCaches();
+    await config.changed();
   }
+}
+
+/** Runs a plan of the stores inside the synchronous transaction of applyPlan (SQLite only still: issue 13). */
+function now<T>(inst: Instance, plan: StoragePlan<T>): T {
+  return requireSync(inst.storage, "applyPlan (configuration as code)").runSync(plan);
 }
 
 function remove(inst: Instance, change: PlannedChange): void {
   const id = change.key.slice(change.type.length + 1);
   const { config, flows } = inst.sync;
-  if (change.type === "flow-binding") config.deleteBinding(id);
-  else if (change.type === "capture-definition") config.deleteCapture(id);
-  else if (change.type === "remote-system") config.deleteRemote(id);
-  else if (change.type === "process-event") config.deleteEvent(id);
+  if (change.type === "flow-binding") now(inst, config.plans.deleteBinding(id));
+  else if (change.type === "capture-definition") now(inst, config.plans.deleteCapture(id));
+  else if (change.type === "remote-system") now(inst, config.plans.deleteRemote(id));
+  else if (change.type === "process-event") now(inst, config.plans.deleteEvent(id));
   else if (change.type === "flow") flows.inSyncTransaction.delete(id);
-  else if (change.type === "sync-definition") config.deleteDefinition(id);
+  else if (change.type === "sync-definition") now(inst, config.plans.deleteDefinition(id));
 }
 
 /** The fields of `doc` that differ from `before` (all of them for a new object), without type and id. */
@@ -108,18 +115,18 @@ function write(
   const fields = changedFields(doc, before?.doc);
   switch (doc.type) {
     case "sync-definition":
-      if (creating) config.createDefinition(fields, doc.id);
-      else config.updateDefinition(doc.id, fields);
+      if (creating) now(inst, config.plans.createDefinition(fields, doc.id));
+      else now(inst, config.plans.updateDefinition(doc.id, fields));
       return;
     case "process-event":
-      if (creating) config.createEvent(fields, doc.id);
-      else config.updateEvent(doc.id, fields);
+      if (creating) now(inst, config.plans.createEvent(fields, doc.id));
+      else now(inst, config.plans.updateEvent(doc.id, fields));
       return;
     case "capture-definition": {
       if (fields.filter !== undefined)
         fields.filter = resolveFilter(inst, String(doc.sourceTable), doc.filter, []);
-      if (creating) config.createCapture(fields, doc.id);
-      else config.updateCapture(doc.id, fields);
+      if (creating) now(inst, config.plans.createCapture(fields, doc.id));
+      else now(inst, config.plans.updateCapture(doc.id, fields));
       return;
     }
     case "remote-system": {
@@ -131,16 +138,19 @@ function write(
       if ("runAsUser" in fields) input.runAsUserId = userId(runAsUser);
       if (creating) {
         const given = secrets[doc.name] ?? {};
-        config.createRemote(
-          { ...input, outboundSecret: given.outboundSecret, signingSecret: given.signingSecret },
-          doc.id,
+        now(
+          inst,
+          config.plans.createRemote(
+            { ...input, outboundSecret: given.outboundSecret, signingSecret: given.signingSecret },
+            doc.id,
+          ),
         );
-      } else config.updateRemote(doc.id, input);
+      } else now(inst, config.plans.updateRemote(doc.id, input));
       return;
     }
     case "flow-binding":
-      if (creating) config.createBinding(fields, doc.id);
-      else config.updateBinding(doc.id, fields);
+      if (creating) now(inst, config.plans.createBinding(fields, doc.id));
+      else now(inst, config.plans.updateBinding(doc.id, fields));
       return;
     case "flow": {
       // A flow's name, description and kind live in its draft: a new flow is made from it.

@@ -84,17 +84,19 @@ describe("configuration as code", () => {
     expect(dry.errors).toEqual([]);
     expect(dry.changes.length).toBeGreaterThan(8);
     expect(dry.changes.every((c) => c.action === "created")).toBe(true);
-    expect(target.sync.config.listRemotes()).toHaveLength(0); // planning wrote nothing
+    expect(await target.sync.config.listRemotes()).toHaveLength(0); // planning wrote nothing
 
     await applyPlan(target, dry, secrets(), actor);
     expect(exportFiles(target)).toEqual(files);
-    const remote = target.sync.config.listRemotes()[0];
+    const remote = (await target.sync.config.listRemotes())[0];
     expect(remote?.hasOutboundSecret && remote.hasSigningSecret).toBe(true);
     expect(target.users.findByName("sync.beta")).not.toBeNull();
     expect(target.sync.config.credentials(remote?.id ?? "").secret).toBe(secrets().beta.outboundSecret);
     // The imported capture points at the target's own Hardware group.
     const group = target.records.resolveReference("sys_user_group", "Hardware");
-    expect(JSON.stringify(target.sync.config.listCaptures()[0]?.filter)).toContain(group ?? "missing");
+    expect(JSON.stringify((await target.sync.config.listCaptures())[0]?.filter)).toContain(
+      group ?? "missing",
+    );
     // A second import of the same files changes nothing.
     expect(planImport(target, files, secrets()).changes).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { Instance } from "../instance/instance";
+import { type Plan, requireSync } from "../storage";
 import type { FilterCondition } from "../sync/config-schemas";
-import type { CaptureRow } from "../sync/config-store";
+import { type CaptureRow, toPublicRemote } from "../sync/config-store";
 import { type ConfigDocument, FORMAT, type PortableCondition } from "./documents";
 import { slug, stableStringify } from "./stable-json";
 
@@ -35,10 +36,12 @@ export interface ExportedFile {
 
 export function exportDocuments(inst: Instance): ExportedFile[] {
   const { config, flows } = inst.sync;
+  // Read at once, as the flows below (configuration as code is synchronous still: issue 13).
+  const now = <T>(plan: Plan<T>): T => requireSync(inst.storage, "exportDocuments").runSync(plan);
   const files: ExportedFile[] = [{ path: "tandem.json", doc: { type: "manifest", ...FORMAT } }];
   const userName = (id: string | null) => (id ? (inst.records.get("sys_user", id)?.user_name ?? null) : null);
 
-  for (const d of config.listDefinitions()) {
+  for (const d of now(config.plans.listDefinitions())) {
     files.push({
       path: `sync-definitions/${slug(d.name, d.id)}.json`,
       doc: {
@@ -47,13 +50,13 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
   }
-  for (const e of config.listEvents()) {
+  for (const e of now(config.plans.listEvents())) {
     files.push({
       path: `process-events/${slug(e.name, e.id)}.json`,
       doc: { type: "process-event", ...(without(e, volatile) as Omit<typeof e, "createdAt">) },
     });
   }
-  for (const c of config.listCaptures()) {
+  for (const c of now(config.plans.listCaptures())) {
     files.push({
       path: `capture-definitions/${slug(c.name, c.id)}.json`,
       doc: {
@@ -65,7 +68,7 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
     });
   }
   const remoteNames = new Map<string, string>();
-  for (const r of config.listRemotes()) {
+  for (const r of now(config.plans.listRemotes()).map(toPublicRemote)) {
     remoteNames.set(r.id, r.name);
     files.push({
       path: `remote-systems/${slug(r.name, r.id)}.json`,
@@ -79,8 +82,8 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
   }
-  const eventNames = new Map(config.listEvents().map((e) => [e.id, e.name]));
-  for (const b of config.listBindings()) {
+  const eventNames = new Map(now(config.plans.listEvents()).map((e) => [e.id, e.name]));
+  for (const b of now(config.plans.listBindings())) {
     const name = `${b.direction} ${eventNames.get(b.processEventId) ?? ""} ${remoteNames.get(b.remoteSystemId) ?? ""}`;
     files.push({
       path: `flow-bindings/${slug(name, b.id)}.json`,

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WireMessage } from "../protocol/wire-schema";
 import { InboundAcceptor } from "../queue/inbound/accept";
+import { SqliteStorage } from "../storage/sqlite";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { openDatabase } from "./client";
@@ -87,10 +88,10 @@ describe("WalSync", () => {
 });
 
 describe("inbound accept and durability", () => {
-  function receiver() {
+  async function receiver() {
     const db = fileDb();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
+    const config = new SyncConfig(new SqliteStorage(db.$client), SecretBox.forTests());
+    const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
     const held = heldFsync();
     let woken = 0;
     const acceptor = new InboundAcceptor(db, () => woken++, new WalSync(db.$client, held.fsync));
@@ -100,7 +101,7 @@ describe("inbound accept and durability", () => {
   }
 
   it("answers only after the WAL is synced, while the worker may already start", async () => {
-    const r = receiver();
+    const r = await receiver();
     const answer = r.acceptor.accept(r.remote.id, [message("m1"), message("m2")], "global");
     // Committed (a crash keeps it) but not yet synced: no answer yet.
     expect(r.stored()).toBe(2);
@@ -112,7 +113,7 @@ describe("inbound accept and durability", () => {
   });
 
   it("fails the answer when the sync fails, so the sender sends again and dedup keeps one copy", async () => {
-    const r = receiver();
+    const r = await receiver();
     const answer = r.acceptor.accept(r.remote.id, [message("m1")], "global");
     r.held.waiting[0]?.fail(Object.assign(new Error("EIO: i/o error, fsync"), { code: "EIO" }));
     await expect(answer).rejects.toThrow(/fsync/);

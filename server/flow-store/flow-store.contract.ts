@@ -59,6 +59,19 @@ export function flowStoreContract(fresh: () => Promise<Storage>): void {
     });
   });
 
+  it("another FlowStore on the database (another process) serves a new version once it is published", async () => {
+    const storage = await fresh();
+    const [mine, theirs] = [new FlowStore(storage), new FlowStore(storage)];
+    const f = await mine.create(template("outbound-basic", "out"), "ann");
+    await mine.publish(f.id, "ann");
+    expect((await theirs.published(f.id)).version).toBe(1); // remembered there
+    await mine.publish(f.id, "bob");
+    await expect.poll(async () => (await theirs.published(f.id)).version).toBe(2);
+    mine.forgetCaches(); // a configuration import: every process forgets
+    await mine.delete(f.id);
+    await expect(theirs.published(f.id)).rejects.toMatchObject({ status: 404 });
+  });
+
   it("publishes numbered versions in one transaction; the runner's published flow follows", async () => {
     const flows = new FlowStore(await fresh());
     const f = await flows.create(template("outbound-basic", "out"), "ann");

@@ -9,7 +9,7 @@ import {
   parseCanvas,
 } from "../../flows";
 import type { flow, flowVersion } from "../db/schema";
-import { all, get, type Plan, requireSync, run, type Storage, sql } from "../storage";
+import { all, get, type Plan, RESYNC, requireSync, run, type Storage, sql } from "../storage";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
@@ -261,8 +261,8 @@ export const flowPlans = {
  * number. The latter is forgotten when this process publishes, imports, or deletes the flow
  * (after the write settles), or on `forgetCaches` (configuration imports, rolled-back changes);
  * a read that was under way while it was forgotten does not put its answer back (generation).
- * Another process publishing (PostgreSQL, several servers) is not seen until then: that needs a
- * cross-process signal (LISTEN/NOTIFY or a version counter), issue 13.
+ * Every process forgets the same (issue 13): after its commit, a change is signalled on "flows"
+ * (payload: the flow's id, "" for all), and each FlowStore listens; RESYNC forgets everything.
  */
 export class FlowStore {
   private readonly dagCache = new Map<string, PublishedFlow>();
@@ -285,6 +285,10 @@ export class FlowStore {
   };
 
   constructor(private readonly storage: Storage) {
+    storage.signals.listen("flows", (id) => {
+      if (id === "" || id === RESYNC) this.forgetAll();
+      else this.forget(id);
+    });
     const now = <T>(plan: Plan<T>): T =>
       requireSync(storage, "FlowStore.inSyncTransaction (configuration as code)").runSync(plan);
     this.inSyncTransaction = {
@@ -346,7 +350,9 @@ export class FlowStore {
   /** Compiles the draft and stores it as the next version, in one transaction; refused while errors remain. */
   async publish(id: string, user: string): Promise<FlowVersionRow> {
     try {
-      return await this.storage.write(() => flowPlans.publish(id, user, Date.now()));
+      const version = await this.storage.write(() => flowPlans.publish(id, user, Date.now()));
+      this.storage.signals.notify("flows", id);
+      return version;
     } finally {
       this.forget(id);
     }
@@ -359,6 +365,7 @@ export class FlowStore {
   async importVersion(id: string, version: number, graph: unknown, user: string): Promise<void> {
     try {
       await this.storage.write(() => flowPlans.importVersion(id, version, graph, user, Date.now()));
+      this.storage.signals.notify("flows", id);
     } finally {
       this.forget(id);
     }
@@ -368,13 +375,22 @@ export class FlowStore {
   async delete(id: string): Promise<void> {
     try {
       await this.storage.write(() => flowPlans.delete(id));
+      this.storage.signals.notify("flows", id);
     } finally {
       this.forget(id);
     }
   }
 
-  /** Forgets cached look-ups after a rolled-back or external change. */
+  /**
+   * Forgets cached look-ups after a rolled-back or external change (call it after the commit):
+   * in every process, through the signal "flows".
+   */
   forgetCaches(): void {
+    this.forgetAll();
+    this.storage.signals.notify("flows", "");
+  }
+
+  private forgetAll(): void {
     this.generation += 1;
     this.latest.clear();
     this.dagCache.clear();

@@ -93,12 +93,12 @@ export async function seedDemoSync(deps: {
   const existing = sync.config.snapshot().eventsByName.get(demoEvent);
   const definition = existing
     ? { id: existing.definitionId }
-    : sync.config.createDefinition({
+    : await sync.config.createDefinition({
         name: "Hardware requests",
         description: "Incidents for the Hardware group travel to beta; resolutions come back.",
       });
-  const event = existing ?? sync.config.createEvent({ definitionId: definition.id, name: demoEvent });
-  sync.config.createRemote(
+  const event = existing ?? (await sync.config.createEvent({ definitionId: definition.id, name: demoEvent }));
+  await sync.config.createRemote(
     {
       definitionId: definition.id,
       name: peer,
@@ -118,9 +118,9 @@ export async function seedDemoSync(deps: {
     remoteId,
   );
   const hardware = records.resolveReference("sys_user_group", "Hardware") ?? "";
-  if (!existing) createDemoCapture();
+  if (!existing) await createDemoCapture();
   function createDemoCapture() {
-    sync.config.createCapture({
+    return sync.config.createCapture({
       definitionId: definition.id,
       processEventId: event.id,
       name: self === "alpha" ? "Hardware incidents" : "Work on incidents from alpha",
@@ -157,14 +157,14 @@ export async function seedDemoSync(deps: {
       includeAttachments: true,
     });
   }
-  sync.config.createBinding({
+  await sync.config.createBinding({
     direction: "outbound",
     definitionId: definition.id,
     processEventId: event.id,
     remoteSystemId: remoteId,
     flowId: outboundFlow.id,
   });
-  sync.config.createBinding({
+  await sync.config.createBinding({
     direction: "inbound",
     definitionId: definition.id,
     processEventId: event.id,

@@ -119,6 +119,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     secrets,
   });
 
+  await sync.config.load(); // hot paths read the snapshot synchronously from here on
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
   const pairings = cfg.seed === "demo" ? demoPairingsFromEnv(cfg.instance) : [];
   if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });

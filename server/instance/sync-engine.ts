@@ -65,7 +65,9 @@ export function createSyncEngine(core: CoreDeps) {
   const { secrets } = core;
   // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
   const guard = new OutboundGuard({ allowPrivate: core.cfg.allowPrivateNetworks });
-  const config = new SyncConfig(db, secrets);
+  const config = new SyncConfig(core.storage, secrets, (error) =>
+    logger.error({ err: error }, "sync configuration reload failed"),
+  );
   const correlations = new CorrelationStore(core.storage);
   const flows = new FlowStore(core.storage);
   const client = new SyncClient(config, guard);

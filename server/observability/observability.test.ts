@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
-import { SqliteStorage } from "../storage/sqlite";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";
@@ -23,10 +22,14 @@ describe("observability", () => {
   });
 
   it("reads queue depth and the oldest ready row per remote at scrape time", async () => {
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const def = config.createDefinition({ name: "D" });
-    const remote = config.createRemote({ definitionId: def.id, name: "beta", baseUrl: "http://127.0.0.1:9" });
+    const { db, storage } = memoryInstance();
+    const config = new SyncConfig(storage, SecretBox.forTests());
+    const def = await config.createDefinition({ name: "D" });
+    const remote = await config.createRemote({
+      definitionId: def.id,
+      name: "beta",
+      baseUrl: "http://127.0.0.1:9",
+    });
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
          record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at)
@@ -37,7 +40,7 @@ describe("observability", () => {
     insert.run("m2", "ready", remote.id, "r2", "l2", now - 1_000);
     insert.run("m3", "error", remote.id, "r3", "l3", now);
     insert.run("m4", "processed", remote.id, "r4", "l4", now - 60_000);
-    installQueueGauges({ storage: new SqliteStorage(db.$client), config });
+    installQueueGauges({ storage, config });
     const text = await metrics().registry.metrics();
     expect(text).toContain('tandem_queue_depth{queue="outbound",remote="beta",status="ready"} 2');
     expect(text).toContain('tandem_queue_depth{queue="outbound",remote="beta",status="error"} 1');

@@ -6,7 +6,7 @@ import { dashboard } from "./dashboard";
 
 describe("dashboard", () => {
   it("counts every row of an hour in the chart, processed and failed alike", () => {
-    const { db } = memoryInstance();
+    const { db, storage } = memoryInstance();
     const now = Date.UTC(2026, 10, 29, 16, 30);
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
@@ -16,7 +16,7 @@ describe("dashboard", () => {
     insert.run("m1", "processed", "r1", "l1", now - 600_000, now - 500_000);
     insert.run("m2", "processed", "r2", "l2", now - 400_000, now - 300_000);
     insert.run("m3", "error", "r3", "l3", now - 200_000, now - 100_000);
-    const view = dashboard(db, new SyncConfig(db, SecretBox.forTests()), now);
+    const view = dashboard(db, new SyncConfig(storage, SecretBox.forTests()), now);
     const last = view.outbound.hours.at(-1);
     expect(last).toMatchObject({ processed: 2, errors: 1 });
     expect(view.outbound.hours.reduce((n, h) => n + h.processed + h.errors, 0)).toBe(3);
@@ -24,7 +24,7 @@ describe("dashboard", () => {
   });
 
   it("buckets the chosen window: a row 3 days old shows in 7 d, not in 24 h or 1 h", () => {
-    const { db } = memoryInstance();
+    const { db, storage } = memoryInstance();
     const now = Date.UTC(2026, 10, 29, 16, 30);
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
@@ -33,7 +33,7 @@ describe("dashboard", () => {
     );
     insert.run("old", "processed", "r1", "l1", now - 3 * 86_400_000, now - 3 * 86_400_000);
     insert.run("new", "error", "r2", "l2", now - 90_000, now - 90_000);
-    const config = new SyncConfig(db, SecretBox.forTests());
+    const config = new SyncConfig(storage, SecretBox.forTests());
     const sum = (w: "1h" | "24h" | "7d") =>
       dashboard(db, config, now, w).outbound.series.buckets.reduce(
         (acc, b) => ({ processed: acc.processed + b.processed, errors: acc.errors + b.errors }),

@@ -39,7 +39,7 @@ export interface QueueStats {
 }
 
 export function dashboard(db: Db, config: SyncConfig, now = Date.now(), window: ChartWindow = "24h") {
-  const remotes = config.listRemotes().map((r) => ({
+  const remotes = [...config.snapshot().remotesById.values()].map((r) => ({
     id: r.id,
     name: r.name,
     outboundState: r.outboundState,

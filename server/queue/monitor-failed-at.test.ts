@@ -42,7 +42,7 @@ describe("queue monitor filtered to rows that failed at a node", () => {
       insert.run(`m${i}`, `c${i}`, `r:c${i}`, c.status, `x${i}`);
     }
     await writer.flush();
-    const monitor = new QueueMonitor(db, new SyncConfig(db, SecretBox.forTests()));
+    const monitor = new QueueMonitor(db, new SyncConfig(storage, SecretBox.forTests()));
     const list = (version?: number) =>
       monitor
         .list({

@@ -49,10 +49,10 @@ describe("storage full under the queue workers", () => {
 
   it("keeps outcomes it cannot write, never reruns the flows, and writes them once space is back", async () => {
     // ARRANGE
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
-    config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
+    const { db, storage } = memoryInstance();
+    const config = new SyncConfig(storage, SecretBox.forTests());
+    const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
+    await config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
     const store = new InboundStore(db);
     let runs = 0;
     const worker = new InboundWorker({

@@ -30,7 +30,11 @@ export async function validateAndActivate(
 ): Promise<ValidateOutcome & { requeued: number }> {
   const outcome = await deps.client.validate(remoteId);
   if (!outcome.ok) return { ...outcome, requeued: 0 };
-  deps.config.setRemoteState(remoteId, { outbound: "active", inbound: "active", message: outcome.message });
+  await deps.config.setRemoteState(remoteId, {
+    outbound: "active",
+    inbound: "active",
+    message: outcome.message,
+  });
   const requeued = deps.outbound.requeueConnectionErrors(remoteId, Date.now());
   deps.wake();
   return { ...outcome, requeued };

@@ -9,8 +9,8 @@ import { SecretBox } from "./secrets";
 
 describe("Pairing (inviter)", () => {
   const setup = () => {
-    const { db, storage, users } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
+    const { storage, users } = memoryInstance();
+    const config = new SyncConfig(storage, SecretBox.forTests());
     const validateAndActivate = vi.fn(async () => ({ ok: true, message: "ok" }));
     const pairing = new Pairing({
       storage,
@@ -54,7 +54,7 @@ describe("Pairing (inviter)", () => {
       status: 401,
       message: "Invitation expired",
     });
-    expect(config.listRemotes()).toHaveLength(0);
+    expect(await config.listRemotes()).toHaveLength(0);
     expect(users.findByName("sync.beta")).toBeFalsy();
   });
 
@@ -69,10 +69,10 @@ describe("Pairing (inviter)", () => {
       status: 401,
       message: "Invitation expired",
     });
-    expect(config.listRemotes()).toHaveLength(0);
+    expect(await config.listRemotes()).toHaveLength(0);
 
     const answer = await pairing.acceptAsInviter(requestFor(token), expiresAt);
     expect(answer).toMatchObject({ user: "sync.beta" });
-    expect(config.listRemotes()).toHaveLength(1);
+    expect(await config.listRemotes()).toHaveLength(1);
   });
 });

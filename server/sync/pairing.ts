@@ -123,8 +123,8 @@ export class Pairing {
     const userName = `sync.${peer.instance}`;
     const secret = password();
     const userId = await this.ensureApiUser(userName, `Sync from ${peer.instance}`, secret);
-    const remote = this.deps.config.createRemote({
-      name: this.uniqueRemoteName(peer.instance),
+    const remote = await this.deps.config.createRemote({
+      name: await this.uniqueRemoteName(peer.instance),
       description: `Paired by invitation (${stored.createdBy})`,
       externalId: peer.remoteId,
       baseUrl: peer.url,
@@ -162,8 +162,8 @@ export class Pairing {
     const userName = `sync.${token.instance}`;
     const secretForPeer = password();
     const signingSecret = newSigningSecret();
-    const remote = this.deps.config.createRemote({
-      name: this.uniqueRemoteName(token.instance),
+    const remote = await this.deps.config.createRemote({
+      name: await this.uniqueRemoteName(token.instance),
       description: `Paired by invitation from ${token.url}`,
       baseUrl: token.url,
       signingSecret,
@@ -186,12 +186,12 @@ export class Pairing {
       answer = pairAnswerSchema.parse(await postJson(post, `${token.url}/api/sync/v1/pair`, body));
     } catch (error) {
       // Nothing half-done stays behind: the peer refused, so our remote goes too.
-      this.deps.config.deleteRemote(remote.id);
+      await this.deps.config.deleteRemote(remote.id);
       throw error;
     }
     // Only now that the inviter accepted: a refused (used, expired) token must not touch our users.
     const userId = await this.ensureApiUser(userName, `Sync from ${token.instance}`, secretForPeer);
-    this.deps.config.updateRemote(remote.id, {
+    await this.deps.config.updateRemote(remote.id, {
       inboundApiUserId: userId,
       externalId: answer.remoteId,
       outboundUser: answer.user,
@@ -235,8 +235,8 @@ export class Pairing {
     return created.sys_id ?? "";
   }
 
-  private uniqueRemoteName(base: string): string {
-    const taken = new Set(this.deps.config.listRemotes().map((r) => r.name));
+  private async uniqueRemoteName(base: string): Promise<string> {
+    const taken = new Set((await this.deps.config.listRemotes()).map((r) => r.name));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base} (${i})`)) return `${base} (${i})`;
   }

@@ -62,17 +62,17 @@ describe("SyncClient under a faulty answer", () => {
     payload: {},
   };
 
-  function setup() {
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({
+  async function setup() {
+    const { storage } = memoryInstance();
+    const config = new SyncConfig(storage, SecretBox.forTests());
+    const remote = await config.createRemote({
       name: "peer",
       baseUrl: url,
       outboundUser: "u",
       outboundSecret: "p",
       signingSecret: "whsec_c2VjcmV0",
     });
-    config.updateRemote(remote.id, { externalId: "peer-id" });
+    await config.updateRemote(remote.id, { externalId: "peer-id" });
     const client = new SyncClient(config, null, {
       lingerMs: 1,
       maxBatch: 10,
@@ -93,7 +93,7 @@ describe("SyncClient under a faulty answer", () => {
 
   it("a reset while the answer is read is retriable on every path", async () => {
     mode = "cut";
-    const { client, remoteId } = setup();
+    const { client, remoteId } = await setup();
     await expect(client.send(remoteId, message)).rejects.toBeInstanceOf(RetriableError);
     await expect(client.call(remoteId, "/api/sync/v1/attachments/request", {})).rejects.toBeInstanceOf(
       RetriableError,
@@ -106,7 +106,7 @@ describe("SyncClient under a faulty answer", () => {
   });
 
   it("only a well-formed refusal is a data error; a foreign 4xx page and a 503 are retriable", async () => {
-    const { client, remoteId } = setup();
+    const { client, remoteId } = await setup();
     mode = "refuse";
     await expect(client.send(remoteId, message)).rejects.toBeInstanceOf(DataError);
     await expect(

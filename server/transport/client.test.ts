@@ -43,10 +43,10 @@ describe("SyncClient batching", () => {
   });
   afterAll(() => peer.close());
 
-  const remoteAt = (name: string, baseUrl: string) => {
-    const { db } = memoryInstance();
-    const config = new SyncConfig(db, SecretBox.forTests());
-    const remote = config.createRemote({
+  const remoteAt = async (name: string, baseUrl: string) => {
+    const { storage } = memoryInstance();
+    const config = new SyncConfig(storage, SecretBox.forTests());
+    const remote = await config.createRemote({
       name,
       baseUrl,
       outboundUser: "u",
@@ -67,7 +67,7 @@ describe("SyncClient batching", () => {
   });
 
   it("shares requests up to the count and byte limits, and answers each message with its own result", async () => {
-    const { config, remote } = remoteAt("peer", peer.url);
+    const { config, remote } = await remoteAt("peer", peer.url);
     const requests = peer.seen;
     const client = new SyncClient(config, null, {
       lingerMs: 5,
@@ -95,7 +95,7 @@ describe("SyncClient batching", () => {
     });
     const slow = await recordingPeer((ids) => (ids.includes("a") ? held : Promise.resolve()));
     const seen = slow.seen;
-    const { config, remote } = remoteAt("slow-peer", slow.url);
+    const { config, remote } = await remoteAt("slow-peer", slow.url);
     const client = new SyncClient(config, null, {
       lingerMs: 0,
       maxInFlight: 1,

@@ -198,7 +198,7 @@ export async function handleValidate(request: Request, deps: SyncApiDeps): Promi
         instance: deps.instanceName,
       };
     } else {
-      deps.config.setRemoteState(remote.id, { inbound: "active", message: "Validated by the peer" });
+      await deps.config.setRemoteState(remote.id, { inbound: "active", message: "Validated by the peer" });
       answer = {
         ok: true,
         message: `${deps.instanceName} accepts messages from this instance`,

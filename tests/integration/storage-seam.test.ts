@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { getTemplate } from "../../flows";
 import { alertEvaluatorContract } from "../../server/alerts/alert-evaluator.contract";
 import { contentStoreContract } from "../../server/attachments/content-store.contract";
 import { DatabaseContentStore, promote } from "../../server/attachments/database-content-store";
 import { authStoresContract } from "../../server/auth/auth-stores.contract";
+import { UserDirectory } from "../../server/auth/users";
 import { openPostgres } from "../../server/db/postgres";
 import { emailOutboxContract } from "../../server/email/email-outbox.contract";
+import { FlowStore } from "../../server/flow-store/flow-store";
 import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { idempotencyKeysContract } from "../../server/idempotency/idempotency-keys.contract";
 import { queueGaugesContract } from "../../server/observability/queue-gauges.contract";
@@ -15,8 +18,12 @@ import { nodeStatsContract } from "../../server/stats/node-stats.contract";
 import { all, get, run, type Storage, sql } from "../../server/storage";
 import { PgStorage } from "../../server/storage/postgres";
 import { storageContract } from "../../server/storage/storage.contract";
+import { SyncConfig } from "../../server/sync/config-store";
+import { syncConfigContract } from "../../server/sync/config-store.contract";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
 import { invitationStoreContract } from "../../server/sync/invitations.contract";
+import { SecretBox } from "../../server/sync/secrets";
+import { memoryInstance } from "../../server/testing/memory-instance";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
 // The storage seam (issue 13): every store on plans passes the same contract on a real
@@ -28,6 +35,7 @@ const countContentRows = sql<{ n: number }>("SELECT count(*) AS n FROM attachmen
 const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
   ["PgStorage itself", storageContract],
   ["CorrelationStore", correlationStoreContract],
+  ["SyncConfig", syncConfigContract],
   ["auth stores (sessions, credentials, throttle audit)", authStoresContract],
   ["InvitationStore", invitationStoreContract],
   ["FlowStore and flow queries", flowStoreContract],
@@ -111,6 +119,68 @@ describe("stores on PostgreSQL", () => {
     await expect.poll(() => seenB.includes("*"), { timeout: 5_000 }).toBe(true);
     a.signals.notify("outbound", "remote-2");
     await expect.poll(() => seenB.at(-1), { timeout: 5_000 }).toBe("remote-2");
+  });
+
+  /** Two processes of one instance: two pools (and LISTEN connections) on one database. */
+  async function twoProcesses(name: string): Promise<[PgStorage, PgStorage]> {
+    const url = await server.createDatabase(name);
+    const pair: [PgStorage, PgStorage] = [
+      new PgStorage((await openPostgres(url)).pool),
+      new PgStorage((await openPostgres(url)).pool),
+    ];
+    open.push(...pair);
+    await Promise.all(pair.map((s) => s.signals.started()));
+    return pair;
+  }
+
+  it("a remote set to error by one process stops it in the other's snapshot, whose workers wake", async () => {
+    const [a, b] = await twoProcesses("config2");
+    const [mine, theirs] = [new SyncConfig(a, SecretBox.forTests()), new SyncConfig(b, SecretBox.forTests())];
+    await Promise.all([mine.load(), theirs.load()]);
+    const remote = await mine.createRemote({ name: "beta", baseUrl: "http://localhost:3001" });
+    await mine.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "ok" });
+    await expect.poll(() => theirs.snapshot().remotesById.get(remote.id)?.outboundState).toBe("active");
+    let woken = 0;
+    theirs.onChange(() => woken++);
+    await mine.setRemoteState(remote.id, { outbound: "error", message: "Retries exhausted" });
+    await expect.poll(() => theirs.snapshot().remotesById.get(remote.id)?.outboundState).toBe("error");
+    expect(woken).toBeGreaterThanOrEqual(1);
+    // and Validate and Activate in the other one resumes it here
+    await theirs.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "ok" });
+    await expect.poll(() => mine.snapshot().remotesById.get(remote.id)?.outboundState).toBe("active");
+  });
+
+  it("a flow published by one process is the one the other's runner gets next", async () => {
+    const [a, b] = await twoProcesses("flows2");
+    const [mine, theirs] = [new FlowStore(a), new FlowStore(b)];
+    const { id: _id, ...graph } = structuredClone(getTemplate("outbound-basic")?.graph) as { id?: string };
+    const f = await mine.create({ ...graph, name: "out" }, "ann");
+    await mine.publish(f.id, "ann");
+    expect((await theirs.published(f.id)).version).toBe(1); // now in its memory
+    await mine.publish(f.id, "bob");
+    await expect.poll(async () => (await theirs.published(f.id)).version).toBe(2);
+  });
+
+  it("a password changed by one process clears the other's Basic cache", async () => {
+    const [a, b] = await twoProcesses("users2");
+    // Users are records, still on SQLite (issue 13): both read the same record service here.
+    const { records } = memoryInstance();
+    const system = { userName: "system", origin: "system" as const, originRemote: null };
+    const sysId = String(records.create("sys_user", { user_name: "casey" }, system).sys_id);
+    await a.write(() =>
+      run(
+        sql(`INSERT INTO record (sys_id, table_name, data, sys_created_on, sys_created_by, sys_updated_on,
+               sys_updated_by) VALUES (?, 'sys_user', ?, '', '', '', '')`),
+        sysId,
+        JSON.stringify({ user_name: "casey" }),
+      ),
+    );
+    const [mine, theirs] = [new UserDirectory(a, records), new UserDirectory(b, records)];
+    await mine.setPassword(sysId, "first!");
+    expect((await theirs.verify("casey", "first!"))?.sysId).toBe(sysId); // cached there now
+    await mine.setPassword(sysId, "second!");
+    await expect.poll(() => theirs.verify("casey", "first!"), { timeout: 5_000 }).toBeNull();
+    expect((await theirs.verify("casey", "second!"))?.sysId).toBe(sysId);
   });
 
   describe("DatabaseContentStore", () => {

@@ -36,8 +36,8 @@ export const queuesRouter = router({
       new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).row(input.queue, input.id),
     ),
   /** Filter choices: remote systems and the process events seen in the queue. */
-  facets: operator.input(z.object({ queue })).query(({ ctx, input }) => ({
-    remotes: ctx.inst.sync.config.listRemotes().map((r) => ({ id: r.id, name: r.name })),
+  facets: operator.input(z.object({ queue })).query(async ({ ctx, input }) => ({
+    remotes: (await ctx.inst.sync.config.listRemotes()).map((r) => ({ id: r.id, name: r.name })),
     events: new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).events(input.queue),
   })),
   reprocess: operator

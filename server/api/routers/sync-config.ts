@@ -13,15 +13,16 @@ const withData = z.object({ id: z.string().min(1), data: z.record(z.string(), z.
 const data = z.record(z.string(), z.unknown());
 
 export const syncConfigRouter = router({
-  overview: admin.query(({ ctx }) => {
+  overview: admin.query(async ({ ctx }) => {
     const c = ctx.inst.sync.config;
-    return {
-      definitions: c.listDefinitions(),
-      events: c.listEvents(),
-      captures: c.listCaptures(),
-      remotes: c.listRemotes(),
-      bindings: c.listBindings(),
-    };
+    const [definitions, events, captures, remotes, bindings] = await Promise.all([
+      c.listDefinitions(),
+      c.listEvents(),
+      c.listCaptures(),
+      c.listRemotes(),
+      c.listBindings(),
+    ]);
+    return { definitions, events, captures, remotes, bindings };
   }),
   /** What the configuration forms pick from: tables and fields, users, flows, templates. */
   choices: admin.query(async ({ ctx }) => {

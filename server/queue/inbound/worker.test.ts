@@ -14,11 +14,11 @@ import { type InboundOutcome, InboundWorker } from "./worker";
 //   transient failure → ready again at next_attempt_at (history grows), the lane waits behind it
 //   data error        → error at once
 //   retries used up   → error (transient, "retries exhausted"); reprocess → ready, attempts reset
-function setup(run: (row: InboundRow) => InboundOutcome) {
-  const { db } = memoryInstance();
-  const config = new SyncConfig(db, SecretBox.forTests());
-  const remote = config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
-  config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
+async function setup(run: (row: InboundRow) => InboundOutcome) {
+  const { db, storage } = memoryInstance();
+  const config = new SyncConfig(storage, SecretBox.forTests());
+  const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
+  await config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
   const store = new InboundStore(db);
   const runs: string[] = [];
   const clock = { now: Date.now() };
@@ -85,7 +85,7 @@ describe("InboundWorker retries", () => {
   it("retries a transient failure later while its lane waits, then processes both in order", async () => {
     // ARRANGE: A#1 times out once; A#2 behind it; B#1 in another lane
     let failures = 1;
-    const t = setup((row) =>
+    const t = await setup((row) =>
       row.remote_correlation_id === "A" && row.lane_seq === 1 && failures-- > 0 ? timeout : done,
     );
     const a1 = await t.receive("A", 1);
@@ -121,7 +121,7 @@ describe("InboundWorker retries", () => {
   });
 
   it("a data error stops the row at once; a transient one stops after the policy's retries", async () => {
-    const t = setup((row) =>
+    const t = await setup((row) =>
       row.remote_correlation_id === "D"
         ? { kind: "error", error: "Field state is not a choice", executionId: null, retriable: false }
         : timeout,

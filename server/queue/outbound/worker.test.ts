@@ -9,17 +9,17 @@ import { OutboundWorker, type RunOutcome } from "./worker";
 
 // The outbound queue's state machine with a scripted runner instead of flows and HTTP.
 function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
-  const { db } = memoryInstance();
-  const config = new SyncConfig(db, SecretBox.forTests());
-  const remote = (name: string) => {
-    const r = config.createRemote({
+  const { db, storage } = memoryInstance();
+  const config = new SyncConfig(storage, SecretBox.forTests());
+  const remote = async (name: string) => {
+    const r = await config.createRemote({
       name,
       baseUrl: "http://localhost:1",
       retryTimes: 2,
       retryIntervalMs: 10,
       retryBackoff: "fixed",
     });
-    config.setRemoteState(r.id, { outbound: "active", inbound: "active", message: "" });
+    await config.setRemoteState(r.id, { outbound: "active", inbound: "active", message: "" });
     return r.id;
   };
   const store = new OutboundStore(db);
@@ -74,7 +74,7 @@ describe("OutboundWorker", () => {
       await new Promise((r) => setTimeout(r, 5));
       return ok;
     });
-    const r = t.remote("beta");
+    const r = await t.remote("beta");
     t.worker.start();
     for (let i = 0; i < 3; i++) t.enqueue(r, "A");
     t.enqueue(r, "B");
@@ -91,7 +91,7 @@ describe("OutboundWorker", () => {
         ? { kind: "data", error: "bad field", executionId: null, flowVersion: 1 }
         : ok,
     );
-    const r = t.remote("beta");
+    const r = await t.remote("beta");
     t.worker.start();
     const a1 = t.enqueue(r, "A");
     t.enqueue(r, "A");
@@ -114,8 +114,8 @@ describe("OutboundWorker", () => {
 
   it("retries connection errors by the policy, then errors the row and the remote once, and stops sending", async () => {
     const t = setup(() => ({ kind: "connection", error: "ECONNREFUSED", executionId: null, flowVersion: 1 }));
-    const dead = t.remote("dead");
-    const alive = t.remote("alive");
+    const dead = await t.remote("dead");
+    const alive = await t.remote("alive");
     t.worker.start();
     t.enqueue(dead, "A");
     t.enqueue(dead, "B");
@@ -151,7 +151,7 @@ describe("OutboundWorker", () => {
       failures += 1;
       return { kind: "connection", error: "ECONNREFUSED", executionId: null, flowVersion: 1 };
     });
-    const dead = t.remote("dead");
+    const dead = await t.remote("dead");
     for (const record of ["A", "B", "C", "D"]) t.enqueue(dead, record);
     t.worker.start();
     await t.until(
@@ -166,9 +166,9 @@ describe("OutboundWorker", () => {
     await t.worker.stop();
   });
 
-  it("puts rows a crash left in processing back to ready at start", () => {
+  it("puts rows a crash left in processing back to ready at start", async () => {
     const t = setup(() => ok);
-    const r = t.remote("beta");
+    const r = await t.remote("beta");
     t.enqueue(r, "A");
     t.db.$client.prepare("UPDATE outbound_queue SET status = 'processing'").run();
     expect(t.store.recover()).toBe(1);

@@ -152,7 +152,9 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     this.flush(); // the row's state must be on disk before the remote's state changes
     if (remote && remote.outboundState === "active") {
       const reason = `Retries exhausted for row ${row.id}: ${outcome.error}`;
-      this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason });
+      this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason }).catch((error) => {
+        this.deps.logger.error({ err: error, remote: remote.name }, "setting the remote's state failed");
+      });
       this.deps.logger.warn({ remote: remote.name }, "remote system outbound state is now error");
       this.deps.onRemoteError(remote.id, reason).catch((error) => {
         this.deps.logger.error({ err: error, remote: remote.name }, "error subflow failed");
