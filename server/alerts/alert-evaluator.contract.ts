@@ -49,7 +49,7 @@ export function alertEvaluatorContract(fresh: () => Promise<Storage>): void {
         sendEmail: async (m, key) => {
           sent.push(`${m.subject} ${key}`);
         },
-        recipients: () => recipients,
+        recipients: async () => recipients,
         now: () => now,
       });
     const insertRow = (status: string, createdAt: number, finishedAt: number | null = null) =>

@@ -32,7 +32,7 @@ export interface AlertDeps {
   /** Sends through the configured transport (SMTP_URL or the outbox); dedups by key. */
   sendEmail: (email: OutgoingEmail, idempotencyKey: string) => Promise<unknown>;
   /** Who gets alerts: the sync admins' addresses. */
-  recipients: () => string[];
+  recipients: () => Promise<string[]>;
   now?: () => number;
 }
 
@@ -222,7 +222,7 @@ export class AlertEvaluator {
   }
 
   private async notify(row: StateRow, remoteName: string, what: "fired" | "cleared"): Promise<void> {
-    const to = this.deps.recipients();
+    const to = await this.deps.recipients();
     const now = this.deps.now?.() ?? Date.now();
     const mark = () =>
       this.deps.storage.write(() => alertPlans.notified(row.remote_system_id, row.kind, what, now));

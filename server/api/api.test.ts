@@ -15,6 +15,8 @@ import { createContext } from "./trpc";
 
 let inst: Instance;
 let dataDir: string;
+/** The demo users as they are signed in (read once the instance is up). */
+const signedIn = new Map<string, AuthUser>();
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-api-"));
@@ -28,6 +30,11 @@ beforeAll(async () => {
       TANDEM_ADMIN_PASSWORD: "admin",
     }),
   );
+  for (const name of ["admin", "beth.anglin", "operator", "david.loo", "designer", "sync.admin"]) {
+    const record = await inst.users.findByName(name);
+    const user = record ? await inst.users.toAuthUser(record.sys_id, "session") : null;
+    if (user) signedIn.set(name, user);
+  }
 }, 30_000);
 
 afterAll(async () => {
@@ -36,10 +43,8 @@ afterAll(async () => {
 });
 
 function userOf(userName: string): AuthUser {
-  const record = inst.users.findByName(userName);
-  if (!record) throw new Error(`no user ${userName}`);
-  const user = inst.users.toAuthUser(record.sys_id, "session");
-  if (!user) throw new Error(`inactive user ${userName}`);
+  const user = signedIn.get(userName);
+  if (!user) throw new Error(`no active user ${userName}`);
   return user;
 }
 
@@ -89,7 +94,7 @@ describe("records procedures", () => {
         (h) => h.operation === "create" && h.field === "assignment_group" && h.newValue === "Hardware",
       ),
     ).toBe(true);
-    expect(inst.records.get("incident", created.sysId)?.sys_created_by).toBe("beth.anglin");
+    expect((await inst.records.get("incident", created.sysId))?.sys_created_by).toBe("beth.anglin");
   });
 
   it("keeps the field a record-service error names", async () => {
@@ -116,6 +121,9 @@ describe("records procedures", () => {
       { user_name: "peer", roles: "sync_api", password: "peer" },
       { userName: "t", origin: "system" },
     );
+    const peer = await inst.users.findByName("peer");
+    const peerUser = peer ? await inst.users.toAuthUser(peer.sys_id, "session") : null;
+    if (peerUser) signedIn.set("peer", peerUser);
     await expect(as("peer").records.list({ table: "incident" })).rejects.toMatchObject({ code: "FORBIDDEN" });
   });
 

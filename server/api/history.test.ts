@@ -5,8 +5,8 @@ import { auditOf } from "./history";
 describe("record audit history", () => {
   it("stores one audit row per write and still shows one entry per changed field", async () => {
     const env = memoryInstance();
-    const inc = env.records.create("incident", { short_description: "x", state: "1" }, testActor);
-    env.records.update("incident", inc.sys_id, { short_description: "y", state: "2" }, testActor);
+    const inc = await env.records.create("incident", { short_description: "x", state: "1" }, testActor);
+    await env.records.update("incident", inc.sys_id, { short_description: "y", state: "2" }, testActor);
     const rows = env.db.$client
       .prepare<[string], { operation: string }>("SELECT operation FROM audit_entry WHERE record_sys_id = ?")
       .all(inc.sys_id);
@@ -30,7 +30,7 @@ describe("record audit history", () => {
 
   it("reads rows of the older one-row-per-field shape alongside new ones", async () => {
     const env = memoryInstance();
-    const inc = env.records.create("incident", { short_description: "x" }, testActor);
+    const inc = await env.records.create("incident", { short_description: "x" }, testActor);
     env.db.$client
       .prepare(
         `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, user, origin, at)

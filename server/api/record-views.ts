@@ -54,7 +54,7 @@ export function queryText(text: string): string {
   return text.replace(/\^/g, " ").trim();
 }
 
-export function listRecords(
+export async function listRecords(
   records: RecordService,
   input: {
     table: string;
@@ -70,8 +70,8 @@ export function listRecords(
     ? `${input.orderBy.descending ? "ORDERBYDESC" : "ORDERBY"}${input.orderBy.field}`
     : "";
   const query = [input.query.trim(), sort].filter((p) => p !== "").join("^");
-  const { rows, total } = records.list(def.name, { query, limit: input.limit, offset: input.offset });
-  const display = displayValues(records, def, rows, { journal: false });
+  const { rows, total } = await records.list(def.name, { query, limit: input.limit, offset: input.offset });
+  const display = await displayValues(records, def, rows, { journal: false });
   const pick = (source: Record<string, string>) =>
     Object.fromEntries(view.columns.map((c) => [c, source[c] ?? ""]));
   return {
@@ -82,12 +82,12 @@ export function listRecords(
   };
 }
 
-export function recordView(records: RecordService, user: AuthUser, table: string, sysId: string) {
+export async function recordView(records: RecordService, user: AuthUser, table: string, sysId: string) {
   const def = records.registry.require(table);
-  const values = records.require(table, sysId);
-  const [display = {}] = displayValues(records, def, [values], { journal: false });
-  const entries = records.journal(sysId);
-  const authors = userDisplayNames(
+  const values = await records.require(table, sysId);
+  const [display = {}] = await displayValues(records, def, [values], { journal: false });
+  const entries = await records.journal(sysId);
+  const authors = await userDisplayNames(
     records,
     entries.map((e) => e.createdBy),
   );
@@ -114,7 +114,7 @@ export function journalField(def: TableDefinition, element: string) {
 }
 
 /** Candidates for a reference picker: display field or lookup fields containing `text`. */
-export function searchReferences(
+export async function searchReferences(
   records: RecordService,
   input: { table: string; text: string; limit: number; sysId?: string },
 ) {
@@ -128,7 +128,7 @@ export function searchReferences(
       ? ""
       : fields.map((f, i) => `${i === 0 ? "" : "OR"}${f}LIKE${needle}`).join("^");
   const query = [filter, `ORDERBY${def.displayField}`].filter((p) => p !== "").join("^");
-  const { rows } = records.list(table, { query, limit });
+  const { rows } = await records.list(table, { query, limit });
   const detailField = def.lookupFields?.[0] ?? def.fields.find((f) => f.name === "description")?.name;
   return rows.map((r) => ({
     sysId: r.sys_id,
@@ -138,7 +138,7 @@ export function searchReferences(
 }
 
 /** Old and new values of audit rows, shown as people read them (labels, display values). */
-export function displayAuditValues(records: RecordService, def: TableDefinition, entries: AuditRow[]) {
+export async function displayAuditValues(records: RecordService, def: TableDefinition, entries: AuditRow[]) {
   const pseudoRows = entries.flatMap((e) =>
     e.field
       ? [
@@ -147,7 +147,7 @@ export function displayAuditValues(records: RecordService, def: TableDefinition,
         ]
       : [],
   );
-  const references = referenceDisplays(records, def, pseudoRows);
+  const references = await referenceDisplays(records, def, pseudoRows);
   const shown = (field: string | null, value: string | null) => {
     const definition = field ? def.fields.find((f) => f.name === field) : undefined;
     if (value === null || !definition) return value;

@@ -1,8 +1,9 @@
 import type { AttachmentMeta } from "../../flows/ports/ports";
 import type { RecordChange } from "../records/types";
+import type { Plan } from "../storage";
 import type { CaptureRow } from "../sync/config-store";
-import type { CorrelationStore } from "../sync/correlations";
-import type { AttachmentRow, AttachmentService } from "./attachment-service";
+import { correlationPlans } from "../sync/correlations";
+import { type AttachmentRow, attachmentPlans } from "./attachment-service";
 import type { AttachmentLimits } from "./limits";
 import type { AttachmentKeys } from "./synthetic-keys";
 
@@ -19,25 +20,24 @@ export interface Offer {
  */
 export class AttachmentOffer {
   constructor(
-    private readonly attachments: AttachmentService,
-    private readonly correlations: CorrelationStore,
     private readonly keys: AttachmentKeys,
     private readonly limits: AttachmentLimits,
   ) {}
 
-  for(change: RecordChange, capture: CaptureRow, remoteSystemId: string): Offer {
+  /** A step of the capture's plan, in the record's transaction. */
+  *for(change: RecordChange, capture: CaptureRow, remoteSystemId: string): Plan<Offer> {
     if (!capture.includeAttachments || change.operation === "delete") return { metadata: [], refused: [] };
     const table = change.table.name;
-    const firstSync = !this.correlations.inSyncTransaction.byRecord(remoteSystemId, table, change.sysId);
+    const firstSync = !(yield* correlationPlans.byRecord(remoteSystemId, table, change.sysId));
     let rows: AttachmentRow[];
     if (firstSync || capture.attachmentMode === "all") {
-      rows = this.attachments.ofRecord(table, change.sysId);
+      rows = yield* attachmentPlans.ofRecord(table, change.sysId);
     } else {
       const added = new Set(change.attachmentChanges.filter((a) => a.kind === "added").map((a) => a.sysId));
       rows =
         added.size === 0
           ? []
-          : this.attachments.ofRecord(table, change.sysId).filter((a) => added.has(a.sys_id));
+          : (yield* attachmentPlans.ofRecord(table, change.sysId)).filter((a) => added.has(a.sys_id));
     }
     const offer: Offer = { metadata: [], refused: [] };
     for (const row of rows) {

@@ -62,7 +62,7 @@ export async function authenticate(
   }
   const token = readCookie(request.headers.get("cookie"), sessionCookie);
   const sysId = token ? await deps.sessions.userOf(token) : null;
-  const user = sysId ? deps.users.toAuthUser(sysId, "session") : null;
+  const user = sysId ? await deps.users.toAuthUser(sysId, "session") : null;
   if (!user) {
     return {
       ok: false,

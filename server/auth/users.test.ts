@@ -14,12 +14,12 @@ describe("the user directory's Basic cache", () => {
     expect([...((await users.verify("casey", "s3cret!"))?.roles ?? [])]).toEqual(["itil"]);
     expect([...((await users.verify("casey", "s3cret!"))?.roles ?? [])]).toEqual(["itil"]); // from the cache
 
-    records.update("sys_user", sysId, { roles: "itil,sync_operator" }, system);
+    await records.update("sys_user", sysId, { roles: "itil,sync_operator" }, system);
     expect([...((await users.verify("casey", "s3cret!"))?.roles ?? [])]).toEqual(["itil", "sync_operator"]);
 
-    records.update("sys_user", sysId, { active: "false" }, system);
+    await records.update("sys_user", sysId, { active: "false" }, system);
     expect(await users.verify("casey", "s3cret!")).toBeNull();
-    records.update("sys_user", sysId, { active: "true" }, system);
+    await records.update("sys_user", sysId, { active: "true" }, system);
     expect((await users.verify("casey", "s3cret!"))?.userName).toBe("casey");
     expect(await users.verify("casey", "wrong")).toBeNull();
   });

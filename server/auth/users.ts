@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { RecordService, WriteOptions } from "../records/record-service";
 import type { Actor, RecordValues } from "../records/types";
-import { get, type Plan, requireSync, run, type Storage, sql } from "../storage";
+import { afterCommit, get, type Plan, run, type Storage, sql } from "../storage";
 import { badRequest } from "../util/errors";
 import { hashPassword, verifyPassword } from "./password";
 import { type AuthUser, parseRoles } from "./roles";
@@ -66,15 +66,15 @@ export class UserDirectory {
   private readonly verified = new Map<string, { user: AuthUser; until: number }>();
   /** Raised by every clear: a verification that ran across one does not cache its answer. */
   private generation = 0;
-  private signalPending = false;
 
   constructor(
     private readonly storage: Storage,
     private readonly records: RecordService,
   ) {
     // Inside the write's transaction: forget here at once, tell the others after the commit.
-    records.onChange((change) => {
-      if (change.table.name === "sys_user") this.changed();
+    const self = this;
+    records.onChange(function* (change) {
+      if (change.table.name === "sys_user") yield* self.changedPlan();
     });
     storage.signals.listen("users", () => this.forget());
   }
@@ -85,27 +85,22 @@ export class UserDirectory {
   }
 
   /**
-   * A user or credential changed: forgets now, and signals the other processes once the
-   * change has committed. Record writes (and createWithHash) run in synchronous better-sqlite3
-   * transactions, which have committed before any microtask runs; the others call it after
-   * their commit settled.
+   * A user or credential changed, inside the change's transaction: forgets now, and once the
+   * change has committed forgets again (a verification that read the old row meanwhile) and
+   * tells the other processes.
    */
-  private changed(): void {
+  *changedPlan(): Plan<void> {
     this.forget();
-    if (this.signalPending) return;
-    this.signalPending = true;
-    queueMicrotask(() => {
-      this.signalPending = false;
+    yield* afterCommit(async () => {
+      this.forget();
       this.storage.signals.notify("users");
     });
   }
 
-  /**
-   * Runs a plan at once, inside the caller's synchronous RecordService transaction (users are
-   * records, and RecordService is still synchronous on SQLite only: issue 13).
-   */
-  private now<T>(plan: Plan<T>, caller: string): T {
-    return requireSync(this.storage, caller).runSync(plan);
+  /** A change that has committed already (a password set on its own). */
+  private changed(): void {
+    this.forget();
+    this.storage.signals.notify("users");
   }
 
   /** The sys_id of the user with this name, or null (both dialects). */
@@ -113,14 +108,14 @@ export class UserDirectory {
     return this.storage.read(credentialPlans.userIdByName(userName));
   }
 
-  findByName(userName: string): RecordValues | null {
-    const sysId = this.now(credentialPlans.userIdByName(userName), "UserDirectory.findByName");
-    return sysId ? this.records.get("sys_user", sysId) : null;
+  async findByName(userName: string): Promise<RecordValues | null> {
+    const sysId = await this.storage.read(credentialPlans.userIdByName(userName));
+    return sysId ? await this.records.get("sys_user", sysId) : null;
   }
 
   /** The signed-in view of a sys_user record, or null when it is missing or inactive. */
-  toAuthUser(sysId: string, via: AuthUser["via"]): AuthUser | null {
-    const user = this.records.get("sys_user", sysId);
+  async toAuthUser(sysId: string, via: AuthUser["via"]): Promise<AuthUser | null> {
+    const user = await this.records.get("sys_user", sysId);
     if (!user || user.active === "false") return null;
     return {
       sysId,
@@ -143,7 +138,7 @@ export class UserDirectory {
     const ok = await verifyPassword(password, stored ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAA");
     if (!ok || !found || !stored) return null;
     // Read after the hash: a write to the user while it ran has already cleared the cache.
-    const user = this.toAuthUser(found.sysId, "basic");
+    const user = await this.toAuthUser(found.sysId, "basic");
     if (!user) return null;
     if (generation !== this.generation) return user; // changed meanwhile: answer, but do not keep
     if (this.verified.size > 10_000) this.verified.clear();
@@ -161,31 +156,20 @@ export class UserDirectory {
   /** Creates a user record (through the one write path) and its password, if one is given. */
   async create(user: NewUser, actor: Actor): Promise<RecordValues> {
     const hash = user.password ? await hashPassword(user.password) : null;
-    const created = this.records.transaction(() => {
-      const { password: _password, ...fields } = user;
-      const created = this.records.create("sys_user", fields, actor);
-      if (hash)
-        this.now(
-          credentialPlans.setCredential(created.sys_id, hash, this.records.now()),
-          "UserDirectory.create",
-        );
+    const { password: _password, ...fields } = user;
+    const records = this.records;
+    return records.transaction(function* () {
+      const created = yield* records.createPlan("sys_user", fields, actor);
+      if (hash) yield* credentialPlans.setCredential(created.sys_id, hash, records.now());
       return created;
     });
-    this.changed();
-    return created;
   }
 
-  /** Creates a user with a password hashed beforehand, inside the caller's transaction. */
-  createWithHash(user: Omit<NewUser, "password">, hash: string, actor: Actor): RecordValues {
-    return this.records.transaction(() => {
-      const created = this.records.create("sys_user", user, actor);
-      this.now(
-        credentialPlans.setCredential(created.sys_id, hash, this.records.now()),
-        "UserDirectory.createWithHash",
-      );
-      this.changed(); // signals after the caller's (synchronous) transaction
-      return created;
-    });
+  /** Creates a user with a password hashed beforehand, as a step of the caller's transaction. */
+  *createWithHashPlan(user: Omit<NewUser, "password">, hash: string, actor: Actor): Plan<RecordValues> {
+    const created = yield* this.records.createPlan("sys_user", user, actor);
+    yield* credentialPlans.setCredential(created.sys_id, hash, this.records.now());
+    return created;
   }
 
   /**
@@ -207,18 +191,16 @@ export class UserDirectory {
       );
     }
     const hash = await hashPassword(password);
-    const saved = this.records.transaction(() => {
+    const records = this.records;
+    const self = this;
+    return records.transaction(function* () {
       const record =
         sysId === null
-          ? this.records.create("sys_user", fields, actor, options)
-          : this.records.update("sys_user", sysId, fields, actor, options);
-      this.now(
-        credentialPlans.setCredential(record.sys_id, hash, this.records.now()),
-        "UserDirectory.saveWithPassword",
-      );
+          ? yield* records.createPlan("sys_user", fields, actor, options)
+          : yield* records.updatePlan("sys_user", sysId, fields, actor, options);
+      yield* credentialPlans.setCredential(record.sys_id, hash, records.now());
+      yield* self.changedPlan(); // the password changed even when the record did not
       return record;
     });
-    this.changed();
-    return saved;
   }
 }

@@ -3,8 +3,9 @@ import { currentTraceContext, storedTraceContext } from "../observability/tracin
 import type { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange } from "../records/types";
+import type { Plan } from "../storage";
 import type { CaptureRow, SyncConfig } from "../sync/config-store";
-import { type FieldClock, FieldClocks } from "./field-clocks";
+import { type FieldClock, fieldClocks } from "./field-clocks";
 import { matchesFilter } from "./filter";
 import { buildPayload } from "./payload";
 
@@ -22,11 +23,10 @@ export interface CaptureDeps {
  * transaction, so the outbound rows commit together with the change (transactional outbox).
  */
 export function installCapture(deps: CaptureDeps): () => void {
-  const clocks = new FieldClocks(deps.records.db);
-  return deps.records.onChange((change) => capture(change, deps, clocks));
+  return deps.records.onChange((change) => capture(change, deps));
 }
 
-function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): void {
+function* capture(change: RecordChange, deps: CaptureDeps): Plan<void> {
   const snapshot = deps.config.snapshot();
   const captures = snapshot.capturesByTable.get(change.table.name);
   if (!captures) return;
@@ -34,15 +34,12 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
   // from the sender afterwards.
   const sent = includedFields(captures);
   // The record's clocks after the bump; without one, read only if a payload needs them.
-  let stored = clocks.bumpAll(
+  let stored = yield* fieldClocks.bumpAll(
     change.sysId,
     change.changedFields.filter((f) => sent.has(f)),
     deps.instanceId,
   );
-  const clockOf = (field: string): FieldClock => {
-    stored ??= clocks.all(change.sysId);
-    return stored.get(field) ?? { counter: 0, origin: "" };
-  };
+  const clockOf = (field: string): FieldClock => stored?.get(field) ?? { counter: 0, origin: "" };
   const now = (deps.clock ?? (() => new Date()))();
   let traceContext: string | null | undefined;
   for (const def of captures) {
@@ -50,14 +47,15 @@ function capture(change: RecordChange, deps: CaptureDeps, clocks: FieldClocks): 
     const bindings = snapshot.outboundByEvent.get(def.processEventId) ?? [];
     const event = snapshot.eventsById.get(def.processEventId);
     if (!event || bindings.length === 0) continue;
-    const payload = buildPayload({ change, capture: def, records: deps.records, clockOf, now });
+    stored ??= yield* fieldClocks.all(change.sysId); // every payload field carries its clock
+    const payload = yield* buildPayload({ change, capture: def, records: deps.records, clockOf, now });
     for (const binding of bindings) {
       // Echo suppression (SPEC 3.8): what remote R just wrote here is not sent back to R.
       if (change.actor.originRemote === binding.remoteSystemId) continue;
-      const offer = deps.attachments.for(change, def, binding.remoteSystemId);
+      const offer = yield* deps.attachments.for(change, def, binding.remoteSystemId);
       // The write's span is active here (the hook runs inside it): the outbound flow continues it.
       traceContext ??= storedTraceContext(currentTraceContext());
-      deps.outbound.enqueue({
+      yield* deps.outbound.enqueuePlan({
         processEvent: event.name,
         remoteSystemId: binding.remoteSystemId,
         captureDefinitionId: def.id,

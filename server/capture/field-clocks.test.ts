@@ -2,12 +2,28 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../db/client";
-import { FieldClocks, isNewer } from "./field-clocks";
+import { type Db, openDatabase } from "../db/client";
+import { SqliteStorage } from "../storage/sqlite";
+import { type FieldClock, fieldClocks, isNewer } from "./field-clocks";
+
+/** The clocks' plans, run at once on one SQLite database. */
+function clocksOn(db: Db) {
+  const storage = new SqliteStorage(db.$client);
+  return {
+    all: (sysId: string) => storage.runSync(fieldClocks.all(sysId)),
+    get: (sysId: string, field: string) => storage.runSync(fieldClocks.get(sysId, field)),
+    bumpAll: (sysId: string, fields: string[], origin: string) =>
+      storage.runSync(fieldClocks.bumpAll(sysId, fields, origin)),
+    setAll: (sysId: string, incoming: Array<[string, FieldClock]>) =>
+      storage.runSync(fieldClocks.setAll(sysId, incoming)),
+    set: (sysId: string, field: string, clock: FieldClock) =>
+      storage.runSync(fieldClocks.set(sysId, field, clock)),
+  };
+}
 
 describe("field clocks (SPEC 3.8)", () => {
   it("bumps, sets and compares per (record, field) as before", () => {
-    const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
+    const clocks = clocksOn(openDatabase({ file: ":memory:" }));
     expect(clocks.get("r1", "short_description")).toEqual({ counter: 0, origin: "" });
     const bump = (field: string, origin: string) => clocks.bumpAll("r1", [field], origin)?.get(field);
     expect(bump("short_description", "alpha")).toEqual({ counter: 1, origin: "alpha" });
@@ -26,7 +42,7 @@ describe("field clocks (SPEC 3.8)", () => {
   });
 
   it("bumps a change's fields in one go, new and existing alike, and reads a record's clocks at once", () => {
-    const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
+    const clocks = clocksOn(openDatabase({ file: ":memory:" }));
     clocks.set("r1", "state", { counter: 4, origin: "beta" });
     const bumped = clocks.bumpAll("r1", ["state", "short_description", "state"], "alpha");
     expect(Object.fromEntries(bumped ?? [])).toEqual({
@@ -52,7 +68,7 @@ describe("field clocks (SPEC 3.8)", () => {
 
   it("stores one row per record, its key once (WITHOUT ROWID), origins written once each", () => {
     const db = openDatabase({ file: ":memory:" });
-    const clocks = new FieldClocks(db);
+    const clocks = clocksOn(db);
     clocks.bumpAll("r1", ["state", "short_description"], "alpha".repeat(6));
     clocks.setAll("r1", [["priority", { counter: 3, origin: "beta".repeat(8) }]]);
     const rows = db.$client
@@ -76,7 +92,7 @@ describe("field clocks (SPEC 3.8)", () => {
   });
 
   it("keeps origins and fields named like Object's own keys as data, never on Object.prototype", () => {
-    const clocks = new FieldClocks(openDatabase({ file: ":memory:" }));
+    const clocks = clocksOn(openDatabase({ file: ":memory:" }));
     clocks.setAll("r1", [
       ["short_description", { counter: 2, origin: "__proto__" }],
       ["__proto__", { counter: 3, origin: "constructor" }],
@@ -115,7 +131,7 @@ describe("field clocks (SPEC 3.8)", () => {
       insert.run("r2", "state", 7, "beta");
       old.$client.close();
 
-      const clocks = new FieldClocks(openDatabase({ file }));
+      const clocks = clocksOn(openDatabase({ file }));
       expect(Object.fromEntries(clocks.all("r1"))).toEqual({
         state: { counter: 4, origin: "alpha" },
         priority: { counter: 2, origin: "beta" },

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { get, type Plan, run, sql } from "../storage";
 
 export interface FieldClock {
   counter: number;
@@ -12,80 +12,79 @@ export interface FieldClock {
  */
 type StoredClocks = Record<string, Record<string, number>>;
 
+const Q = {
+  read: sql<{ clocks: string }>("SELECT clocks FROM record_clock WHERE record_sys_id = ?"),
+  write: sql(
+    `INSERT INTO record_clock (record_sys_id, clocks) VALUES (?, ?)
+     ON CONFLICT (record_sys_id) DO UPDATE SET clocks = excluded.clocks`,
+  ),
+};
+
 /**
  * Logical clocks per (record, field) (SPEC 3.8). A local change bumps the clock; a change that
  * arrives by sync carries the sender's clock and is applied only when newer than ours, ties
  * broken by instance id, so concurrent edits converge on both sides. A write reads and writes
  * the record's one row inside the caller's transaction (the record write path's).
  */
-export class FieldClocks {
-  private readonly sql;
-
-  constructor(db: Db) {
-    const c = db.$client;
-    this.sql = {
-      read: c.prepare<[string], string>("SELECT clocks FROM record_clock WHERE record_sys_id = ?").pluck(),
-      write: c.prepare<[string, string]>(
-        `INSERT INTO record_clock (record_sys_id, clocks) VALUES (?, ?)
-         ON CONFLICT (record_sys_id) DO UPDATE SET clocks = excluded.clocks`,
-      ),
-    };
-  }
-
+export const fieldClocks = {
   /** Every clock of one record, by field. */
-  all(sysId: string): Map<string, FieldClock> {
+  *all(sysId: string): Plan<Map<string, FieldClock>> {
     const clocks = new Map<string, FieldClock>();
-    const stored = this.sql.read.get(sysId);
+    const stored = (yield* get(Q.read, sysId))?.clocks;
     if (stored === undefined) return clocks;
     for (const [origin, fields] of Object.entries(JSON.parse(stored) as StoredClocks))
       for (const [field, counter] of Object.entries(fields)) clocks.set(field, { counter, origin });
     return clocks;
-  }
+  },
 
-  get(sysId: string, field: string): FieldClock {
-    return this.all(sysId).get(field) ?? { counter: 0, origin: "" };
-  }
+  *get(sysId: string, field: string): Plan<FieldClock> {
+    return (yield* fieldClocks.all(sysId)).get(field) ?? { counter: 0, origin: "" };
+  },
 
   /**
    * Moves the clocks of several fields of one record forward, as a local change by `origin`, and
    * returns all of the record's clocks after it (the row is read anyway), or undefined when
    * there was nothing to bump (and nothing was read).
    */
-  bumpAll(sysId: string, fields: readonly string[], origin: string): Map<string, FieldClock> | undefined {
+  *bumpAll(
+    sysId: string,
+    fields: readonly string[],
+    origin: string,
+  ): Plan<Map<string, FieldClock> | undefined> {
     if (fields.length === 0) return undefined;
-    const clocks = this.all(sysId);
+    const clocks = yield* fieldClocks.all(sysId);
     for (const field of new Set(fields)) {
       clocks.set(field, { counter: (clocks.get(field)?.counter ?? 0) + 1, origin });
     }
-    this.store(sysId, clocks);
+    yield* store(sysId, clocks);
     return clocks;
-  }
+  },
 
   /** Sets the clocks of several fields of one record, as they arrived from another instance. */
-  setAll(sysId: string, incoming: Iterable<[string, FieldClock]>): void {
-    const clocks = this.all(sysId);
+  *setAll(sysId: string, incoming: Iterable<[string, FieldClock]>): Plan<void> {
+    const clocks = yield* fieldClocks.all(sysId);
     let changed = false;
     for (const [field, clock] of incoming) {
       clocks.set(field, clock);
       changed = true;
     }
-    if (changed) this.store(sysId, clocks);
-  }
+    if (changed) yield* store(sysId, clocks);
+  },
 
-  set(sysId: string, field: string, clock: FieldClock): void {
-    this.setAll(sysId, [[field, clock]]);
-  }
+  set(sysId: string, field: string, clock: FieldClock): Plan<void> {
+    return fieldClocks.setAll(sysId, [[field, clock]]);
+  },
+};
 
-  private store(sysId: string, clocks: Map<string, FieldClock>): void {
-    // Origins and field names arrive from other instances: on plain objects an origin named
-    // "__proto__" wrote every field onto Object.prototype (the wire fuzz test found it).
-    const stored: StoredClocks = Object.create(null);
-    for (const [field, { counter, origin }] of clocks) {
-      stored[origin] ??= Object.create(null);
-      (stored[origin] as Record<string, number>)[field] = counter;
-    }
-    this.sql.write.run(sysId, JSON.stringify(stored));
+function store(sysId: string, clocks: Map<string, FieldClock>): Plan<unknown> {
+  // Origins and field names arrive from other instances: on plain objects an origin named
+  // "__proto__" wrote every field onto Object.prototype (the wire fuzz test found it).
+  const stored: StoredClocks = Object.create(null);
+  for (const [field, { counter, origin }] of clocks) {
+    stored[origin] ??= Object.create(null);
+    (stored[origin] as Record<string, number>)[field] = counter;
   }
+  return run(Q.write, sysId, JSON.stringify(stored));
 }
 
 /** True when `incoming` should win over `local`. */

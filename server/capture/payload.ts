@@ -1,6 +1,7 @@
-import { displayValues } from "../records/display-values";
+import { displayValuesPlan } from "../records/display-values";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange, RecordValues } from "../records/types";
+import type { Plan } from "../storage";
 import type { CaptureRow } from "../sync/config-store";
 import type { FieldClock } from "./field-clocks";
 
@@ -47,9 +48,15 @@ export interface PayloadInput {
 }
 
 /** Builds the payload of one capture firing: every included field (changed or not) + sys_id. */
-export function buildPayload({ change, capture, records, clockOf, now }: PayloadInput): CapturedPayload {
+export function* buildPayload({
+  change,
+  capture,
+  records,
+  clockOf,
+  now,
+}: PayloadInput): Plan<CapturedPayload> {
   const current: RecordValues = change.after ?? change.before ?? { sys_id: change.sysId };
-  const display = displayValues(records, change.table, [current], { journal: false })[0] ?? {};
+  const display = (yield* displayValuesPlan(records, change.table, [current], { journal: false }))[0] ?? {};
   const changed = new Set(change.operation === "create" ? Object.keys(current) : change.changedFields);
   const keys = ["sys_id", ...capture.includeFields.filter((f) => f !== "sys_id")];
   const fields: CapturedPayload["changed_fields"] = keys.map((key) => {

@@ -1,8 +1,11 @@
 import { hashPassword } from "../auth/password";
+import { credentialPlans } from "../auth/users";
+import { flowPlans } from "../flow-store/flow-store";
 import type { Instance } from "../instance/instance";
 import type { Actor } from "../records/types";
-import { requireSync, type Plan as StoragePlan } from "../storage";
+import { done, type Plan as StoragePlan } from "../storage";
 import { RecordError } from "../util/errors";
+import { newSysId } from "../util/ids";
 import type { ConfigDocument, DocumentType } from "./documents";
 import { type Located, type Plan, type PlannedChange, resolveFilter, type SecretsByRemote } from "./plan";
 
@@ -40,23 +43,23 @@ export async function applyPlan(
 ): Promise<void> {
   if (plan.errors.length > 0)
     throw new RecordError(400, "The configuration cannot be imported", plan.errors.join("\n"));
-  // Hashing is slow and asynchronous, so it happens before the (synchronous) transaction.
+  // Hashing is slow and asynchronous, so it happens before the transaction (a plan awaits nothing).
   const hashes = new Map<string, string>();
   for (const { doc } of plan.desired.values()) {
     if (doc.type !== "remote-system" || !doc.inboundApiUser) continue;
     const password = secrets[doc.name]?.inboundPassword;
-    if (password && !inst.users.findByName(doc.inboundApiUser))
+    if (password && !(await inst.users.findByName(doc.inboundApiUser)))
       hashes.set(doc.inboundApiUser, await hashPassword(password));
   }
   const { config, flows } = inst.sync;
   try {
-    inst.db.$client.transaction(() => {
+    await inst.storage.transaction(function* () {
       for (const type of removeOrder) {
         for (const change of plan.changes.filter((c) => c.action === "removed" && c.type === type))
-          remove(inst, change);
+          yield* remove(inst, change);
       }
       for (const [user, hash] of hashes)
-        inst.users.createWithHash(
+        yield* inst.users.createWithHashPlan(
           { user_name: user, name: `Sync API user ${user}`, roles: "sync_api" },
           hash,
           actor,
@@ -64,10 +67,11 @@ export async function applyPlan(
       for (const type of createOrder) {
         for (const change of plan.changes.filter((c) => c.action !== "removed" && c.type === type)) {
           const desired = plan.desired.get(change.key);
-          if (desired) write(inst, plan, change, desired, plan.current.get(change.key), secrets, actor);
+          if (desired)
+            yield* write(inst, plan, change, desired, plan.current.get(change.key), secrets, actor);
         }
       }
-    })();
+    });
   } finally {
     // after the commit (or the rollback): every process reloads its configuration and flows
     flows.forgetCaches();
@@ -75,20 +79,15 @@ export async function applyPlan(
   }
 }
 
-/** Runs a plan of the stores inside the synchronous transaction of applyPlan (SQLite only still: issue 13). */
-function now<T>(inst: Instance, plan: StoragePlan<T>): T {
-  return requireSync(inst.storage, "applyPlan (configuration as code)").runSync(plan);
-}
-
-function remove(inst: Instance, change: PlannedChange): void {
+function* remove(inst: Instance, change: PlannedChange): StoragePlan<void> {
   const id = change.key.slice(change.type.length + 1);
-  const { config, flows } = inst.sync;
-  if (change.type === "flow-binding") now(inst, config.plans.deleteBinding(id));
-  else if (change.type === "capture-definition") now(inst, config.plans.deleteCapture(id));
-  else if (change.type === "remote-system") now(inst, config.plans.deleteRemote(id));
-  else if (change.type === "process-event") now(inst, config.plans.deleteEvent(id));
-  else if (change.type === "flow") flows.inSyncTransaction.delete(id);
-  else if (change.type === "sync-definition") now(inst, config.plans.deleteDefinition(id));
+  const { config } = inst.sync;
+  if (change.type === "flow-binding") yield* config.plans.deleteBinding(id);
+  else if (change.type === "capture-definition") yield* config.plans.deleteCapture(id);
+  else if (change.type === "remote-system") yield* config.plans.deleteRemote(id);
+  else if (change.type === "process-event") yield* config.plans.deleteEvent(id);
+  else if (change.type === "flow") yield* flowPlans.delete(id);
+  else if (change.type === "sync-definition") yield* config.plans.deleteDefinition(id);
 }
 
 /** The fields of `doc` that differ from `before` (all of them for a new object), without type and id. */
@@ -101,7 +100,7 @@ function changedFields(doc: ConfigDocument, before: ConfigDocument | undefined):
   );
 }
 
-function write(
+function* write(
   inst: Instance,
   plan: Plan,
   change: PlannedChange,
@@ -109,66 +108,65 @@ function write(
   before: Located | undefined,
   secrets: SecretsByRemote,
   actor: Actor,
-): void {
-  const { config, flows } = inst.sync;
+): StoragePlan<void> {
+  const { config } = inst.sync;
   const creating = change.action === "created";
   const fields = changedFields(doc, before?.doc);
   switch (doc.type) {
     case "sync-definition":
-      if (creating) now(inst, config.plans.createDefinition(fields, doc.id));
-      else now(inst, config.plans.updateDefinition(doc.id, fields));
+      if (creating) yield* config.plans.createDefinition(fields, doc.id);
+      else yield* config.plans.updateDefinition(doc.id, fields);
       return;
     case "process-event":
-      if (creating) now(inst, config.plans.createEvent(fields, doc.id));
-      else now(inst, config.plans.updateEvent(doc.id, fields));
+      if (creating) yield* config.plans.createEvent(fields, doc.id);
+      else yield* config.plans.updateEvent(doc.id, fields);
       return;
     case "capture-definition": {
       if (fields.filter !== undefined)
-        fields.filter = resolveFilter(inst, String(doc.sourceTable), doc.filter, []);
-      if (creating) now(inst, config.plans.createCapture(fields, doc.id));
-      else now(inst, config.plans.updateCapture(doc.id, fields));
+        fields.filter = yield* resolveFilter(inst, String(doc.sourceTable), doc.filter, []);
+      if (creating) yield* config.plans.createCapture(fields, doc.id);
+      else yield* config.plans.updateCapture(doc.id, fields);
       return;
     }
     case "remote-system": {
       const { inboundApiUser, runAsUser, ...rest } = fields;
       const userId = (name: unknown) =>
-        typeof name === "string" ? (inst.users.findByName(name)?.sys_id ?? null) : null;
+        typeof name === "string" ? credentialPlans.userIdByName(name) : done(null);
       const input: Fields = { ...rest };
-      if ("inboundApiUser" in fields) input.inboundApiUserId = userId(inboundApiUser);
-      if ("runAsUser" in fields) input.runAsUserId = userId(runAsUser);
+      if ("inboundApiUser" in fields) input.inboundApiUserId = yield* userId(inboundApiUser);
+      if ("runAsUser" in fields) input.runAsUserId = yield* userId(runAsUser);
       if (creating) {
         const given = secrets[doc.name] ?? {};
-        now(
-          inst,
-          config.plans.createRemote(
-            { ...input, outboundSecret: given.outboundSecret, signingSecret: given.signingSecret },
-            doc.id,
-          ),
+        yield* config.plans.createRemote(
+          { ...input, outboundSecret: given.outboundSecret, signingSecret: given.signingSecret },
+          doc.id,
         );
-      } else now(inst, config.plans.updateRemote(doc.id, input));
+      } else yield* config.plans.updateRemote(doc.id, input);
       return;
     }
     case "flow-binding":
-      if (creating) now(inst, config.plans.createBinding(fields, doc.id));
-      else now(inst, config.plans.updateBinding(doc.id, fields));
+      if (creating) yield* config.plans.createBinding(fields, doc.id);
+      else yield* config.plans.updateBinding(doc.id, fields);
       return;
     case "flow": {
       // A flow's name, description and kind live in its draft: a new flow is made from it.
       if (!creating) return;
       const draft = plan.desired.get(`flow-draft:${doc.id}`)?.doc;
-      flows.inSyncTransaction.create(draft?.type === "flow-draft" ? draft.graph : null, actor.userName, {
-        id: doc.id,
-        ...(doc.templateId ? { templateId: doc.templateId } : {}),
-      });
+      yield* flowPlans.create(
+        draft?.type === "flow-draft" ? draft.graph : null,
+        actor.userName,
+        { id: doc.id ?? newSysId(), ...(doc.templateId ? { templateId: doc.templateId } : {}) },
+        Date.now(),
+      );
       return;
     }
     case "flow-draft":
       // A new flow's draft went in with the flow.
       if (plan.current.has(`flow:${doc.flowId}`))
-        flows.inSyncTransaction.saveDraft(doc.flowId, doc.graph, actor.userName);
+        yield* flowPlans.saveDraft(doc.flowId, doc.graph, actor.userName, Date.now());
       return;
     case "flow-version":
-      flows.inSyncTransaction.importVersion(doc.flowId, doc.version, doc.graph, actor.userName);
+      yield* flowPlans.importVersion(doc.flowId, doc.version, doc.graph, actor.userName, Date.now());
       return;
     case "manifest":
       return;

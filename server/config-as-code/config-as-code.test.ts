@@ -55,9 +55,9 @@ describe("configuration as code", () => {
     },
   });
 
-  it("exports stable files without secrets", () => {
-    const files = exportFiles(source);
-    expect(exportFiles(source)).toEqual(files);
+  it("exports stable files without secrets", async () => {
+    const files = await exportFiles(source);
+    expect(await exportFiles(source)).toEqual(files);
     const paths = Object.keys(files);
     expect(paths).toContain("tandem.json");
     for (const dir of [
@@ -79,37 +79,37 @@ describe("configuration as code", () => {
   });
 
   it("plans creations on an instance without sync configuration, applies them, and exports the same files", async () => {
-    const files = exportFiles(source);
-    const dry = planImport(target, files, secrets());
+    const files = await exportFiles(source);
+    const dry = await planImport(target, files, secrets());
     expect(dry.errors).toEqual([]);
     expect(dry.changes.length).toBeGreaterThan(8);
     expect(dry.changes.every((c) => c.action === "created")).toBe(true);
     expect(await target.sync.config.listRemotes()).toHaveLength(0); // planning wrote nothing
 
     await applyPlan(target, dry, secrets(), actor);
-    expect(exportFiles(target)).toEqual(files);
+    expect(await exportFiles(target)).toEqual(files);
     const remote = (await target.sync.config.listRemotes())[0];
     expect(remote?.hasOutboundSecret && remote.hasSigningSecret).toBe(true);
-    expect(target.users.findByName("sync.beta")).not.toBeNull();
+    expect(await target.users.findByName("sync.beta")).not.toBeNull();
     expect(target.sync.config.credentials(remote?.id ?? "").secret).toBe(secrets().beta.outboundSecret);
     // The imported capture points at the target's own Hardware group.
-    const group = target.records.resolveReference("sys_user_group", "Hardware");
+    const group = await target.records.resolveReference("sys_user_group", "Hardware");
     expect(JSON.stringify((await target.sync.config.listCaptures())[0]?.filter)).toContain(
       group ?? "missing",
     );
     // A second import of the same files changes nothing.
-    expect(planImport(target, files, secrets()).changes).toEqual([]);
+    expect((await planImport(target, files, secrets())).changes).toEqual([]);
   });
 
-  it("reports a field diff for a changed object and a removal", () => {
-    const files = { ...exportFiles(source) };
+  it("reports a field diff for a changed object and a removal", async () => {
+    const files = { ...(await exportFiles(source)) };
     const capturePath = Object.keys(files).find((p) => p.startsWith("capture-definitions/")) ?? "";
     const capture = JSON.parse(files[capturePath] ?? "{}");
     capture.includeFields = [...capture.includeFields, "priority"];
     files[capturePath] = JSON.stringify(capture);
     const bindingPath = Object.keys(files).find((p) => p.startsWith("flow-bindings/inbound")) ?? "";
     delete files[bindingPath];
-    const plan = planImport(source, files);
+    const plan = await planImport(source, files);
     expect(plan.errors).toEqual([]);
     expect(plan.changes.map((c) => c.action).sort()).toEqual(["changed", "removed"]);
     const changed = plan.changes.find((c) => c.action === "changed");
@@ -119,7 +119,7 @@ describe("configuration as code", () => {
   });
 
   it("refuses what would not compile or validate, naming the file, and changes nothing", async () => {
-    const before = exportFiles(source);
+    const before = await exportFiles(source);
     const files = { ...before };
     const flowFolder =
       Object.keys(files)
@@ -136,14 +136,14 @@ describe("configuration as code", () => {
     const eventPath = Object.keys(files).find((p) => p.startsWith("process-events/")) ?? "";
     const event = JSON.parse(files[eventPath] ?? "{}");
     files[eventPath] = JSON.stringify({ ...event, definitionId: "nope" });
-    const plan = planImport(source, files);
+    const plan = await planImport(source, files);
     expect(plan.errors.some((e) => e.startsWith("broken.json: not valid JSON"))).toBe(true);
 
     delete files["broken.json"];
-    const second = planImport(source, files);
+    const second = await planImport(source, files);
     expect(second.errors.some((e) => e.includes("v2.json") && e.includes("does not compile"))).toBe(true);
     expect(second.errors.some((e) => e.startsWith(eventPath) && e.includes("definition nope"))).toBe(true);
     await expect(applyPlan(source, second, {}, actor)).rejects.toThrow(/cannot be imported/);
-    expect(exportFiles(source)).toEqual(before);
+    expect(await exportFiles(source)).toEqual(before);
   });
 });

@@ -1,5 +1,6 @@
+import { flowPlans } from "../flow-store/flow-store";
 import type { Instance } from "../instance/instance";
-import { type Plan, requireSync } from "../storage";
+import { each, type Plan } from "../storage";
 import type { FilterCondition } from "../sync/config-schemas";
 import { type CaptureRow, toPublicRemote } from "../sync/config-store";
 import { type ConfigDocument, FORMAT, type PortableCondition } from "./documents";
@@ -34,14 +35,19 @@ export interface ExportedFile {
   doc: ConfigDocument;
 }
 
-export function exportDocuments(inst: Instance): ExportedFile[] {
-  const { config, flows } = inst.sync;
-  // Read at once, as the flows below (configuration as code is synchronous still: issue 13).
-  const now = <T>(plan: Plan<T>): T => requireSync(inst.storage, "exportDocuments").runSync(plan);
-  const files: ExportedFile[] = [{ path: "tandem.json", doc: { type: "manifest", ...FORMAT } }];
-  const userName = (id: string | null) => (id ? (inst.records.get("sys_user", id)?.user_name ?? null) : null);
+/** Every configuration document, read in one go (one snapshot of the database on PostgreSQL). */
+export function exportDocuments(inst: Instance): Promise<ExportedFile[]> {
+  return inst.storage.transaction(() => exportPlan(inst));
+}
 
-  for (const d of now(config.plans.listDefinitions())) {
+function* exportPlan(inst: Instance): Plan<ExportedFile[]> {
+  const { config } = inst.sync;
+  const files: ExportedFile[] = [{ path: "tandem.json", doc: { type: "manifest", ...FORMAT } }];
+  function* userName(id: string | null): Plan<string | null> {
+    return id ? ((yield* inst.records.getPlan("sys_user", id))?.user_name ?? null) : null;
+  }
+
+  for (const d of yield* config.plans.listDefinitions()) {
     files.push({
       path: `sync-definitions/${slug(d.name, d.id)}.json`,
       doc: {
@@ -50,25 +56,25 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
   }
-  for (const e of now(config.plans.listEvents())) {
+  for (const e of yield* config.plans.listEvents()) {
     files.push({
       path: `process-events/${slug(e.name, e.id)}.json`,
       doc: { type: "process-event", ...(without(e, volatile) as Omit<typeof e, "createdAt">) },
     });
   }
-  for (const c of now(config.plans.listCaptures())) {
+  for (const c of yield* config.plans.listCaptures()) {
     files.push({
       path: `capture-definitions/${slug(c.name, c.id)}.json`,
       doc: {
         type: "capture-definition",
         ...without(c, volatile),
         id: c.id,
-        filter: portableFilter(inst, c),
+        filter: yield* portableFilter(inst, c),
       },
     });
   }
   const remoteNames = new Map<string, string>();
-  for (const r of now(config.plans.listRemotes()).map(toPublicRemote)) {
+  for (const r of (yield* config.plans.listRemotes()).map(toPublicRemote)) {
     remoteNames.set(r.id, r.name);
     files.push({
       path: `remote-systems/${slug(r.name, r.id)}.json`,
@@ -77,13 +83,13 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
         ...without(r, remoteRuntime),
         id: r.id,
         name: r.name,
-        inboundApiUser: userName(r.inboundApiUserId),
-        runAsUser: userName(r.runAsUserId),
+        inboundApiUser: yield* userName(r.inboundApiUserId),
+        runAsUser: yield* userName(r.runAsUserId),
       },
     });
   }
-  const eventNames = new Map(now(config.plans.listEvents()).map((e) => [e.id, e.name]));
-  for (const b of now(config.plans.listBindings())) {
+  const eventNames = new Map((yield* config.plans.listEvents()).map((e) => [e.id, e.name]));
+  for (const b of yield* config.plans.listBindings()) {
     const name = `${b.direction} ${eventNames.get(b.processEventId) ?? ""} ${remoteNames.get(b.remoteSystemId) ?? ""}`;
     files.push({
       path: `flow-bindings/${slug(name, b.id)}.json`,
@@ -97,7 +103,7 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
   }
-  for (const f of flows.inSyncTransaction.list()) {
+  for (const f of yield* flowPlans.list()) {
     const folder = `flows/${slug(f.name, f.id)}`;
     files.push({
       path: `${folder}/flow.json`,
@@ -111,7 +117,7 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
       },
     });
     files.push({ path: `${folder}/draft.json`, doc: { type: "flow-draft", flowId: f.id, graph: f.draft } });
-    for (const v of flows.inSyncTransaction.versions(f.id)) {
+    for (const v of yield* flowPlans.versions(f.id)) {
       files.push({
         path: `${folder}/v${v.version}.json`,
         doc: { type: "flow-version", flowId: f.id, version: v.version, graph: v.graph },
@@ -122,31 +128,31 @@ export function exportDocuments(inst: Instance): ExportedFile[] {
 }
 
 /** The export as file texts, path → content. */
-export function exportFiles(inst: Instance): Record<string, string> {
-  return Object.fromEntries(exportDocuments(inst).map((f) => [f.path, stableStringify(f.doc)]));
+export async function exportFiles(inst: Instance): Promise<Record<string, string>> {
+  return Object.fromEntries((await exportDocuments(inst)).map((f) => [f.path, stableStringify(f.doc)]));
 }
 
 /**
  * Reference values (a group's sys_id) mean nothing on another instance: they are written by
  * display value ("Hardware") and resolved again on import. A value whose record is gone stays raw.
  */
-function portableFilter(inst: Instance, capture: CaptureRow) {
+function* portableFilter(inst: Instance, capture: CaptureRow) {
   const table = inst.registry.get(capture.sourceTable);
-  const convert = (c: FilterCondition): PortableCondition => {
+  function* convert(c: FilterCondition): Plan<PortableCondition> {
     const field = table?.fields.find((f) => f.name === c.field);
     if (!field?.reference || !REFERENCE_VALUE_OPERATORS.has(c.operator) || c.value === "") return c;
     const target = inst.registry.get(field.reference);
     if (!target) return c;
     const shown: string[] = [];
     for (const sysId of c.value.split(",")) {
-      const display = inst.records.get(field.reference, sysId.trim())?.[target.displayField];
+      const display = (yield* inst.records.getPlan(field.reference, sysId.trim()))?.[target.displayField];
       if (!display) return c;
       shown.push(display);
     }
-    return { ...c, value: shown.join(","), by: "display" };
-  };
-  return {
-    match: capture.filter.match,
-    groups: capture.filter.groups.map((g) => ({ match: g.match, conditions: g.conditions.map(convert) })),
-  };
+    return { ...c, value: shown.join(","), by: "display" as const };
+  }
+  const groups: Array<{ match: "all" | "any"; conditions: PortableCondition[] }> = [];
+  for (const g of capture.filter.groups)
+    groups.push({ match: g.match, conditions: yield* each(g.conditions, convert) });
+  return { match: capture.filter.match, groups };
 }

@@ -1,5 +1,7 @@
 import { compileFlow, hasErrors, parseCanvas } from "../../flows";
+import { credentialPlans } from "../auth/users";
 import type { Instance } from "../instance/instance";
+import { each, type Plan as StoragePlan } from "../storage";
 import {
   captureInput,
   type FilterCondition,
@@ -94,13 +96,13 @@ function ofType<T extends DocumentType>(docs: Map<string, Located>, type: T): Ar
   return [...docs.values()].filter((d): d is Located<DocOf<T>> => d.doc.type === type);
 }
 
-export function planImport(
+export async function planImport(
   inst: Instance,
   files: Record<string, string>,
   secrets: SecretsByRemote = {},
-): Plan {
+): Promise<Plan> {
   const { docs: desired, errors } = parseFiles(files);
-  const current = new Map(exportDocuments(inst).map((f) => [documentKey(f.doc), f]));
+  const current = new Map((await exportDocuments(inst)).map((f) => [documentKey(f.doc), f]));
   const plan: Plan = { changes: [], errors, warnings: [], needsSecrets: [], desired, current };
   if (errors.length > 0) return plan;
 
@@ -143,19 +145,22 @@ export function planImport(
         fields: [],
       });
   }
-  validate(inst, plan, secrets);
+  await inst.storage.read(validate(inst, plan, secrets));
   return plan;
 }
 
 /** Resolves display values of reference conditions back to this instance's sys_ids. */
-export function resolveFilter(
+export function* resolveFilter(
   inst: Instance,
   sourceTable: string,
   filter: DocOf<"capture-definition">["filter"],
   problems: string[],
-): { match: "all" | "any"; groups: Array<{ match: "all" | "any"; conditions: FilterCondition[] }> } {
+): StoragePlan<{
+  match: "all" | "any";
+  groups: Array<{ match: "all" | "any"; conditions: FilterCondition[] }>;
+}> {
   const table = inst.registry.get(sourceTable);
-  const resolve = (c: PortableCondition): FilterCondition => {
+  function* resolve(c: PortableCondition): StoragePlan<FilterCondition> {
     const { by, ...rest } = c;
     const condition = rest as FilterCondition;
     if (by !== "display") return condition;
@@ -166,27 +171,30 @@ export function resolveFilter(
       );
       return condition;
     }
-    const ids = c.value.split(",").map((display) => {
-      const found = inst.records.resolveReference(field.reference ?? "", display.trim());
+    const ids: string[] = [];
+    for (const display of c.value.split(",")) {
+      const found = yield* inst.records.resolveReferencePlan(field.reference ?? "", display.trim());
       if (!found)
         problems.push(
           `no ${field.reference} record "${display.trim()}" exists here (condition on ${c.field})`,
         );
-      return found ?? "";
-    });
+      ids.push(found ?? "");
+    }
     return { ...condition, value: ids.join(",") };
-  };
-  return {
-    match: filter.match,
-    groups: filter.groups.map((g) => ({ match: g.match, conditions: g.conditions.map(resolve) })),
-  };
+  }
+  const groups: Array<{ match: "all" | "any"; conditions: FilterCondition[] }> = [];
+  for (const g of filter.groups)
+    groups.push({ match: g.match, conditions: yield* each(g.conditions, resolve) });
+  return { match: filter.match, groups };
 }
 
-function validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): void {
+function* validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): StoragePlan<void> {
   const { desired, current, errors } = plan;
   const has = (type: DocumentType, id: string | null | undefined) => !!id && desired.has(`${type}:${id}`);
   const created = new Set(plan.changes.filter((c) => c.action === "created").map((c) => c.key));
-  const userExists = (name: string) => inst.users.findByName(name) !== null;
+  function* userExists(name: string): StoragePlan<boolean> {
+    return (yield* credentialPlans.userIdByName(name)) !== null;
+  }
 
   const unique = (type: DocumentType, what: string) => {
     const seen = new Map<string, string>();
@@ -213,7 +221,7 @@ function validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): void {
       problems.push(`its process sync definition is not in the folder`);
     if (!has("process-event", String(doc.processEventId)))
       problems.push(`its process event is not in the folder`);
-    const filter = resolveFilter(inst, sourceTable, doc.filter, problems);
+    const filter = yield* resolveFilter(inst, sourceTable, doc.filter, problems);
     const { type: _t, id: _i, ...fields } = doc;
     const parsed = captureInput.safeParse({ ...fields, filter });
     if (!parsed.success) problems.push(zodProblem(parsed.error));
@@ -228,9 +236,10 @@ function validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): void {
       problems.push("its process sync definition is not in the folder");
     if (parsed.success && parsed.data.errorSubflowId && !has("flow", parsed.data.errorSubflowId))
       problems.push(`its error subflow ${parsed.data.errorSubflowId} is not in the folder`);
-    if (runAsUser && !userExists(runAsUser)) problems.push(`run-as user "${runAsUser}" does not exist here`);
+    if (runAsUser && !(yield* userExists(runAsUser)))
+      problems.push(`run-as user "${runAsUser}" does not exist here`);
     const given = secrets[doc.name] ?? {};
-    if (inboundApiUser && !userExists(inboundApiUser) && !given.inboundPassword)
+    if (inboundApiUser && !(yield* userExists(inboundApiUser)) && !given.inboundPassword)
       problems.push(
         `inbound API user "${inboundApiUser}" does not exist here: create it, or give its password (${secretVariable(doc.name, "inboundPassword")}) and the import creates it`,
       );

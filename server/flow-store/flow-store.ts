@@ -9,7 +9,7 @@ import {
   parseCanvas,
 } from "../../flows";
 import type { flow, flowVersion } from "../db/schema";
-import { all, get, type Plan, RESYNC, requireSync, run, type Storage, sql } from "../storage";
+import { all, get, type Plan, RESYNC, run, type Storage, sql } from "../storage";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
@@ -269,49 +269,11 @@ export class FlowStore {
   private readonly latest = new Map<string, number>();
   private generation = 0;
 
-  /**
-   * For configuration as code, still synchronous: apply (server/config-as-code/apply.ts) makes
-   * every change inside one synchronous SQLite transaction, export and plan read the current
-   * documents synchronously. The same plans, run at once; throws on PostgreSQL until those
-   * become plans (issue 13).
-   */
-  readonly inSyncTransaction: {
-    list(): FlowRow[];
-    versions(id: string): FlowVersionRow[];
-    create(graph: unknown, user: string, options: { id?: string; templateId?: string }): FlowRow;
-    saveDraft(id: string, graph: unknown, user: string): FlowRow;
-    importVersion(id: string, version: number, graph: unknown, user: string): void;
-    delete(id: string): void;
-  };
-
   constructor(private readonly storage: Storage) {
     storage.signals.listen("flows", (id) => {
       if (id === "" || id === RESYNC) this.forgetAll();
       else this.forget(id);
     });
-    const now = <T>(plan: Plan<T>): T =>
-      requireSync(storage, "FlowStore.inSyncTransaction (configuration as code)").runSync(plan);
-    this.inSyncTransaction = {
-      list: () => now(flowPlans.list()),
-      versions: (id) => now(flowPlans.versions(id)),
-      create: (graph, user, options) =>
-        now(flowPlans.create(graph, user, { ...options, id: options.id ?? newSysId() }, Date.now())),
-      saveDraft: (id, graph, user) => now(flowPlans.saveDraft(id, graph, user, Date.now())),
-      importVersion: (id, version, graph, user) => {
-        try {
-          now(flowPlans.importVersion(id, version, graph, user, Date.now()));
-        } finally {
-          this.forget(id);
-        }
-      },
-      delete: (id) => {
-        try {
-          now(flowPlans.delete(id));
-        } finally {
-          this.forget(id);
-        }
-      },
-    };
   }
 
   list(): Promise<FlowRow[]> {

@@ -48,17 +48,4 @@ export function idempotencyKeysContract(fresh: () => Promise<Storage>): void {
       "3",
     ]);
   });
-
-  it("serves synchronous SQLite transactions; on PostgreSQL it names the caller that must be converted", async () => {
-    const storage = await fresh();
-    const keys = new IdempotencyKeys(storage);
-    if (storage.dialect === "sqlite") {
-      expect(keys.inSyncTransaction.save("s", "1")).toBe(true);
-      expect(keys.inSyncTransaction.find("s")).toBe("1");
-    } else {
-      expect(() => keys.inSyncTransaction.find("s")).toThrow(
-        /IdempotencyKeys.*records port create.*postgres/,
-      );
-    }
-  });
 }

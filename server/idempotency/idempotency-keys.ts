@@ -1,4 +1,4 @@
-import { get, type Plan, requireSync, run, type Storage, sql } from "../storage";
+import { get, type Plan, run, type Storage, sql } from "../storage";
 
 // The idempotency keys of flows' side effects (SPEC 3.9): a step that created something records
 // its key with the result, so a re-run of the same step finds it instead of creating it twice.
@@ -32,24 +32,7 @@ export const idempotencyKeyPlans = {
 };
 
 export class IdempotencyKeys {
-  /**
-   * For the callers that still run inside a synchronous SQLite transaction (a flow's create in
-   * the body of GroupCommit.write, server/runner/ports/records-port.ts): the same plans, run at
-   * once on the transaction's connection. Throws on PostgreSQL, naming the caller.
-   */
-  readonly inSyncTransaction: {
-    find(key: string): string | undefined;
-    save(key: string, result: string): boolean;
-  };
-
-  constructor(private readonly storage: Storage) {
-    const now = <T>(plan: Plan<T>): T =>
-      requireSync(storage, "IdempotencyKeys.inSyncTransaction (records port create)").runSync(plan);
-    this.inSyncTransaction = {
-      find: (key) => now(idempotencyKeyPlans.find(key)),
-      save: (key, result) => now(idempotencyKeyPlans.save(key, result)),
-    };
-  }
+  constructor(private readonly storage: Storage) {}
 
   find(key: string): Promise<string | undefined> {
     return this.storage.read(idempotencyKeyPlans.find(key));

@@ -63,7 +63,7 @@ export async function seedDemoSync(deps: {
 
   // The user the peer logs in as here, and the credential we use to log in there.
   const inboundUser = theirs.user;
-  if (!users.findByName(inboundUser)) {
+  if (!(await users.findByName(inboundUser))) {
     await users.create(
       {
         user_name: inboundUser,
@@ -74,8 +74,8 @@ export async function seedDemoSync(deps: {
       system,
     );
   }
-  const inboundUserId = users.findByName(inboundUser)?.sys_id ?? null;
-  const runAs = users.findByName("sync.admin")?.sys_id ?? null;
+  const inboundUserId = (await users.findByName(inboundUser))?.sys_id ?? null;
+  const runAs = (await users.findByName("sync.admin"))?.sys_id ?? null;
 
   const errorFlow = await sync.flows.cloneTemplate("error-subflow", `Notify sync admins (${peer})`, "system");
   await sync.flows.publish(errorFlow.id, "system");
@@ -117,7 +117,7 @@ export async function seedDemoSync(deps: {
     },
     remoteId,
   );
-  const hardware = records.resolveReference("sys_user_group", "Hardware") ?? "";
+  const hardware = (await records.resolveReference("sys_user_group", "Hardware")) ?? "";
   if (!existing) await createDemoCapture();
   function createDemoCapture() {
     return sync.config.createCapture({

@@ -67,7 +67,6 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const db = openDatabase({ file: cfg.dbFile });
   const registry = new TableRegistry(db);
   registry.install(builtInTables);
-  const records = new RecordService(db, registry);
   const writes = new GroupCommit(db.$client, {
     bind: bindToActiveContext,
     observe: (ms) =>
@@ -76,6 +75,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
         .observe(ms / 1000),
   });
   const storage = new SqliteStorage(db.$client, { group: writes });
+  const records = new RecordService(storage, registry);
   const users = new UserDirectory(storage, records);
   const sessions = new SessionStore(storage, cfg.sessionHours * 3_600_000);
   const trustedProxies = cfg.trustedProxies
@@ -89,7 +89,6 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     logger,
   });
   const attachments = new AttachmentService(
-    db,
     records,
     contentStoreFor(storage, cfg.attachmentsDir), // database on PostgreSQL, files on SQLite (tests only so far)
     cfg.maxAttachmentBytes,
@@ -122,7 +121,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   await sync.config.load(); // hot paths read the snapshot synchronously from here on
   await seedAdmin(users, cfg.adminPassword, cfg.instance);
   const pairings = cfg.seed === "demo" ? demoPairingsFromEnv(cfg.instance) : [];
-  if (cfg.seed === "demo") await seedDemo({ db, records, users, instance: cfg.instance });
+  if (cfg.seed === "demo") await seedDemo({ records, users, instance: cfg.instance });
   for (const pairing of pairings) await seedDemoSync({ sync, records, users, pairing });
 
   installQueueGauges({ storage, config: sync.config });

@@ -1,9 +1,7 @@
-import { eq } from "drizzle-orm";
 import type { UserDirectory } from "../auth/users";
-import type { Db } from "../db/client";
-import { instanceSetting } from "../db/schema";
 import type { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
+import { get, type Plan, run, sql } from "../storage";
 
 const system: Actor = { userName: "system", origin: "system" };
 
@@ -26,12 +24,17 @@ const groups = [
   { name: "Network", description: "Wi-Fi, VPN and cabling" },
 ];
 
-function marked(db: Db, key: string): boolean {
-  return db.select().from(instanceSetting).where(eq(instanceSetting.key, key)).get() !== undefined;
+const Q = {
+  marked: sql<{ one: number }>("SELECT 1 AS one FROM instance_setting WHERE key = ?"),
+  mark: sql("INSERT INTO instance_setting (key, value, updated_at) VALUES (?, ?, ?)"),
+};
+
+function* marked(key: string): Plan<boolean> {
+  return (yield* get(Q.marked, key)) !== undefined;
 }
 
-function mark(db: Db, key: string): void {
-  db.insert(instanceSetting).values({ key, value: new Date().toISOString(), updatedAt: Date.now() }).run();
+function* mark(key: string): Plan<void> {
+  yield* run(Q.mark, key, new Date().toISOString(), Date.now());
 }
 
 /** The admin user always exists; its password comes from TANDEM_ADMIN_PASSWORD the first time. */
@@ -40,7 +43,7 @@ export async function seedAdmin(
   adminPassword: string,
   instance: string,
 ): Promise<void> {
-  if (users.findByName("admin")) return;
+  if (await users.findByName("admin")) return;
   await users.create(
     {
       user_name: "admin",
@@ -54,22 +57,18 @@ export async function seedAdmin(
 }
 
 /** Demo users (password = user name), groups and a few incidents; runs once per database. */
-export async function seedDemo(deps: {
-  db: Db;
-  records: RecordService;
-  users: UserDirectory;
-  instance: string;
-}) {
-  const { db, records, users, instance } = deps;
-  if (marked(db, "seed.demo.v1")) return;
+export async function seedDemo(deps: { records: RecordService; users: UserDirectory; instance: string }) {
+  const { records, users, instance } = deps;
+  if (await records.storage.read(marked("seed.demo.v1"))) return;
   for (const u of demoUsers) {
-    if (!users.findByName(u.user_name)) await users.create({ ...u, password: u.user_name }, system);
+    if (!(await users.findByName(u.user_name))) await users.create({ ...u, password: u.user_name }, system);
   }
-  records.transaction(() => {
+  await records.transaction(function* () {
+    if (yield* marked("seed.demo.v1")) return; // another process seeded meanwhile
     const ids = new Map<string, string>();
     for (const g of groups) {
-      const existing = records.resolveReference("sys_user_group", g.name);
-      ids.set(g.name, existing ?? records.create("sys_user_group", g, system).sys_id);
+      const existing = yield* records.resolveReferencePlan("sys_user_group", g.name);
+      ids.set(g.name, existing ?? (yield* records.createPlan("sys_user_group", g, system)).sys_id);
     }
     const incidents = [
       {
@@ -107,8 +106,12 @@ export async function seedDemo(deps: {
       },
     ];
     for (const inc of incidents) {
-      records.create("incident", { ...inc, assignment_group: ids.get(inc.assignment_group) ?? "" }, system);
+      yield* records.createPlan(
+        "incident",
+        { ...inc, assignment_group: ids.get(inc.assignment_group) ?? "" },
+        system,
+      );
     }
-    mark(db, "seed.demo.v1");
+    yield* mark("seed.demo.v1");
   });
 }

@@ -15,7 +15,6 @@ import type { GroupCommit } from "../db/group-commit";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
-import { IdempotencyKeys } from "../idempotency/idempotency-keys";
 import type { Logger } from "../log/logger";
 import { guardedFetch } from "../net/guarded-fetch";
 import { OutboundGuard } from "../net/url-guard";
@@ -35,6 +34,7 @@ import type { PortDeps } from "../runner/ports";
 import { recordsPortShared } from "../runner/ports/records-port";
 import { FlowRunner } from "../runner/runner";
 import type { Storage } from "../storage";
+import { all, run, sql } from "../storage";
 import { validateAndActivate } from "../sync/activation";
 import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
@@ -57,6 +57,16 @@ export interface CoreDeps {
   /** The instance's secret key (checked at start against the one its secrets were sealed with). */
   secrets: SecretBox;
 }
+
+const Q = {
+  delivered: sql<{ attachment_sys_id: string }>(
+    `SELECT p.attachment_sys_id FROM attachment_push p JOIN attachment a ON a.sys_id = p.attachment_sys_id
+     WHERE p.remote_system_id = ? AND a.table_sys_id = ? AND p.status = 'pushed'`,
+  ),
+  insertLog: sql(
+    "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
+  ),
+};
 
 /** Builds the sync subsystem (SPEC 2–4) over the core of an instance: the composition of its parts. */
 export function createSyncEngine(core: CoreDeps) {
@@ -82,10 +92,10 @@ export function createSyncEngine(core: CoreDeps) {
   // Attachments travel by synthetic key (SPEC 3.6): limits apply on both sides of a transfer.
   const limits = new AttachmentLimits(core.cfg.maxAttachmentBytes, core.cfg.blockedExtensions);
   const attachmentKeys = new AttachmentKeys(secrets, core.cfg.attachmentKeyTtlMs);
-  const offer = new AttachmentOffer(core.attachments, correlations, attachmentKeys, limits);
-  const runAsOf = (remoteId: string) => {
+  const offer = new AttachmentOffer(attachmentKeys, limits);
+  const runAsOf = async (remoteId: string) => {
     const userId = config.snapshot().remotesById.get(remoteId)?.runAsUserId;
-    return (userId && records.get("sys_user", userId)?.user_name) || "system";
+    return (userId && (await records.get("sys_user", userId))?.user_name) || "system";
   };
   const receiver = new AttachmentReceiver({
     db,
@@ -117,13 +127,7 @@ export function createSyncEngine(core: CoreDeps) {
   const enqueuer = new OutboundEnqueuer(db, wakeOutbound);
   const acceptor = new InboundAcceptor(db, wakeInbound);
   const queues = new QueueOperations(db, wake);
-  const deliveredStmt = db.$client.prepare(
-    `SELECT p.attachment_sys_id FROM attachment_push p JOIN attachment a ON a.sys_id = p.attachment_sys_id
-     WHERE p.remote_system_id = ? AND a.table_sys_id = ? AND p.status = 'pushed'`,
-  );
-  const insertLog = db.$client.prepare(
-    "INSERT INTO flow_log (execution_id, flow_id, level, message, data, at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
+
   const portDeps: Omit<PortDeps, "callSubflow"> = {
     logger,
     config,
@@ -134,26 +138,16 @@ export function createSyncEngine(core: CoreDeps) {
     attachments: core.attachments,
     receiver,
     attachmentKeys,
-    deliveredTo: (remoteId, recordSysId) => {
-      const rows = deliveredStmt.all(remoteId, recordSysId) as Array<{ attachment_sys_id: string }>;
+    deliveredTo: async (remoteId, recordSysId) => {
+      const rows = await core.storage.read(all(Q.delivered, remoteId, recordSysId));
       return new Set(rows.map((r) => r.attachment_sys_id));
     },
-    recordsShared: recordsPortShared(
-      db,
-      records,
-      correlations,
-      core.writes,
-      new IdempotencyKeys(core.storage),
-    ),
+    recordsShared: recordsPortShared(records),
     writeLog: (l) => {
-      insertLog.run(
-        l.executionId,
-        l.flowId,
-        l.level,
-        l.message,
-        l.data ? JSON.stringify(l.data) : null,
-        Date.now(),
-      );
+      const data = l.data ? JSON.stringify(l.data) : null;
+      core.storage
+        .write(() => run(Q.insertLog, l.executionId, l.flowId, l.level, l.message, data, Date.now()))
+        .catch((error: unknown) => logger.error({ err: error }, "flow log line not written"));
     },
   };
   const runner = new FlowRunner({
@@ -239,14 +233,21 @@ export function createSyncEngine(core: CoreDeps) {
     logger,
     instance: core.cfg.instance,
     sendEmail: (message, key) => email.send(message, key),
-    recipients: () =>
-      records
-        .list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" })
-        .rows.map((r) => r.email ?? "")
+    recipients: async () =>
+      (await records.list("sys_user", { query: "rolesLIKEadmin^emailISNOTEMPTY^active=true" })).rows
+        .map((r) => r.email ?? "")
         .filter((e) => e !== ""),
   });
   let alertTimer: NodeJS.Timeout | undefined;
-  const tryWithDraft = new TryWithDraft({ db, flows, config, runner, executions, queues, ports: portDeps });
+  const tryWithDraft = new TryWithDraft({
+    storage: core.storage,
+    flows,
+    config,
+    runner,
+    executions,
+    queues,
+    ports: portDeps,
+  });
 
   return {
     config,

@@ -85,6 +85,18 @@ export function observeTransaction(kind: string, t0: number): void {
 }
 
 /** Times a synchronous SQLite transaction (or anything) into the transaction histogram. */
+/** `timedTransaction` for a transaction that settles later (a plan run by the storage layer). */
+export async function timedAsync<T>(kind: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    metrics()
+      .sqliteTransaction.labels(kind)
+      .observe((performance.now() - t0) / 1000);
+  }
+}
+
 export function timedTransaction<T>(kind: string, fn: () => T): T {
   const t0 = performance.now();
   try {

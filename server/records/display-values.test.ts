@@ -8,22 +8,24 @@ describe("displayValues", () => {
   beforeEach(async () => {
     env = memoryInstance();
     await env.users.create({ user_name: "beth.anglin", name: "Beth Anglin", roles: "itil" }, testActor);
-    env.records.create("sys_user_group", { name: "Hardware" }, testActor);
+    await env.records.create("sys_user_group", { name: "Hardware" }, testActor);
   });
 
-  it("shows choice labels, referenced display values and rendered journals", () => {
-    const inc = env.records.create(
+  it("shows choice labels, referenced display values and rendered journals", async () => {
+    const inc = await env.records.create(
       "incident",
       { short_description: "x", state: "2", assignment_group: "Hardware", caller: "beth.anglin" },
       { userName: "beth.anglin", origin: "ui" },
     );
-    env.records.update(
+    await env.records.update(
       "incident",
       inc.sys_id,
       { comments: "first" },
       { userName: "beth.anglin", origin: "ui" },
     );
-    const [row] = displayValues(env.records, "incident", [env.records.require("incident", inc.sys_id)]);
+    const [row] = await displayValues(env.records, "incident", [
+      await env.records.require("incident", inc.sys_id),
+    ]);
     expect(row?.state).toBe("In Progress");
     expect(row?.assignment_group).toBe("Hardware");
     expect(row?.caller).toBe("Beth Anglin");
@@ -35,30 +37,36 @@ describe("displayValues", () => {
     expect(row?.work_notes).toBe("");
   });
 
-  it("batches references: many rows, one look-up per referenced table", () => {
+  it("batches references: many rows, one look-up per referenced table", async () => {
     for (let i = 0; i < 30; i++) {
-      env.records.create("incident", { short_description: `n${i}`, assignment_group: "Hardware" }, testActor);
+      await env.records.create(
+        "incident",
+        { short_description: `n${i}`, assignment_group: "Hardware" },
+        testActor,
+      );
     }
-    const { rows } = env.records.list("incident");
+    const { rows } = await env.records.list("incident");
     const calls: string[] = [];
-    const list = env.records.list.bind(env.records);
-    env.records.list = (table, options) => {
+    const listPlan = env.records.listPlan.bind(env.records);
+    env.records.listPlan = (table, options) => {
       calls.push(table);
-      return list(table, options);
+      return listPlan(table, options);
     };
-    const shown = displayValues(env.records, "incident", rows, { journal: false });
+    const shown = await displayValues(env.records, "incident", rows, { journal: false });
     expect(shown.every((r) => r.assignment_group === "Hardware")).toBe(true);
     expect(calls).toEqual(["sys_user_group"]); // no sys_user look-up: no row references a user
   });
 
-  it("shows a dangling reference as empty", () => {
-    const inc = env.records.create(
+  it("shows a dangling reference as empty", async () => {
+    const inc = await env.records.create(
       "incident",
       { short_description: "x", assignment_group: "Hardware" },
       testActor,
     );
-    env.records.delete("sys_user_group", inc.assignment_group ?? "", testActor);
-    const [row] = displayValues(env.records, "incident", [env.records.require("incident", inc.sys_id)]);
+    await env.records.delete("sys_user_group", inc.assignment_group ?? "", testActor);
+    const [row] = await displayValues(env.records, "incident", [
+      await env.records.require("incident", inc.sys_id),
+    ]);
     expect(row?.assignment_group).toBe("");
   });
 });
@@ -77,7 +85,7 @@ describe("renderJournal", () => {
     createdOn,
   });
 
-  it("renders newest first with author names and field labels", () => {
+  it("renders newest first with author names and field labels", async () => {
     const text = renderJournal(
       [entry("older", "2026-01-01 10:00:00"), entry("newer", "2026-01-02 09:00:00", "work_notes", "ghost")],
       new Map([["admin", "System Administrator"]]),
@@ -88,7 +96,7 @@ describe("renderJournal", () => {
     );
   });
 
-  it("is empty without entries", () => {
+  it("is empty without entries", async () => {
     expect(renderJournal([])).toBe("");
   });
 });
@@ -97,7 +105,7 @@ describe("userDisplayNames", () => {
   it("maps user names to names, skipping unknown and unlistable ones", async () => {
     const env = memoryInstance();
     await env.users.create({ user_name: "david.loo", name: "David Loo" }, testActor);
-    const names = userDisplayNames(env.records, ["david.loo", "nobody", "a,b", "x^y", ""]);
+    const names = await userDisplayNames(env.records, ["david.loo", "nobody", "a,b", "x^y", ""]);
     expect([...names]).toEqual([["david.loo", "David Loo"]]);
   });
 });

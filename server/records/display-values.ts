@@ -1,3 +1,4 @@
+import type { Plan } from "../storage";
 import type { FieldDefinition, TableDefinition } from "../tables/types";
 import { systemFields } from "../tables/types";
 import type { RecordService } from "./record-service";
@@ -33,13 +34,24 @@ export function displayValues(
   table: string | TableDefinition,
   rows: RecordValues[],
   options: DisplayOptions = {},
-): DisplayRow[] {
+): Promise<DisplayRow[]> {
+  return records.storage.read(displayValuesPlan(records, table, rows, options));
+}
+
+/** `displayValues` as a plan, for a caller's transaction (the capture's payload). */
+export function* displayValuesPlan(
+  records: RecordService,
+  table: string | TableDefinition,
+  rows: RecordValues[],
+  options: DisplayOptions = {},
+): Plan<DisplayRow[]> {
   const def = typeof table === "string" ? records.registry.require(table) : table;
-  const references = referenceDisplays(records, def, rows);
+  const references = yield* referenceDisplaysPlan(records, def, rows);
   const journalFields = def.fields.filter((f) => f.type === "journal");
   const renderJournals = options.journal !== false && journalFields.length > 0;
-  const journals = renderJournals ? rows.map((row) => records.journal(row.sys_id)) : [];
-  const authors = userDisplayNames(
+  const journals: JournalEntry[][] = [];
+  if (renderJournals) for (const row of rows) journals.push(yield* records.journalPlan(row.sys_id));
+  const authors = yield* userDisplayNamesPlan(
     records,
     journals.flatMap((entries) => entries.map((e) => e.createdBy)),
   );
@@ -85,7 +97,15 @@ export function referenceDisplays(
   records: RecordService,
   def: TableDefinition,
   rows: RecordValues[],
-): ReferenceDisplays {
+): Promise<ReferenceDisplays> {
+  return records.storage.read(referenceDisplaysPlan(records, def, rows));
+}
+
+function* referenceDisplaysPlan(
+  records: RecordService,
+  def: TableDefinition,
+  rows: RecordValues[],
+): Plan<ReferenceDisplays> {
   const wanted = new Map<string, Set<string>>();
   for (const field of def.fields) {
     if (field.type !== "reference" || !field.reference) continue;
@@ -103,7 +123,7 @@ export function referenceDisplays(
     result.set(tableName, shown);
     if (!target || ids.size === 0) continue;
     for (const slice of slices([...ids])) {
-      const { rows: found } = records.list(tableName, {
+      const { rows: found } = yield* records.listPlan(tableName, {
         query: `sys_idIN${slice.join(",")}`,
         limit: slice.length,
         count: false,
@@ -115,12 +135,22 @@ export function referenceDisplays(
 }
 
 /** user_name → the user's name (for journal headers); unknown users are left out. */
-export function userDisplayNames(records: RecordService, userNames: Iterable<string>): Map<string, string> {
+export function userDisplayNames(
+  records: RecordService,
+  userNames: Iterable<string>,
+): Promise<Map<string, string>> {
+  return records.storage.read(userDisplayNamesPlan(records, userNames));
+}
+
+function* userDisplayNamesPlan(
+  records: RecordService,
+  userNames: Iterable<string>,
+): Plan<Map<string, string>> {
   const names = new Map<string, string>();
   // Names with "," or "^" cannot be written in an encoded IN list; they show as their user name.
   const wanted = [...new Set(userNames)].filter((n) => n !== "" && !/[,^]/.test(n));
   for (const slice of slices(wanted)) {
-    const { rows } = records.list("sys_user", {
+    const { rows } = yield* records.listPlan("sys_user", {
       query: `user_nameIN${slice.join(",")}`,
       limit: slice.length,
       count: false,

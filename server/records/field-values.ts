@@ -52,6 +52,28 @@ export function normalizeInput(
   return { values, journal };
 }
 
+/**
+ * The (table, value) pairs `normalizeInput` will resolve, so a caller can look them up before
+ * (in its transaction's plan) and hand over a resolver that answers from what it found.
+ */
+export function referenceLookups(
+  table: TableDefinition,
+  input: Record<string, unknown>,
+): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const field of table.fields) {
+    if (field.type !== "reference" || field.readOnly || !(field.name in input)) continue;
+    let text: string;
+    try {
+      text = toText(field, input[field.name]).trim();
+    } catch {
+      continue; // normalizeInput names the field
+    }
+    if (text !== "") out.push([field.reference ?? "", text]);
+  }
+  return out;
+}
+
 function toText(field: FieldDefinition, raw: unknown): string {
   if (raw === null || raw === undefined) return "";
   if (typeof raw === "string") return raw;

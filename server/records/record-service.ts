@@ -1,7 +1,6 @@
-import type { Statement } from "better-sqlite3";
-import type { Db } from "../db/client";
-import { timedTransaction } from "../observability/metrics";
+import { timedAsync } from "../observability/metrics";
 import { inSpan, tracingOn } from "../observability/tracing";
+import { all, get, type Plan, type Query, run, type Storage, sql } from "../storage";
 import type { TableRegistry } from "../tables/registry";
 import type { TableDefinition } from "../tables/types";
 import { badRequest, notFound, RecordError } from "../util/errors";
@@ -9,11 +8,12 @@ import { newSysId } from "../util/ids";
 import { type Clock, systemClock, toGlideDateTime } from "../util/time";
 import { applyDerivedFields } from "./derived-fields";
 import { parseEncodedQuery } from "./encoded-query";
-import { type JournalInput, normalizeInput } from "./field-values";
+import { type JournalInput, normalizeInput, referenceLookups } from "./field-values";
 import { queryToSql } from "./query-sql";
 import type { Actor, FieldValues, JournalEntry, RecordChange, RecordValues } from "./types";
 
-export type ChangeHook = (change: RecordChange) => void;
+/** Runs inside every write's transaction, as part of its plan (capture); a hook that throws undoes the write. */
+export type ChangeHook = (change: RecordChange) => Plan<void>;
 
 export interface ListOptions {
   query?: string;
@@ -48,68 +48,79 @@ interface RecordRow {
   sys_domain: string;
 }
 
+const Q = {
+  get: sql<RecordRow>("SELECT * FROM record WHERE sys_id = ? AND table_name = ?"),
+  insert: sql(
+    `INSERT INTO record (sys_id, table_name, data, sys_created_on, sys_created_by, sys_updated_on,
+       sys_updated_by, sys_mod_count, sys_domain) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+  ),
+  update: sql(
+    `UPDATE record SET data = ?, sys_updated_on = ?, sys_updated_by = ?, sys_mod_count = sys_mod_count + 1
+     WHERE sys_id = ?`,
+  ),
+  delete: sql("DELETE FROM record WHERE sys_id = ?"),
+  deleteAttachments: sql("DELETE FROM attachment WHERE table_sys_id = ?"),
+  exists: sql<{ one: number }>("SELECT 1 AS one FROM record WHERE sys_id = ?"),
+  resolveReference: sql<{ sys_id: string }>({
+    sqlite: `SELECT sys_id FROM record WHERE table_name = ? AND (sys_id = ? OR json_extract(data, '$.' || ?) = ?)
+       ORDER BY sys_created_on LIMIT 1`,
+    postgres: `SELECT sys_id FROM record WHERE table_name = ? AND (sys_id = ? OR (data::jsonb ->> ?) = ?)
+       ORDER BY sys_created_on LIMIT 1`,
+  }),
+  unique: sql<{ sys_id: string }>({
+    sqlite:
+      "SELECT sys_id FROM record WHERE table_name = ? AND json_extract(data, '$.' || ?) = ? AND sys_id != ? LIMIT 1",
+    postgres:
+      "SELECT sys_id FROM record WHERE table_name = ? AND (data::jsonb ->> ?) = ? AND sys_id != ? LIMIT 1",
+  }),
+  nextNumber: sql<{ n: number }>(
+    "UPDATE number_counter SET next = next + 1 WHERE table_name = ? RETURNING next - 1 AS n",
+  ),
+  // two processes may start a table's counter at once: the second one's insert changes nothing
+  startNumber: sql({
+    sqlite: "INSERT OR IGNORE INTO number_counter (table_name, next) VALUES (?, 10001)",
+    postgres: "INSERT INTO number_counter (table_name, next) VALUES (?, 10001) ON CONFLICT DO NOTHING",
+  }),
+  insertJournal: sql(
+    `INSERT INTO journal_entry (entry_id, table_name, record_sys_id, element, value, created_by, created_on,
+       origin_remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  journalExists: sql<{ one: number }>("SELECT 1 AS one FROM journal_entry WHERE entry_id = ?"),
+  journal: sql<JournalRow>(
+    `SELECT entry_id, element, value, created_by, created_on FROM journal_entry
+     WHERE record_sys_id = ? ORDER BY seq DESC`,
+  ),
+  deleteJournal: sql("DELETE FROM journal_entry WHERE record_sys_id = ?"),
+  audit: sql(
+    `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, "user", origin,
+       origin_remote, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  auditWrite: sql(
+    `INSERT INTO audit_entry (table_name, record_sys_id, operation, changes, "user", origin, origin_remote, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+};
+
 /**
  * The one write path (SPEC 1.2). The UI, the Table API and flows all write through here; each
  * write is one transaction that validates, stores the record, its journal entries and audit
  * rows, then runs the change hooks (capture) so a change and its queued capture commit together.
+ * Every operation is a plan (server/storage), so a caller can compose it into a transaction of
+ * its own (a flow's write in a group commit, a user and its password); the async methods run
+ * one in a transaction of its own.
  */
 export class RecordService {
   private readonly hooks: ChangeHook[] = [];
-  private readonly statements = new Map<string, Statement>();
-  private readonly sql;
+  /** Statements of generated SQL (lists, flows' look-ups), kept by text so each is prepared once. */
+  private readonly generated = new Map<string, Query<unknown>>();
   private readonly clock: Clock;
 
   constructor(
-    readonly db: Db,
+    readonly storage: Storage,
     readonly registry: TableRegistry,
     clock: Clock = systemClock,
   ) {
     this.clock = clock;
-    const c = db.$client;
-    this.sql = {
-      get: c.prepare<[string, string], RecordRow>("SELECT * FROM record WHERE sys_id = ? AND table_name = ?"),
-      insert: c.prepare(
-        `INSERT INTO record (sys_id, table_name, data, sys_created_on, sys_created_by, sys_updated_on,
-           sys_updated_by, sys_mod_count, sys_domain) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
-      ),
-      update: c.prepare(
-        `UPDATE record SET data = ?, sys_updated_on = ?, sys_updated_by = ?, sys_mod_count = sys_mod_count + 1
-         WHERE sys_id = ?`,
-      ),
-      delete: c.prepare("DELETE FROM record WHERE sys_id = ?"),
-      exists: c.prepare<[string], { one: number }>("SELECT 1 AS one FROM record WHERE sys_id = ?"),
-      resolveReference: c.prepare<[string, string, string, string], { sys_id: string }>(
-        `SELECT sys_id FROM record WHERE table_name = ? AND (sys_id = ? OR json_extract(data, '$.' || ?) = ?)
-         ORDER BY sys_created_on LIMIT 1`,
-      ),
-      unique: c.prepare<[string, string, string, string], { sys_id: string }>(
-        "SELECT sys_id FROM record WHERE table_name = ? AND json_extract(data, '$.' || ?) = ? AND sys_id != ? LIMIT 1",
-      ),
-      nextNumber: c.prepare<[string], { n: number }>(
-        "UPDATE number_counter SET next = next + 1 WHERE table_name = ? RETURNING next - 1 AS n",
-      ),
-      startNumber: c.prepare("INSERT INTO number_counter (table_name, next) VALUES (?, 10002)"),
-      insertJournal: c.prepare(
-        `INSERT INTO journal_entry (entry_id, table_name, record_sys_id, element, value, created_by, created_on,
-           origin_remote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      journalExists: c.prepare<[string], { one: number }>(
-        "SELECT 1 AS one FROM journal_entry WHERE entry_id = ?",
-      ),
-      journal: c.prepare<[string], JournalRow>(
-        `SELECT entry_id, element, value, created_by, created_on FROM journal_entry
-         WHERE record_sys_id = ? ORDER BY seq DESC`,
-      ),
-      deleteJournal: c.prepare("DELETE FROM journal_entry WHERE record_sys_id = ?"),
-      audit: c.prepare(
-        `INSERT INTO audit_entry (table_name, record_sys_id, operation, field, old_value, new_value, user, origin,
-           origin_remote, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      auditWrite: c.prepare(
-        `INSERT INTO audit_entry (table_name, record_sys_id, operation, changes, user, origin, origin_remote, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-    };
   }
 
   /** Registers a hook that runs inside every write transaction; a hook that throws undoes the write. */
@@ -121,33 +132,85 @@ export class RecordService {
     };
   }
 
-  /** Runs fn in one transaction (nested calls become savepoints; only the outermost is timed). */
-  transaction<T>(fn: () => T): T {
-    const sqlite = this.db.$client;
-    if (sqlite.inTransaction) return sqlite.transaction(fn)();
-    return timedTransaction("record_write", () => sqlite.transaction(fn)());
+  /** Runs a plan of record writes in one transaction of its own, timed as a record write. */
+  transaction<T>(make: () => Plan<T>): Promise<T> {
+    return timedAsync("record_write", () => this.storage.transaction(make));
   }
 
   /**
-   * A write of the one write path: one transaction, traced as one span when tracing is on (the
-   * capture, inside it, stores the span's trace context with the outbound rows).
+   * A write of the one write path: one transaction that may share its commit with the other
+   * writes of the same turn (group commit on SQLite), settled once committed; traced as one span
+   * when tracing is on (the capture, inside it, stores the span's trace context with the
+   * outbound rows).
    */
-  private write<T>(operation: RecordChange["operation"], table: string, fn: () => T): T {
-    if (!tracingOn()) return this.transaction(fn);
+  write<T>(operation: RecordChange["operation"], table: string, make: () => Plan<T>): Promise<T> {
+    const commit = () => timedAsync("record_write", () => this.storage.write(make));
+    if (!tracingOn()) return commit();
     return inSpan(
       `record ${operation}`,
       { attributes: { "tandem.table": table, "tandem.operation": operation } },
-      () => this.transaction(fn),
+      commit,
     );
   }
 
+  create(table: string, input: Record<string, unknown>, actor: Actor, options: WriteOptions = {}) {
+    const def = this.registry.require(table);
+    return this.write("create", table, () => this.createPlan(def.name, input, actor, options));
+  }
+
+  update(
+    table: string,
+    sysId: string,
+    input: Record<string, unknown>,
+    actor: Actor,
+    options: WriteOptions = {},
+  ) {
+    this.registry.require(table);
+    return this.write("update", table, () => this.updatePlan(table, sysId, input, actor, options));
+  }
+
+  delete(table: string, sysId: string, actor: Actor): Promise<RecordValues> {
+    this.registry.require(table);
+    return this.write("delete", table, () => this.deletePlan(table, sysId, actor));
+  }
+
+  get(table: string, sysId: string): Promise<RecordValues | null> {
+    return this.storage.read(this.getPlan(table, sysId));
+  }
+
+  require(table: string, sysId: string): Promise<RecordValues> {
+    return this.storage.read(this.requirePlan(table, sysId));
+  }
+
+  list(table: string, options: ListOptions = {}): Promise<{ rows: RecordValues[]; total: number }> {
+    return this.storage.read(this.listPlan(table, options));
+  }
+
+  find(table: string, query: string): Promise<RecordValues | null> {
+    return this.storage.read(this.findPlan(table, query));
+  }
+
+  journal(sysId: string): Promise<JournalEntry[]> {
+    return this.storage.read(this.journalPlan(sysId));
+  }
+
+  /** sys_id of the record of `table` whose sys_id or display value is `value`, or null. */
+  resolveReference(table: string, value: string): Promise<string | null> {
+    return this.storage.read(this.resolveReferencePlan(table, value));
+  }
+
+  now(): string {
+    return toGlideDateTime(this.clock());
+  }
+
   /** Runs the change hooks; for writers that own their own rows (attachments). */
-  emitChange(change: RecordChange): void {
+  *emitChangePlan(change: RecordChange): Plan<void> {
     const { actor } = change;
     for (const a of change.attachmentChanges) {
       const operation = a.kind === "added" ? "attach" : "detach";
       const [oldName, newName] = a.kind === "added" ? [null, a.fileName] : [a.fileName, null];
-      this.sql.audit.run(
+      yield* run(
+        Q.audit,
         change.table.name,
         change.sysId,
         operation,
@@ -160,202 +223,209 @@ export class RecordService {
         this.now(),
       );
     }
-    for (const hook of this.hooks) hook(change);
+    for (const hook of this.hooks) yield* hook(change);
   }
 
-  now(): string {
-    return toGlideDateTime(this.clock());
-  }
-
-  get(table: string, sysId: string): RecordValues | null {
+  *getPlan(table: string, sysId: string): Plan<RecordValues | null> {
     this.registry.require(table);
-    const row = this.sql.get.get(sysId, table);
+    const row = yield* get(Q.get, sysId, table);
     return row ? rowToValues(row) : null;
   }
 
-  require(table: string, sysId: string): RecordValues {
-    const values = this.get(table, sysId);
+  *requirePlan(table: string, sysId: string): Plan<RecordValues> {
+    const values = yield* this.getPlan(table, sysId);
     if (!values) throw notFound("No Record found", `Record ${sysId} does not exist in table ${table}`);
     return values;
   }
 
-  list(table: string, options: ListOptions = {}): { rows: RecordValues[]; total: number } {
+  *listPlan(table: string, options: ListOptions = {}): Plan<{ rows: RecordValues[]; total: number }> {
     const def = this.registry.require(table);
     const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(options.query));
-    const rows = this.select(where, orderBy)
-      .all(table, ...params, options.limit ?? 10_000, options.offset ?? 0)
-      .map(rowToValues);
+    const found = yield* all(
+      this.select(where, orderBy),
+      table,
+      ...params,
+      options.limit ?? 10_000,
+      options.offset ?? 0,
+    );
+    const rows = found.map(rowToValues);
     // Display look-ups (a reference's display value, for every captured change) need no count.
     if (options.count === false) return { rows, total: rows.length };
-    const total = this.statement<{ n: number }>(
-      `SELECT count(*) AS n FROM record WHERE table_name = ? AND (${where})`,
-    ).get(table, ...params)?.n;
-    return { rows, total: total ?? 0 };
+    const counted = yield* get(
+      this.statement<{ n: number }>(`SELECT count(*) AS n FROM record WHERE table_name = ? AND (${where})`),
+      table,
+      ...params,
+    );
+    return { rows, total: Number(counted?.n ?? 0) };
   }
 
   /** The first record matching an encoded query, or null (no count: flows' look-ups are hot). */
-  find(table: string, query: string): RecordValues | null {
+  *findPlan(table: string, query: string): Plan<RecordValues | null> {
     const def = this.registry.require(table);
     const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(query));
-    const row = this.select(where, orderBy).get(table, ...params, 1, 0);
+    const row = yield* get(this.select(where, orderBy), table, ...params, 1, 0);
     return row ? rowToValues(row) : null;
   }
 
-  private select(where: string, orderBy: string) {
+  *journalPlan(sysId: string): Plan<JournalEntry[]> {
+    return (yield* all(Q.journal, sysId)).map(journalRowToEntry);
+  }
+
+  private select(where: string, orderBy: string): Query<RecordRow> {
     return this.statement<RecordRow>(
       `SELECT * FROM record WHERE table_name = ? AND (${where}) ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
     );
   }
 
-  /** Prepared statements of generated SQL, kept by text (queries repeat: lists, flow look-ups). */
-  private statement<T>(sql: string): Statement<unknown[], T> {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      if (this.statements.size >= 500) this.statements.clear();
-      stmt = this.db.$client.prepare(sql);
-      this.statements.set(sql, stmt);
+  /** A statement of generated SQL, kept by text (queries repeat: lists, flow look-ups). */
+  private statement<T>(text: string): Query<T> {
+    let query = this.generated.get(text);
+    if (!query) {
+      if (this.generated.size >= 500) this.generated.clear();
+      query = sql(text);
+      this.generated.set(text, query);
     }
-    return stmt as Statement<unknown[], T>;
+    return query as Query<T>;
   }
 
-  journal(sysId: string): JournalEntry[] {
-    return this.sql.journal.all(sysId).map(journalRowToEntry);
-  }
-
-  create(
+  *createPlan(
     table: string,
     input: Record<string, unknown>,
     actor: Actor,
     options: WriteOptions = {},
-  ): RecordValues {
+  ): Plan<RecordValues> {
     const def = this.registry.require(table);
-    return this.write("create", table, () => {
-      const { values, journal } = normalizeInput(def, input, this.resolveReference);
-      const sysId = options.sysId ?? newSysId();
-      if (!/^[0-9a-f]{32}$/.test(sysId))
-        throw badRequest("Invalid sys_id", "A sys_id is 32 hex characters", "sys_id");
-      if (this.sql.exists.get(sysId))
-        throw new RecordError(409, "Record already exists", `sys_id ${sysId} is taken`);
-      const data = withDefaults(def, values);
-      if (def.numberPrefix) data.number = this.nextNumber(def);
-      applyDerivedFields(table, data);
-      this.checkMandatoryAndUnique(def, data, sysId);
-      const now = this.now();
-      this.sql.insert.run(
-        sysId,
-        table,
-        JSON.stringify(data),
-        now,
-        actor.userName,
-        now,
-        actor.userName,
-        "global",
-      );
-      const after = this.require(table, sysId);
-      const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
-      const changedFields = Object.keys(data).filter((k) => data[k] !== "");
-      this.audit(def, sysId, "create", changedFields, null, after, actor, now);
-      this.emitChange({
-        table: def,
-        operation: "create",
-        sysId,
-        before: null,
-        after,
-        changedFields,
-        journalEntries: entries,
-        attachmentChanges: [],
-        actor,
-      });
-      return after;
+    const { values, journal } = yield* this.normalize(def, input);
+    const sysId = options.sysId ?? newSysId();
+    if (!/^[0-9a-f]{32}$/.test(sysId))
+      throw badRequest("Invalid sys_id", "A sys_id is 32 hex characters", "sys_id");
+    if (yield* get(Q.exists, sysId))
+      throw new RecordError(409, "Record already exists", `sys_id ${sysId} is taken`);
+    const data = withDefaults(def, values);
+    if (def.numberPrefix) data.number = yield* this.nextNumber(def);
+    applyDerivedFields(table, data);
+    yield* this.checkMandatoryAndUnique(def, data, sysId);
+    const now = this.now();
+    yield* run(
+      Q.insert,
+      sysId,
+      table,
+      JSON.stringify(data),
+      now,
+      actor.userName,
+      now,
+      actor.userName,
+      "global",
+    );
+    const after = yield* this.requirePlan(table, sysId);
+    const entries = yield* this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
+    const changedFields = Object.keys(data).filter((k) => data[k] !== "");
+    yield* this.audit(def, sysId, "create", changedFields, null, after, actor, now);
+    yield* this.emitChangePlan({
+      table: def,
+      operation: "create",
+      sysId,
+      before: null,
+      after,
+      changedFields,
+      journalEntries: entries,
+      attachmentChanges: [],
+      actor,
     });
+    return after;
   }
 
-  update(
+  *updatePlan(
     table: string,
     sysId: string,
     input: Record<string, unknown>,
     actor: Actor,
     options: WriteOptions = {},
-  ): RecordValues {
+  ): Plan<RecordValues> {
     const def = this.registry.require(table);
-    return this.write("update", table, () => {
-      const before = this.require(table, sysId);
-      const { values, journal } = normalizeInput(def, input, this.resolveReference);
-      const data = dataOf(def, before);
-      Object.assign(data, values);
-      applyDerivedFields(table, data);
-      this.checkMandatoryAndUnique(def, data, sysId);
-      const changedFields = Object.keys(data).filter((k) => (before[k] ?? "") !== data[k]);
-      const now = this.now();
-      const entries = this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
-      if (changedFields.length === 0 && entries.length === 0) return before; // nothing to write, nothing to capture
-      this.sql.update.run(JSON.stringify(data), now, actor.userName, sysId);
-      const after = this.require(table, sysId);
-      this.audit(def, sysId, "update", changedFields, before, after, actor, now);
-      this.emitChange({
-        table: def,
-        operation: "update",
-        sysId,
-        before,
-        after,
-        changedFields,
-        journalEntries: entries,
-        attachmentChanges: [],
-        actor,
-      });
-      return after;
+    const before = yield* this.requirePlan(table, sysId);
+    const { values, journal } = yield* this.normalize(def, input);
+    const data = dataOf(def, before);
+    Object.assign(data, values);
+    applyDerivedFields(table, data);
+    yield* this.checkMandatoryAndUnique(def, data, sysId);
+    const changedFields = Object.keys(data).filter((k) => (before[k] ?? "") !== data[k]);
+    const now = this.now();
+    const entries = yield* this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
+    if (changedFields.length === 0 && entries.length === 0) return before; // nothing to write, nothing to capture
+    yield* run(Q.update, JSON.stringify(data), now, actor.userName, sysId);
+    const after = yield* this.requirePlan(table, sysId);
+    yield* this.audit(def, sysId, "update", changedFields, before, after, actor, now);
+    yield* this.emitChangePlan({
+      table: def,
+      operation: "update",
+      sysId,
+      before,
+      after,
+      changedFields,
+      journalEntries: entries,
+      attachmentChanges: [],
+      actor,
     });
+    return after;
   }
 
-  delete(table: string, sysId: string, actor: Actor): RecordValues {
+  *deletePlan(table: string, sysId: string, actor: Actor): Plan<RecordValues> {
     const def = this.registry.require(table);
-    return this.write("delete", table, () => {
-      const before = this.require(table, sysId);
-      this.emitChange({
-        table: def,
-        operation: "delete",
-        sysId,
-        before,
-        after: null,
-        changedFields: [],
-        journalEntries: [],
-        attachmentChanges: [],
-        actor,
-      });
-      this.sql.deleteJournal.run(sysId);
-      this.db.$client.prepare("DELETE FROM attachment WHERE table_sys_id = ?").run(sysId);
-      this.sql.delete.run(sysId);
-      this.audit(def, sysId, "delete", [], before, null, actor, this.now());
-      return before;
+    const before = yield* this.requirePlan(table, sysId);
+    yield* this.emitChangePlan({
+      table: def,
+      operation: "delete",
+      sysId,
+      before,
+      after: null,
+      changedFields: [],
+      journalEntries: [],
+      attachmentChanges: [],
+      actor,
     });
+    yield* run(Q.deleteJournal, sysId);
+    yield* run(Q.deleteAttachments, sysId);
+    yield* run(Q.delete, sysId);
+    yield* this.audit(def, sysId, "delete", [], before, null, actor, this.now());
+    return before;
   }
 
-  /** sys_id of the record of `table` whose sys_id or display value is `value`, or null. */
-  readonly resolveReference = (table: string, value: string): string | null => {
+  *resolveReferencePlan(table: string, value: string): Plan<string | null> {
     const def = this.registry.get(table);
     if (!def) return null;
     for (const field of [def.displayField, ...(def.lookupFields ?? [])]) {
-      const found = this.sql.resolveReference.get(table, value, field, value)?.sys_id;
+      const found = (yield* get(Q.resolveReference, table, value, field, value))?.sys_id;
       if (found) return found;
     }
     return null;
-  };
+  }
 
-  private nextNumber(def: TableDefinition): string {
-    let n = this.sql.nextNumber.get(def.name)?.n;
+  /** Caller input as stored strings; references are resolved first, so validation stays synchronous. */
+  private *normalize(def: TableDefinition, input: Record<string, unknown>) {
+    const resolved = new Map<string, string | null>();
+    for (const [target, value] of referenceLookups(def, input)) {
+      const key = `${target}\u0000${value}`;
+      if (!resolved.has(key)) resolved.set(key, yield* this.resolveReferencePlan(target, value));
+    }
+    return normalizeInput(def, input, (target, value) => resolved.get(`${target}\u0000${value}`) ?? null);
+  }
+
+  private *nextNumber(def: TableDefinition): Plan<string> {
+    let n = (yield* get(Q.nextNumber, def.name))?.n;
     if (n === undefined) {
-      this.sql.startNumber.run(def.name);
-      n = 10001;
+      yield* run(Q.startNumber, def.name);
+      n = (yield* get(Q.nextNumber, def.name))?.n ?? 10001; // the first number
     }
     return `${def.numberPrefix}${String(n).padStart(7, "0")}`;
   }
 
-  private checkMandatoryAndUnique(def: TableDefinition, data: FieldValues, sysId: string): void {
+  private *checkMandatoryAndUnique(def: TableDefinition, data: FieldValues, sysId: string): Plan<void> {
     for (const field of def.fields) {
       const value = data[field.name] ?? "";
       if (field.mandatory && value === "")
         throw badRequest(`Field ${field.name} is mandatory`, "", field.name);
-      if (field.unique && value !== "" && this.sql.unique.get(def.name, field.name, value, sysId)) {
+      if (field.unique && value !== "" && (yield* get(Q.unique, def.name, field.name, value, sysId))) {
         throw new RecordError(
           409,
           `${field.label} "${value}" is already used`,
@@ -365,14 +435,14 @@ export class RecordService {
     }
   }
 
-  private appendJournal(
+  private *appendJournal(
     def: TableDefinition,
     sysId: string,
     typed: JournalInput[],
     imported: ImportedJournalEntry[] | undefined,
     actor: Actor,
     now: string,
-  ): JournalEntry[] {
+  ): Plan<JournalEntry[]> {
     const entries: JournalEntry[] = typed.map((j) => ({
       entryId: newSysId(),
       element: j.element,
@@ -385,7 +455,7 @@ export class RecordService {
         throw badRequest(`Unknown journal field "${j.element}" for table ${def.name}`, "", j.element);
       }
       const entryId = j.entryId ?? newSysId();
-      if (this.sql.journalExists.get(entryId)) continue; // already written: applying twice changes nothing
+      if (yield* get(Q.journalExists, entryId)) continue; // already written: applying twice changes nothing
       entries.push({
         entryId,
         element: j.element,
@@ -395,7 +465,9 @@ export class RecordService {
       });
     }
     for (const e of entries) {
-      this.sql.insertJournal.run(
+      const remote = actor.originRemote ?? null;
+      yield* run(
+        Q.insertJournal,
         e.entryId,
         def.name,
         sysId,
@@ -403,9 +475,10 @@ export class RecordService {
         e.value,
         e.createdBy,
         e.createdOn,
-        actor.originRemote ?? null,
+        remote,
       );
-      this.sql.audit.run(
+      yield* run(
+        Q.audit,
         def.name,
         sysId,
         "journal",
@@ -414,14 +487,14 @@ export class RecordService {
         e.value,
         actor.userName,
         actor.origin,
-        actor.originRemote ?? null,
+        remote,
         now,
       );
     }
     return entries;
   }
 
-  private audit(
+  private *audit(
     def: TableDefinition,
     sysId: string,
     operation: string,
@@ -430,13 +503,13 @@ export class RecordService {
     after: RecordValues | null,
     actor: Actor,
     now: string,
-  ): void {
+  ): Plan<void> {
     const remote = actor.originRemote ?? null;
     const changes =
       fields.length === 0
         ? null
         : JSON.stringify(fields.map((field) => [field, before?.[field] ?? null, after?.[field] ?? null]));
-    this.sql.auditWrite.run(def.name, sysId, operation, changes, actor.userName, actor.origin, remote, now);
+    yield* run(Q.auditWrite, def.name, sysId, operation, changes, actor.userName, actor.origin, remote, now);
   }
 }
 

@@ -34,7 +34,7 @@ export async function uploadAttachment(ctx: RestContext): Promise<Response> {
   const target = parsed.data;
   records.registry.require(target.table_name); // 400 naming an unknown table
   requireWrite(ctx.user, target.table_name);
-  records.require(target.table_name, target.table_sys_id); // 404 before a byte is read
+  await records.require(target.table_name, target.table_sys_id); // 404 before a byte is read
   checkDeclaredLength(ctx.request, config.maxAttachmentBytes, "Attachment");
   const row = await attachments.add(
     {
@@ -56,7 +56,7 @@ export async function uploadAttachment(ctx: RestContext): Promise<Response> {
 export async function listAttachments(ctx: RestContext): Promise<Response> {
   const p = parseTableParams(ctx.url.searchParams);
   const filter = attachmentFilter(p.query);
-  const { rows, total } = ctx.inst.attachments.list(filter, { limit: p.limit, offset: p.offset });
+  const { rows, total } = await ctx.inst.attachments.list(filter, { limit: p.limit, offset: p.offset });
   return resultResponse(
     rows.map((row) => attachmentJson(row, ctx.baseUrl)),
     { headers: pagingHeaders(ctx.url, ctx.baseUrl, { total, limit: p.limit, offset: p.offset }) },
@@ -65,13 +65,13 @@ export async function listAttachments(ctx: RestContext): Promise<Response> {
 
 /** GET /attachment/{sys_id}: the metadata. */
 export async function getAttachment(ctx: RestContext, params: Params): Promise<Response> {
-  const row = ctx.inst.attachments.require(params.sys_id ?? "");
+  const row = await ctx.inst.attachments.require(params.sys_id ?? "");
   return resultResponse(attachmentJson(row, ctx.baseUrl));
 }
 
 /** GET /attachment/{sys_id}/file: the bytes, always as a download. */
 export async function downloadAttachment(ctx: RestContext, params: Params): Promise<Response> {
-  const row = ctx.inst.attachments.require(params.sys_id ?? "");
+  const row = await ctx.inst.attachments.require(params.sys_id ?? "");
   // HEAD (answered by this GET handler) sends no body: open no file it would never read.
   const body =
     ctx.request.method === "HEAD"
@@ -105,7 +105,7 @@ function asciiJson(value: unknown): string {
 
 /** DELETE /attachment/{sys_id}: 204. */
 export async function deleteAttachment(ctx: RestContext, params: Params): Promise<Response> {
-  const row = ctx.inst.attachments.require(params.sys_id ?? "");
+  const row = await ctx.inst.attachments.require(params.sys_id ?? "");
   requireWrite(ctx.user, row.table_name);
   await ctx.inst.attachments.remove(row.sys_id, ctx.actor);
   return noContent();

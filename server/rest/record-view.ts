@@ -26,16 +26,16 @@ export interface ViewOptions {
 
 type FieldOut = string | Record<string, string>;
 
-export function renderRecords(
+export async function renderRecords(
   records: RecordService,
   def: TableDefinition,
   rows: RecordValues[],
   options: ViewOptions,
-): Record<string, FieldOut>[] {
+): Promise<Record<string, FieldOut>[]> {
   const columns = outputColumns(def, options.fields);
   const needDisplay = options.displayValue !== "false";
   const displays: DisplayRow[] = needDisplay
-    ? displayValues(records, def, rows, { journal: columns.some((c) => c.field?.type === "journal") })
+    ? await displayValues(records, def, rows, { journal: columns.some((c) => c.field?.type === "journal") })
     : [];
   return rows.map((row, index) => {
     const out: Record<string, FieldOut> = {};

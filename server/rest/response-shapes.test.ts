@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { errorResponse } from "../http/responses";
+import type { RecordValues } from "../records/types";
 import { memoryInstance, testActor } from "../testing/memory-instance";
 import { contentDisposition } from "./attachment-view";
 import { pagingHeaders } from "./paging";
@@ -15,14 +16,14 @@ describe("pagingHeaders", () => {
       }),
     );
 
-  it("links first, prev, next and last with the public base URL", () => {
+  it("links first, prev, next and last with the public base URL", async () => {
     const h = pagingHeaders(url, "https://tandem.example", { total: 7, limit: 2, offset: 2 });
     expect(h["X-Total-Count"]).toBe("7");
     expect(links(h)).toEqual({ first: "0", prev: "0", next: "4", last: "6" });
     expect(h.Link).toContain("https://tandem.example/api/now/table/incident?sysparm_query=state%3D1");
   });
 
-  it("leaves out prev on the first page and next on the last", () => {
+  it("leaves out prev on the first page and next on the last", async () => {
     expect(links(pagingHeaders(url, "http://x", { total: 3, limit: 2, offset: 0 }))).toEqual({
       first: "0",
       next: "2",
@@ -34,7 +35,7 @@ describe("pagingHeaders", () => {
     });
   });
 
-  it("carries only sysparm_ parameters, and leaves Link out rather than answer headers no client can read", () => {
+  it("carries only sysparm_ parameters, and leaves Link out rather than answer headers no client can read", async () => {
     const junk = new URL(
       `http://internal:3000/api/now/table/sys_user?%00abc=${"a".repeat(6000)}&sysparm_limit=2`,
     );
@@ -51,7 +52,7 @@ describe("pagingHeaders", () => {
 });
 
 describe("contentDisposition", () => {
-  it("quotes nothing it should not and encodes the real name", () => {
+  it("quotes nothing it should not and encodes the real name", async () => {
     const header = contentDisposition('a "b"; c\u00e4.txt');
     expect(header).toBe(
       `attachment; filename="a _b__ c_.txt"; filename*=UTF-8''a%20%22b%22%3B%20c%C3%A4.txt`,
@@ -62,17 +63,22 @@ describe("contentDisposition", () => {
 
 describe("renderRecords", () => {
   const env = memoryInstance();
-  const group = env.records.create("sys_user_group", { name: "Network" }, testActor);
-  const inc = env.records.create(
-    "incident",
-    { short_description: "x", assignment_group: group.sys_id, comments: "hello" },
-    testActor,
-  );
+  let group: RecordValues;
+  let inc: RecordValues;
+  let link: string;
+  beforeAll(async () => {
+    group = await env.records.create("sys_user_group", { name: "Network" }, testActor);
+    inc = await env.records.create(
+      "incident",
+      { short_description: "x", assignment_group: group.sys_id, comments: "hello" },
+      testActor,
+    );
+    link = `http://i/api/now/table/sys_user_group/${group.sys_id}`;
+  });
   const base = { baseUrl: "http://i", excludeReferenceLink: false };
-  const link = `http://i/api/now/table/sys_user_group/${group.sys_id}`;
 
-  it("gives values, reference links, and an empty journal by default", () => {
-    const [row] = renderRecords(env.records, env.registry.require("incident"), [inc], {
+  it("gives values, reference links, and an empty journal by default", async () => {
+    const [row] = await renderRecords(env.records, env.registry.require("incident"), [inc], {
       ...base,
       displayValue: "false",
     });
@@ -82,9 +88,9 @@ describe("renderRecords", () => {
     expect(row?.assigned_to).toBe("");
   });
 
-  it("gives display values, or both, and only the requested known fields", () => {
+  it("gives display values, or both, and only the requested known fields", async () => {
     const def = env.registry.require("incident");
-    const [shown] = renderRecords(env.records, def, [inc], {
+    const [shown] = await renderRecords(env.records, def, [inc], {
       ...base,
       displayValue: "true",
       fields: ["state", "assignment_group", "comments", "nope"],
@@ -92,7 +98,7 @@ describe("renderRecords", () => {
     expect(Object.keys(shown ?? {})).toEqual(["state", "assignment_group", "comments"]);
     expect(shown?.assignment_group).toEqual({ link, display_value: "Network" });
     expect(shown?.comments).toMatch(/\(Additional comments\)\nhello\n\n$/);
-    const [all] = renderRecords(env.records, def, [inc], {
+    const [all] = await renderRecords(env.records, def, [inc], {
       ...base,
       displayValue: "all",
       excludeReferenceLink: true,

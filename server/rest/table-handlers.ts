@@ -18,12 +18,12 @@ type Params = Record<string, string>;
 export async function listRecords(ctx: RestContext, params: Params): Promise<Response> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams);
-  const { rows, total } = ctx.inst.records.list(def.name, {
+  const { rows, total } = await ctx.inst.records.list(def.name, {
     query: p.query,
     limit: p.limit,
     offset: p.offset,
   });
-  return resultResponse(render(ctx, def, rows, p), {
+  return resultResponse(await render(ctx, def, rows, p), {
     headers: pagingHeaders(ctx.url, ctx.baseUrl, { total, limit: p.limit, offset: p.offset }),
   });
 }
@@ -32,8 +32,8 @@ export async function listRecords(ctx: RestContext, params: Params): Promise<Res
 export async function getRecord(ctx: RestContext, params: Params): Promise<Response> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams);
-  const row = ctx.inst.records.require(def.name, params.sys_id ?? "");
-  return resultResponse(render(ctx, def, [row], p)[0]);
+  const row = await ctx.inst.records.require(def.name, params.sys_id ?? "");
+  return resultResponse((await render(ctx, def, [row], p))[0]);
 }
 
 /** POST /table/{table}: 201 with the new record and its Location. */
@@ -45,7 +45,7 @@ export async function createRecord(ctx: RestContext, params: Params): Promise<Re
   // The Table API lets a client choose the sys_id of a new record (imports, sync peers).
   const sysId = typeof body.sys_id === "string" && body.sys_id !== "" ? body.sys_id : undefined;
   const created = await saveRecord(ctx, def.name, null, body, { sysId });
-  return resultResponse(render(ctx, def, [created], p)[0], {
+  return resultResponse((await render(ctx, def, [created], p))[0], {
     status: 201,
     headers: { Location: `${ctx.baseUrl}/api/now/table/${def.name}/${created.sys_id}` },
   });
@@ -57,17 +57,17 @@ export async function updateRecord(ctx: RestContext, params: Params): Promise<Re
   const p = parseTableParams(ctx.url.searchParams);
   requireWrite(ctx.user, def.name);
   const sysId = params.sys_id ?? "";
-  ctx.inst.records.require(def.name, sysId); // 404 before reading the body
+  await ctx.inst.records.require(def.name, sysId); // 404 before reading the body
   const body = await readJsonObject(ctx.request, ctx.inst.config.maxBodyBytes);
   const updated = await saveRecord(ctx, def.name, sysId, body);
-  return resultResponse(render(ctx, def, [updated], p)[0]);
+  return resultResponse((await render(ctx, def, [updated], p))[0]);
 }
 
 /** DELETE /table/{table}/{sys_id}: 204. */
 export async function deleteRecord(ctx: RestContext, params: Params): Promise<Response> {
   const def = table(ctx, params);
   requireWrite(ctx.user, def.name);
-  await ctx.inst.writes.write(() => ctx.inst.records.delete(def.name, params.sys_id ?? "", ctx.actor));
+  await ctx.inst.records.delete(def.name, params.sys_id ?? "", ctx.actor);
   return noContent();
 }
 

@@ -40,9 +40,7 @@ export async function saveRecord(
   const { fields, password } = splitPassword(table, body);
   if (password !== undefined) return users.saveWithPassword(sysId, fields, password, ctx.actor, options);
   // The answer goes out after the shared commit: an acknowledged write is on disk.
-  return ctx.inst.writes.write(() =>
-    sysId === null
-      ? records.create(table, fields, ctx.actor, options)
-      : records.update(table, sysId, fields, ctx.actor, options),
-  );
+  return sysId === null
+    ? await records.create(table, fields, ctx.actor, options)
+    : await records.update(table, sysId, fields, ctx.actor, options);
 }

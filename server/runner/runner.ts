@@ -126,7 +126,7 @@ export class FlowRunner {
       queue: "inbound",
       queueRowId: row.sequence,
       runKey: inboundRunKey(row),
-      runAs: this.inboundRunAs(remote.id),
+      runAs: await this.inboundRunAs(remote.id),
       originRemote: remote.id,
       fieldClocks,
       previousExecutionId: row.flow_execution_id,
@@ -150,10 +150,12 @@ export class FlowRunner {
   }
 
   /** The user an inbound row's flow writes as: the remote's run-as user, else its API user. */
-  inboundRunAs(remoteIdValue: string): string {
+  async inboundRunAs(remoteIdValue: string): Promise<string> {
     const remote = this.deps.config.snapshot().remotesById.get(remoteIdValue);
     if (!remote) return "system";
-    return this.userName(remote.runAsUserId) ?? this.userName(remote.inboundApiUserId) ?? "system";
+    return (
+      (await this.userName(remote.runAsUserId)) ?? (await this.userName(remote.inboundApiUserId)) ?? "system"
+    );
   }
 
   /** Runs a remote system's error subflow (once per transition to error). */
@@ -163,7 +165,7 @@ export class FlowRunner {
     const flow = await this.deps.flows.published(remote.errorSubflowId);
     const result = await this.run({
       flow,
-      inputs: { remote_system: remote.name, error_message: reason, admin_emails: this.adminEmails() },
+      inputs: { remote_system: remote.name, error_message: reason, admin_emails: await this.adminEmails() },
       queue: "none",
       queueRowId: null,
       runKey: `error:${remote.id}:${Date.now()}`,
@@ -272,18 +274,18 @@ export class FlowRunner {
     return { ...result, executionId, warnings: scope.warnings };
   }
 
-  private userName(sysId: string | null): string | undefined {
+  private async userName(sysId: string | null): Promise<string | undefined> {
     if (!sysId) return undefined;
     let name = this.userNames.get(sysId);
     if (name === undefined) {
-      name = this.deps.records.get("sys_user", sysId)?.user_name ?? "";
+      name = (await this.deps.records.get("sys_user", sysId))?.user_name ?? "";
       this.userNames.set(sysId, name);
     }
     return name || undefined;
   }
 
-  private adminEmails(): string[] {
-    const { rows } = this.deps.records.list("sys_user", {
+  private async adminEmails(): Promise<string[]> {
+    const { rows } = await this.deps.records.list("sys_user", {
       query: "rolesLIKEadmin^emailISNOTEMPTY^active=true",
     });
     return rows.map((r) => r.email ?? "").filter((e) => e !== "");

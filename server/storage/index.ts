@@ -1,4 +1,5 @@
 export {
+  afterCommit,
   all,
   attempt,
   type Dialect,

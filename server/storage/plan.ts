@@ -47,6 +47,7 @@ export type Step =
       readonly params: readonly unknown[];
     }
   | { readonly op: "dialect" }
+  | { readonly op: "afterCommit"; readonly fn: () => void }
   | { readonly op: "savepoint"; readonly action: "begin" | "release" | "rollback" };
 
 export type Plan<T> = Generator<Step, T, unknown>;
@@ -88,6 +89,16 @@ export function* attempt<T>(plan: Plan<T>): Plan<T> {
   }
   yield { op: "savepoint", action: "release" };
   return value;
+}
+
+/**
+ * Runs `fn` once the transaction the plan runs in has committed (cache invalidation, wake-ups,
+ * signals to the other processes): never before, so whoever reacts reads the committed data.
+ * On SQLite a synchronous transaction has committed before any microtask runs, so it is queued
+ * as one; on PostgreSQL it runs after COMMIT, and not at all when the transaction rolls back.
+ */
+export function* afterCommit(fn: () => void): Plan<void> {
+  yield { op: "afterCommit", fn };
 }
 
 /** One plan per item, run one after another; their results in the items' order. */

@@ -56,8 +56,11 @@ export class PgStorage implements Storage {
     this.signals = new PgSignals(pool, onSignalError);
   }
 
-  read<T>(plan: Plan<T>): Promise<T> {
-    return this.drive(this.pool, plan, false);
+  async read<T>(plan: Plan<T>): Promise<T> {
+    const after: Array<() => void> = [];
+    const value = await this.drive(this.pool, plan, false, after);
+    for (const fn of after) fn(); // each statement committed on its own
+    return value;
   }
 
   async transaction<T>(make: () => Plan<T>): Promise<T> {
@@ -67,13 +70,15 @@ export class PgStorage implements Storage {
       try {
         await client.query("BEGIN");
         try {
-          const value = await this.drive(client, make(), true);
+          const after: Array<() => void> = [];
+          const value = await this.drive(client, make(), true, after);
           const commit = await client.query("COMMIT");
           // a plan that caught a failed statement without attempt(): PostgreSQL rolled it all back
           if (commit.command === "ROLLBACK")
             throw new Error(
               "The transaction was rolled back: a statement in it failed and the plan went on (wrap such a statement in attempt())",
             );
+          for (const fn of after) fn();
           return value;
         } catch (error) {
           await client.query("ROLLBACK").catch((e: Error) => {
@@ -98,7 +103,7 @@ export class PgStorage implements Storage {
     try {
       await client.query("BEGIN");
       try {
-        return await this.drive(client, make(), true);
+        return await this.drive(client, make(), true, []); // rolled back: nothing to run after
       } finally {
         await client.query("ROLLBACK").catch((e: Error) => {
           broken = e;
@@ -114,7 +119,12 @@ export class PgStorage implements Storage {
     await this.pool.end();
   }
 
-  private async drive<T>(on: Queryable, plan: Plan<T>, inTransaction: boolean): Promise<T> {
+  private async drive<T>(
+    on: Queryable,
+    plan: Plan<T>,
+    inTransaction: boolean,
+    after: Array<() => void>,
+  ): Promise<T> {
     let depth = 0;
     let input: unknown;
     let failed = false;
@@ -134,6 +144,9 @@ export class PgStorage implements Storage {
           else await on.query({ text: `ROLLBACK TO SAVEPOINT ${name}` });
           if (step.action !== "begin") depth -= 1;
           input = undefined;
+        } else if (step.op === "afterCommit") {
+          after.push(step.fn);
+          input = undefined;
         } else input = await this.step(on, step);
       } catch (e) {
         failed = true;
@@ -142,7 +155,10 @@ export class PgStorage implements Storage {
     }
   }
 
-  private async step(on: Queryable, step: Exclude<Step, { op: "savepoint" }>): Promise<unknown> {
+  private async step(
+    on: Queryable,
+    step: Exclude<Step, { op: "savepoint" | "afterCommit" }>,
+  ): Promise<unknown> {
     if (step.op === "dialect") return "postgres";
     let text = this.texts.get(step.query);
     if (text === undefined) {

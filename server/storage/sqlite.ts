@@ -91,6 +91,11 @@ export class SqliteStorage implements SyncStorage {
 
   private step(step: Exclude<Step, { op: "savepoint" }>): unknown {
     if (step.op === "dialect") return "sqlite";
+    if (step.op === "afterCommit") {
+      // better-sqlite3 commits synchronously: the microtask runs after the transaction ended
+      queueMicrotask(step.fn);
+      return undefined;
+    }
     let statement = this.statements.get(step.query);
     if (!statement) {
       statement = this.sqlite.prepare(step.query.sqlite);

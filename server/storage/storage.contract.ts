@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { all, attempt, get, type Plan, run, type Storage, sql } from ".";
+import { afterCommit, all, attempt, get, type Plan, run, type Storage, sql } from ".";
 
 // The storage layer itself on every dialect (issue 13): SQLite in storage.test.ts, a real
 // PostgreSQL in tests/integration/storage-seam.test.ts.
@@ -53,5 +53,18 @@ export function storageContract(fresh: () => Promise<Storage>): void {
     // and the storage is usable afterwards (the connection went back clean)
     await storage.write(() => run(Q.put, "contract.t", "1"));
     expect(await storage.read(all(Q.keys))).toEqual([{ key: "contract.t" }]);
+  });
+
+  it("afterCommit runs once the transaction committed, and reads what it wrote", async () => {
+    const storage = await fresh();
+    const seen: Array<string | undefined> = [];
+    await storage.transaction(function* () {
+      yield* run(Q.put, "contract.w", "committed");
+      yield* afterCommit(() => {
+        void storage.read(get(Q.read, "contract.w")).then((row) => seen.push(row?.value));
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen).toEqual(["committed"]);
   });
 }

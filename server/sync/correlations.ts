@@ -1,5 +1,5 @@
 import type { Correlation, CorrelationState } from "../../flows/ports/ports";
-import { all, get, type Plan, requireSync, run, type Storage, sql } from "../storage";
+import { all, get, type Plan, run, type Storage, sql } from "../storage";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 
@@ -165,30 +165,7 @@ export const correlationPlans = {
  * Reads run on their own, writes share the commit of their turn (Storage.write).
  */
 export class CorrelationStore {
-  /**
-   * For callers that still run inside a synchronous SQLite transaction (capture in the record
-   * write, the bodies of GroupCommit.write): the same plans, run at once. Throws on PostgreSQL;
-   * those callers go when the record write path becomes a plan (issue 13, step 4 of the plan).
-   */
-  readonly inSyncTransaction: {
-    byRecord(remoteSystem: string, table: string, sysId: string): CorrelationView | null;
-    countStale(localId: string, count: number): void;
-    /** For a dry run's rehearsal (server/runner/dry-run), which rolls its transaction back. */
-    create(input: NewCorrelation): CorrelationView;
-    updateState(remoteSystem: string, localId: string, state: CorrelationState): CorrelationView;
-  };
-
-  constructor(private readonly storage: Storage) {
-    const now = <T>(plan: Plan<T>): T =>
-      requireSync(storage, "CorrelationStore.inSyncTransaction").runSync(plan);
-    this.inSyncTransaction = {
-      byRecord: (remoteSystem, table, sysId) => now(correlationPlans.byRecord(remoteSystem, table, sysId)),
-      countStale: (localId, count) => now(correlationPlans.countStale(localId, count)),
-      create: (input) => now(correlationPlans.create(input)),
-      updateState: (remoteSystem, localId, state) =>
-        now(correlationPlans.updateState(remoteSystem, localId, state)),
-    };
-  }
+  constructor(private readonly storage: Storage) {}
 
   byRecord(remoteSystem: string, table: string, sysId: string): Promise<CorrelationView | null> {
     return this.storage.read(correlationPlans.byRecord(remoteSystem, table, sysId));

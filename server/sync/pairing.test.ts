@@ -55,7 +55,7 @@ describe("Pairing (inviter)", () => {
       message: "Invitation expired",
     });
     expect(await config.listRemotes()).toHaveLength(0);
-    expect(users.findByName("sync.beta")).toBeFalsy();
+    expect(await users.findByName("sync.beta")).toBeFalsy();
   });
 
   it("refuses an invitation one millisecond past its expiry, accepts it just before", async () => {

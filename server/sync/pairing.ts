@@ -216,7 +216,7 @@ export class Pairing {
   // ---- shared ------------------------------------------------------------------------------
 
   private async ensureApiUser(userName: string, name: string, secret: string): Promise<string> {
-    const existing = this.deps.users.findByName(userName);
+    const existing = await this.deps.users.findByName(userName);
     if (existing?.sys_id) {
       // Only an existing sync_api account is reused: never reset the password of a person.
       if (!/\bsync_api\b/.test(existing.roles ?? ""))

@@ -11,8 +11,8 @@ export function memoryInstance() {
   const db = openDatabase({ file: ":memory:" });
   const registry = new TableRegistry(db);
   registry.install(builtInTables);
-  const records = new RecordService(db, registry);
   const storage = new SqliteStorage(db.$client);
+  const records = new RecordService(storage, registry);
   const users = new UserDirectory(storage, records);
   return { db, registry, records, storage, users };
 }

@@ -166,7 +166,7 @@ describe("stores on PostgreSQL", () => {
     // Users are records, still on SQLite (issue 13): both read the same record service here.
     const { records } = memoryInstance();
     const system = { userName: "system", origin: "system" as const, originRemote: null };
-    const sysId = String(records.create("sys_user", { user_name: "casey" }, system).sys_id);
+    const sysId = String((await records.create("sys_user", { user_name: "casey" }, system)).sys_id);
     await a.write(() =>
       run(
         sql(`INSERT INTO record (sys_id, table_name, data, sys_created_on, sys_created_by, sys_updated_on,

@@ -23,9 +23,9 @@ export const attachmentsRouter = router({
   list: readProcedure
     .input(recordRef)
     .output(z.array(attachmentSchema))
-    .query(({ ctx, input }) => {
-      ctx.inst.records.require(input.table, input.sysId);
-      return ctx.inst.attachments.ofRecord(input.table, input.sysId).map((a) => ({
+    .query(async ({ ctx, input }) => {
+      await ctx.inst.records.require(input.table, input.sysId);
+      return (await ctx.inst.attachments.ofRecord(input.table, input.sysId)).map((a) => ({
         sysId: a.sys_id,
         fileName: a.file_name,
         contentType: a.content_type,
@@ -40,7 +40,7 @@ export const attachmentsRouter = router({
     .input(z.object({ sysId: z.string().regex(/^[0-9a-f]{32}$/) }))
     .output(z.object({ sysId: z.string(), fileName: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      const row = ctx.inst.attachments.require(input.sysId);
+      const row = await ctx.inst.attachments.require(input.sysId);
       if (!canWriteTable(ctx.user, row.table_name)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `You may not change ${row.table_name} records` });
       }

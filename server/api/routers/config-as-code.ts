@@ -32,12 +32,12 @@ function summary(plan: Plan) {
 }
 
 export const configAsCodeRouter = router({
-  exportFiles: admin.query(({ ctx }) => ({ files: exportFiles(ctx.inst) })),
+  exportFiles: admin.query(async ({ ctx }) => ({ files: await exportFiles(ctx.inst) })),
   planImport: admin
     .input(importInput)
-    .mutation(({ ctx, input }) => summary(planImport(ctx.inst, input.files, input.secrets))),
+    .mutation(async ({ ctx, input }) => summary(await planImport(ctx.inst, input.files, input.secrets))),
   applyImport: admin.input(importInput).mutation(async ({ ctx, input }) => {
-    const plan = planImport(ctx.inst, input.files, input.secrets);
+    const plan = await planImport(ctx.inst, input.files, input.secrets);
     if (plan.errors.length === 0) await applyPlan(ctx.inst, plan, input.secrets, ctx.actor);
     return { ...summary(plan), applied: plan.errors.length === 0 };
   }),

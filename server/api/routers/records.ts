@@ -52,41 +52,41 @@ export const recordsRouter = router({
   create: readProcedure
     .input(createInput)
     .output(writeOutput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       assertCanWrite(ctx, input.table);
       const def = ctx.inst.registry.require(input.table);
-      const created = ctx.inst.records.create(input.table, input.values, ctx.actor);
+      const created = await ctx.inst.records.create(input.table, input.values, ctx.actor);
       return { sysId: created.sys_id, display: created[def.displayField] ?? "" };
     }),
 
   update: readProcedure
     .input(updateInput)
     .output(writeOutput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       assertCanWrite(ctx, input.table);
       const def = ctx.inst.registry.require(input.table);
-      const updated = ctx.inst.records.update(input.table, input.sysId, input.values, ctx.actor);
+      const updated = await ctx.inst.records.update(input.table, input.sysId, input.values, ctx.actor);
       return { sysId: updated.sys_id, display: updated[def.displayField] ?? "" };
     }),
 
   delete: readProcedure
     .input(recordRef)
     .output(writeOutput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       assertCanWrite(ctx, input.table);
       const def = ctx.inst.registry.require(input.table);
-      const deleted = ctx.inst.records.delete(input.table, input.sysId, ctx.actor);
+      const deleted = await ctx.inst.records.delete(input.table, input.sysId, ctx.actor);
       return { sysId: deleted.sys_id, display: deleted[def.displayField] ?? "" };
     }),
 
   addJournal: readProcedure
     .input(addJournalInput)
     .output(writeOutput)
-    .mutation(({ ctx, input }) => {
+    .mutation(async ({ ctx, input }) => {
       assertCanWrite(ctx, input.table);
       const def = ctx.inst.registry.require(input.table);
       journalField(def, input.element);
-      const updated = ctx.inst.records.update(
+      const updated = await ctx.inst.records.update(
         input.table,
         input.sysId,
         { [input.element]: input.value },

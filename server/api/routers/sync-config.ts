@@ -26,9 +26,9 @@ export const syncConfigRouter = router({
   }),
   /** What the configuration forms pick from: tables and fields, users, flows, templates. */
   choices: admin.query(async ({ ctx }) => {
-    const users = ctx.inst.records
-      .list("sys_user", { query: "ORDERBYuser_name", count: false })
-      .rows.map((u) => ({ id: u.sys_id, userName: u.user_name ?? "", roles: u.roles ?? "" }));
+    const users = (
+      await ctx.inst.records.list("sys_user", { query: "ORDERBYuser_name", count: false })
+    ).rows.map((u) => ({ id: u.sys_id, userName: u.user_name ?? "", roles: u.roles ?? "" }));
     return {
       self: { instance: ctx.inst.config.instance, url: ctx.inst.config.publicUrl },
       tables: ctx.inst.registry.list().map((t) => ({

@@ -36,7 +36,7 @@ async function readTransfer(request: Request, deps: AttachmentApiDeps) {
 export async function handleAttachmentRequest(request: Request, deps: AttachmentApiDeps): Promise<Response> {
   try {
     const { remote, receiver_correlation_id, keys } = await readTransfer(request, deps);
-    return Response.json(deps.sender.accept(remote.id, receiver_correlation_id, keys), { status: 202 });
+    return Response.json(await deps.sender.accept(remote.id, receiver_correlation_id, keys), { status: 202 });
   } catch (error) {
     return errorResponse(error, (e) => deps.logger.error({ err: e }, "attachment request failed"));
   }

@@ -40,7 +40,7 @@ export class AttachmentReceiver {
       correlations: CorrelationStore;
       client: SyncClient;
       limits: AttachmentLimits;
-      runAsOf: (remoteId: string) => string;
+      runAsOf: (remoteId: string) => Promise<string>;
     },
   ) {
     const c = deps.db.$client;
@@ -144,15 +144,15 @@ export class AttachmentReceiver {
   }
 
   /** Moves every received file of a correlation onto its record, skipping ones it already has. */
-  move(remoteId: string, correlationId: string): { moved: number } {
+  async move(remoteId: string, correlationId: string): Promise<{ moved: number }> {
     let moved = 0;
     for (const row of this.sql.staged.all(remoteId, correlationId)) {
-      const existing = this.deps.attachments
-        .ofRecord(row.table_name, row.record_sys_id)
-        .find((a) => a.hash === row.hash && a.file_name === row.file_name);
+      const existing = (await this.deps.attachments.ofRecord(row.table_name, row.record_sys_id)).find(
+        (a) => a.hash === row.hash && a.file_name === row.file_name,
+      );
       const attached =
         existing ??
-        this.deps.attachments.attachStored(
+        (await this.deps.attachments.attachStored(
           {
             tableName: row.table_name,
             tableSysId: row.record_sys_id,
@@ -161,8 +161,8 @@ export class AttachmentReceiver {
             hash: row.hash,
             sizeBytes: row.size_bytes,
           },
-          { userName: this.deps.runAsOf(remoteId), origin: "flow", originRemote: remoteId },
-        );
+          { userName: await this.deps.runAsOf(remoteId), origin: "flow", originRemote: remoteId },
+        ));
       this.sql.setStatus.run("moved", null, attached.sys_id, Date.now(), row.id);
       if (!existing) moved += 1;
     }

@@ -70,7 +70,11 @@ export class AttachmentSender {
   }
 
   /** POST /api/sync/v1/attachments/request from `remoteId`: validates, then queues the pushes. */
-  accept(remoteId: string, receiverCorrelationId: string, keys: string[]): { accepted: number } {
+  async accept(
+    remoteId: string,
+    receiverCorrelationId: string,
+    keys: string[],
+  ): Promise<{ accepted: number }> {
     const claims = keys.map((key) => {
       const checked = this.deps.keys.check(key, remoteId);
       if (!checked.ok) {
@@ -90,9 +94,13 @@ export class AttachmentSender {
     const batch = randomUUID();
     const now = Date.now();
     let accepted = 0;
+    // Read first: a file deleted after this is reported by its push ("deleted before it could be sent").
+    const rows = await Promise.all(
+      claims.map(({ claims: c }) => this.deps.attachments.get(c.attachmentSysId)),
+    );
     this.deps.db.$client.transaction(() => {
-      for (const { key, claims: c } of claims) {
-        const row = this.deps.attachments.get(c.attachmentSysId);
+      for (const [i, { key, claims: c }] of claims.entries()) {
+        const row = rows[i];
         if (!row || row.table_sys_id !== c.recordSysId) continue; // deleted since: nothing to send
         if (this.deps.limits.refusal(row.file_name, row.size_bytes)) continue;
         accepted += this.sql.insert.run(
@@ -147,7 +155,7 @@ export class AttachmentSender {
 
   private async push(row: PushRow): Promise<void> {
     const remote = this.deps.config.snapshot().remotesById.get(row.remote_system_id);
-    const attachment = this.deps.attachments.get(row.attachment_sys_id);
+    const attachment = await this.deps.attachments.get(row.attachment_sys_id);
     if (!remote || !attachment) {
       this.sql.failed.run(
         remote ? "The attachment was deleted before it could be sent" : "Unknown remote system",

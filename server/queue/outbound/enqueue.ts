@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../../db/client";
+import { done, type Plan } from "../../storage";
 import { encodePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
@@ -41,6 +42,11 @@ export class OutboundEnqueuer {
          VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
       ),
     };
+  }
+
+  /** The enqueue as a step of the caller's plan (capture, in the record's transaction). */
+  *enqueuePlan(row: OutboundRowInput): Plan<number> {
+    return yield* done(this.enqueue(row)); // SQLite only until the queues run on plans
   }
 
   enqueue(row: OutboundRowInput): number {

@@ -6,11 +6,12 @@ import type {
   SyncRecord,
   WriteMeta,
 } from "../../../flows/ports/ports";
-import { isNewer } from "../../capture/field-clocks";
-import type { Db } from "../../db/client";
+import { fieldClocks, isNewer } from "../../capture/field-clocks";
+import type { Plan } from "../../storage";
+import { correlationPlans } from "../../sync/correlations";
 import { newSysId } from "../../util/ids";
 import { type PortDeps, remoteId, serverPorts } from "../ports";
-import { flowActor, flowJournal, translate } from "../ports/records-port";
+import { flowActor, flowJournal, translated } from "../ports/records-port";
 import type { RunScope } from "../ports/scope";
 
 // "Try with draft" (issue 15): ports that READ the instance's real records, correlations and
@@ -44,49 +45,26 @@ export type DryEffect =
   | { kind: "subflow"; flow: string; inputs: Record<string, unknown> }
   | { kind: "log"; level: string; message: string };
 
-const ROLLBACK = Symbol("dry-run rollback");
-
-/** Runs fn inside a transaction that is always rolled back; returns what fn returned or throws what it threw. */
-export function rehearse<T>(db: Db, fn: () => T): T {
-  let out: { value: T } | undefined;
-  try {
-    db.$client.transaction(() => {
-      out = { value: fn() };
-      // A write that answers with a promise runs later, in a commit of its own, after this
-      // rollback: it would be real. Rehearsals use the stores' synchronous forms.
-      if (isThenable(out.value))
-        throw new Error("A rehearsal must write synchronously, not through a promise");
-      throw ROLLBACK;
-    })();
-  } catch (error) {
-    if (error !== ROLLBACK) throw error;
-  }
-  if (!out) throw new Error("rehearsal produced nothing");
-  return out.value;
-}
-
-function isThenable(value: unknown): boolean {
-  return typeof (value as { then?: unknown } | null)?.then === "function";
-}
-
-export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: Ports; effects: DryEffect[] } {
+export function dryRunPorts(deps: PortDeps, scope: RunScope): { ports: Ports; effects: DryEffect[] } {
   const effects: DryEffect[] = [];
   const real = serverPorts(deps, scope); // only its read methods are used below
   // The same actor, journal and clocks as a real run, so a dry run fails where the real one would.
-  const { records, correlations: store, clocks } = deps.recordsShared;
+  const { records } = deps.recordsShared;
+  // Runs a plan in a transaction that is always rolled back: it sees its own writes, keeps none.
+  const rehearse = <T>(make: () => Plan<T>) => translated(records.storage.rehearse(make));
   const actor = (meta: WriteMeta) => flowActor(meta, scope);
   const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
   const changesOf = (before: RecordValues | null, after: RecordValues, fields: string[]): FieldChange[] =>
     fields.map((f) => ({ field: f, before: before?.[f] ?? null, after: after[f] ?? null }));
   /** Records the effect even when the write is refused, so the diff shows what was attempted. */
-  const recordWrite = <T>(
+  const recordWrite = async (
     effect: Omit<Extract<DryEffect, { kind: "record" }>, "kind" | "changes"> & { wanted: RecordValues },
     before: RecordValues | null,
-    act: () => T & RecordValues,
-  ): T => {
+    act: () => Plan<RecordValues>,
+  ): Promise<SyncRecord> => {
     const { wanted, ...rest } = effect;
     try {
-      const after = translate(() => rehearse(db, act));
+      const after = (await rehearse(act)) as SyncRecord;
       effects.push({ kind: "record", ...rest, changes: changesOf(before, after, Object.keys(wanted)) });
       return after;
     } catch (error) {
@@ -108,30 +86,27 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
         return recordWrite(
           { op: "create", table, sysId: "(new)", journal: meta.journalEntries ?? [], wanted: values },
           null,
-          () => records.create(table, values, actor(meta), { journalEntries: journal(meta) }) as SyncRecord,
+          () => records.createPlan(table, values, actor(meta), { journalEntries: journal(meta) }),
         );
       },
       async update(table, sysId, values, meta) {
         // Same stale-field rule as the real port (SPEC 3.8), read-only here.
         const applied: RecordValues = {};
-        const local = scope.fieldClocks ? clocks.all(sysId) : undefined;
+        const local = scope.fieldClocks ? await records.storage.read(fieldClocks.all(sysId)) : undefined;
         for (const [field, value] of Object.entries(values)) {
           const incoming = scope.fieldClocks?.get(field);
           const ours = local?.get(field) ?? { counter: 0, origin: "" };
           if (!(incoming && isNewer(ours, incoming))) applied[field] = value;
         }
-        const before = records.get(table, sysId);
+        const before = await records.get(table, sysId);
         return recordWrite(
           { op: "update", table, sysId, journal: meta.journalEntries ?? [], wanted: applied },
           before,
-          () =>
-            records.update(table, sysId, applied, actor(meta), {
-              journalEntries: journal(meta),
-            }) as SyncRecord,
+          () => records.updatePlan(table, sysId, applied, actor(meta), { journalEntries: journal(meta) }),
         );
       },
       async delete(table, sysId, meta) {
-        const before = records.get(table, sysId);
+        const before = await records.get(table, sysId);
         if (!before) return;
         effects.push({
           kind: "record",
@@ -141,7 +116,7 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
           changes: changesOf(before, {}, []),
           journal: [],
         });
-        translate(() => rehearse(db, () => records.delete(table, sysId, actor(meta))));
+        await rehearse(() => records.deletePlan(table, sysId, actor(meta)));
       },
     },
     correlations: {
@@ -150,8 +125,8 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
       lookupByRemoteId: (r, id) => real.correlations.lookupByRemoteId(r, id),
       async create(input) {
         effects.push({ kind: "correlation", op: "create", detail: { ...input } });
-        return rehearse(db, () =>
-          store.inSyncTransaction.create({
+        return rehearse(() =>
+          correlationPlans.create({
             ...input,
             remoteSystem: remoteId(deps.config, input.remoteSystem),
             localCorrelationId: input.localCorrelationId ?? newSysId(),
@@ -160,9 +135,7 @@ export function dryRunPorts(db: Db, deps: PortDeps, scope: RunScope): { ports: P
       },
       async updateState(remote, id, state) {
         effects.push({ kind: "correlation", op: "state", detail: { localCorrelationId: id, state } });
-        return rehearse(db, () =>
-          store.inSyncTransaction.updateState(remoteId(deps.config, remote), id, state),
-        );
+        return rehearse(() => correlationPlans.updateState(remoteId(deps.config, remote), id, state));
       },
       async setRemoteId(remote, id, remoteCorrelation) {
         effects.push({

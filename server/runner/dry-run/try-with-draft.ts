@@ -7,11 +7,11 @@ import {
   runFlow,
   type StepRecord,
 } from "../../../flows";
-import type { Db } from "../../db/client";
 import type { FlowStore } from "../../flow-store/flow-store";
 import type { InboundRow } from "../../queue/inbound/store";
 import type { QueueName, QueueOperations } from "../../queue/operations";
 import type { OutboundRow } from "../../queue/outbound/store";
+import { all, get, type Query, type Storage, sql } from "../../storage";
 import type { SyncConfig } from "../../sync/config-store";
 import { RecordError } from "../../util/errors";
 import { newSysId } from "../../util/ids";
@@ -59,7 +59,7 @@ export interface TryResult {
 }
 
 export interface TryDeps {
-  db: Db;
+  storage: Storage;
   flows: FlowStore;
   config: SyncConfig;
   runner: FlowRunner;
@@ -69,6 +69,21 @@ export interface TryDeps {
 }
 
 const DRY_RUN_TIMEOUT_MS = 10_000;
+
+const Q = {
+  outboundRow: sql<OutboundRow>("SELECT * FROM outbound_queue WHERE id = ?"),
+  inboundRow: sql<InboundRow>("SELECT * FROM inbound_queue WHERE sequence = ?"),
+  lastExecution: sql<{ id: string; version: number; status: string; error: string | null }>(
+    "SELECT id, version, status, error FROM flow_execution WHERE queue = ? AND queue_row_id = ? ORDER BY started_at DESC LIMIT 1",
+  ),
+  failed: (table: string, key: string): Query<{ id: number; e: string }> =>
+    sql(
+      `SELECT q.${key} AS id, q.flow_execution_id AS e FROM ${table} q JOIN flow_execution f ON f.id = q.flow_execution_id
+       WHERE q.status = 'error' AND f.flow_id = ? ORDER BY q.${key} LIMIT 1000`,
+    ),
+};
+const failedOutbound = Q.failed("outbound_queue", "id");
+const failedInbound = Q.failed("inbound_queue", "sequence");
 const sideEffectTypes = new Set(NODE_TYPES.filter((t) => t.sideEffects).map((t) => t.id));
 
 interface LoadedRow {
@@ -83,7 +98,7 @@ export class TryWithDraft {
   constructor(private readonly deps: TryDeps) {}
 
   async run(queue: QueueName, rowId: number): Promise<TryResult> {
-    const row = this.load(queue, rowId);
+    const row = await this.load(queue, rowId);
     const flow = await this.deps.flows.get(row.flowId);
     const compiled = compileFlow(flow.draft);
     const last = await this.lastExecution(queue, rowId);
@@ -114,11 +129,7 @@ export class TryWithDraft {
     };
     if (!compiled.dag || hasErrors(compiled.diagnostics)) return { ...base, run: null, effects: [] };
     const scope: RunScope = { executionId: `dry-${newSysId()}`, flowId: flow.id, warnings: [], ...row.scope };
-    const { ports, effects } = dryRunPorts(
-      this.deps.db,
-      { ...this.deps.ports, callSubflow: async () => ({}) },
-      scope,
-    );
+    const { ports, effects } = dryRunPorts({ ...this.deps.ports, callSubflow: async () => ({}) }, scope);
     // As a reprocess would: side effects the row's last run already made are replayed from its
     // journal, not made again (SPEC 4.5), so the dry run shows what reprocessing would still do.
     const journal = row.previousExecutionId
@@ -136,8 +147,8 @@ export class TryWithDraft {
   }
 
   /** The flow a queue row runs (its binding's), for "Try with draft" links. */
-  flowOf(queue: QueueName, rowId: number): string {
-    return this.load(queue, rowId).flowId;
+  async flowOf(queue: QueueName, rowId: number): Promise<string> {
+    return (await this.load(queue, rowId)).flowId;
   }
 
   /** Publishes the draft (refused while it has errors) and reprocesses the rows with the new version. */
@@ -147,11 +158,11 @@ export class TryWithDraft {
     return { version: version.version, ...result };
   }
 
-  private load(queue: QueueName, id: number): LoadedRow {
-    const c = this.deps.db.$client;
+  private async load(queue: QueueName, id: number): Promise<LoadedRow> {
+    const storage = this.deps.storage;
     const snapshot = this.deps.config.snapshot();
     if (queue === "outbound") {
-      const row = c.prepare("SELECT * FROM outbound_queue WHERE id = ?").get(id) as OutboundRow | undefined;
+      const row = await storage.read(get(Q.outboundRow, id));
       if (!row) throw notFound(queue, id);
       const binding = snapshot.bindingsById.get(row.flow_binding_id);
       if (!binding) throw tryError(`The outbound flow record of row ${id} no longer exists`);
@@ -163,7 +174,7 @@ export class TryWithDraft {
         scope: { runAs: "system" },
       };
     }
-    const row = c.prepare("SELECT * FROM inbound_queue WHERE sequence = ?").get(id) as InboundRow | undefined;
+    const row = await storage.read(get(Q.inboundRow, id));
     if (!row) throw notFound(queue, id);
     const event = snapshot.eventsByName.get(row.process_event);
     const binding = event ? snapshot.inboundByKey.get(`${event.id}:${row.remote_system_id}`) : undefined;
@@ -176,7 +187,7 @@ export class TryWithDraft {
       runKey: inboundRunKey(row),
       previousExecutionId: row.flow_execution_id,
       scope: {
-        runAs: this.deps.runner.inboundRunAs(row.remote_system_id),
+        runAs: await this.deps.runner.inboundRunAs(row.remote_system_id),
         originRemote: row.remote_system_id,
         fieldClocks,
       },
@@ -184,11 +195,7 @@ export class TryWithDraft {
   }
 
   private async lastExecution(queue: QueueName, rowId: number) {
-    const e = this.deps.db.$client
-      .prepare(
-        "SELECT id, version, status, error FROM flow_execution WHERE queue = ? AND queue_row_id = ? ORDER BY started_at DESC LIMIT 1",
-      )
-      .get(queue, rowId) as { id: string; version: number; status: string; error: string | null } | undefined;
+    const e = await this.deps.storage.read(get(Q.lastExecution, queue, rowId));
     if (!e) return null;
     const steps = (await this.deps.executions.steps(e.id)) ?? [];
     return { ...e, steps, failedNodeId: steps.find((s) => s.status === "error")?.nodeId ?? null };
@@ -196,14 +203,9 @@ export class TryWithDraft {
 
   /** Rows in error whose last run of this flow failed at this node. */
   private async failedAt(queue: QueueName, flowId: string, nodeId: string): Promise<number[]> {
-    const key = queue === "outbound" ? "id" : "sequence";
-    const table = queue === "outbound" ? "outbound_queue" : "inbound_queue";
-    const rows = this.deps.db.$client
-      .prepare(
-        `SELECT q.${key} AS id, q.flow_execution_id AS e FROM ${table} q JOIN flow_execution f ON f.id = q.flow_execution_id
-         WHERE q.status = 'error' AND f.flow_id = ? ORDER BY q.${key} LIMIT 1000`,
-      )
-      .all(flowId) as Array<{ id: number; e: string }>;
+    const rows = await this.deps.storage.read(
+      all(queue === "outbound" ? failedOutbound : failedInbound, flowId),
+    );
     const failed = await Promise.all(
       rows.map(async (r) =>
         ((await this.deps.executions.steps(r.e)) ?? []).some(

@@ -31,7 +31,7 @@ export interface PortDeps {
   receiver: AttachmentReceiver;
   attachmentKeys: AttachmentKeys;
   /** sys_ids of the record's attachments already pushed to a remote (for "deltas"). */
-  deliveredTo: (remoteId: string, recordSysId: string) => Set<string>;
+  deliveredTo: (remoteId: string, recordSysId: string) => Promise<Set<string>>;
   recordsShared: RecordsPortShared;
   writeLog: (line: {
     executionId: string;
@@ -73,9 +73,8 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
         // Keys are issued for a remote; without one there is nobody to offer them to.
         if (!remote) throw new DataError("Get Attachment Metadata needs the remote system the files are for");
         const id = remoteId(deps.config, remote);
-        const delivered = mode === "deltas" ? deps.deliveredTo(id, record.sysId) : new Set<string>();
-        return deps.attachments
-          .ofRecord(record.table, record.sysId)
+        const delivered = mode === "deltas" ? await deps.deliveredTo(id, record.sysId) : new Set<string>();
+        return (await deps.attachments.ofRecord(record.table, record.sysId))
           .filter((a) => !delivered.has(a.sys_id))
           .map((a) => ({
             key: deps.attachmentKeys.issue({
@@ -92,7 +91,9 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
       },
       async identifyNew(record, incoming) {
         const have = new Set(
-          deps.attachments.ofRecord(record.table, record.sysId).map((a) => `${a.hash}/${a.file_name}`),
+          (await deps.attachments.ofRecord(record.table, record.sysId)).map(
+            (a) => `${a.hash}/${a.file_name}`,
+          ),
         );
         return incoming.filter((a) => !a.deleted && !have.has(`${a.hash}/${a.file_name}`));
       },
@@ -110,7 +111,7 @@ export function serverPorts(deps: PortDeps, scope: RunScope): Ports {
           originRemote: remoteId(deps.config, remote),
         };
         let removed = 0;
-        for (const a of deps.attachments.ofRecord(record.table, record.sysId)) {
+        for (const a of await deps.attachments.ofRecord(record.table, record.sysId)) {
           if (!gone.has(`${a.hash}/${a.file_name}`)) continue;
           await deps.attachments.remove(a.sys_id, actor);
           removed += 1;

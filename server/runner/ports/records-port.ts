@@ -7,13 +7,12 @@ import type {
   TableInfo,
   WriteMeta,
 } from "../../../flows/ports/ports";
-import { type FieldClock, FieldClocks, isNewer } from "../../capture/field-clocks";
-import type { Db } from "../../db/client";
-import type { GroupCommit } from "../../db/group-commit";
-import type { IdempotencyKeys } from "../../idempotency/idempotency-keys";
+import { type FieldClock, fieldClocks, isNewer } from "../../capture/field-clocks";
+import { idempotencyKeyPlans } from "../../idempotency/idempotency-keys";
 import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
 import type { Actor } from "../../records/types";
-import type { CorrelationStore } from "../../sync/correlations";
+import type { Plan } from "../../storage";
+import { correlationPlans } from "../../sync/correlations";
 import { RecordError } from "../../util/errors";
 import type { RunScope } from "./scope";
 
@@ -24,33 +23,11 @@ import type { RunScope } from "./scope";
  */
 export interface RecordsPortShared {
   records: RecordService;
-  correlations: CorrelationStore;
-  clocks: FieldClocks;
-  /** Run inside the create's synchronous group-commit body (SQLite only until that body is a plan). */
-  findKey: (key: string) => string | undefined;
-  saveKey: (key: string, result: string) => void;
-  /** Flows' writes share commits with the other runs of the same turn (server/db/group-commit). */
-  group: GroupCommit;
 }
 
-/** Built once per instance: prepared statements are not re-prepared for every run. */
-export function recordsPortShared(
-  db: Db,
-  records: RecordService,
-  correlations: CorrelationStore,
-  group: GroupCommit,
-  keys: IdempotencyKeys,
-): RecordsPortShared {
-  return {
-    records,
-    correlations,
-    group,
-    clocks: new FieldClocks(db),
-    findKey: (key) => keys.inSyncTransaction.find(key),
-    saveKey: (key, result) => {
-      keys.inSyncTransaction.save(key, result);
-    },
-  };
+/** What every run's port shares (kept as a value so the port's signature can grow). */
+export function recordsPortShared(records: RecordService): RecordsPortShared {
+  return { records };
 }
 
 /** Who a flow's write is made as, and for which remote (echo suppression). Shared with dry runs. */
@@ -76,10 +53,13 @@ export function flowJournal(meta: WriteMeta, scope: RunScope, now: () => string)
 const NO_CLOCK: FieldClock = { counter: 0, origin: "" };
 
 export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPort {
-  const { records, clocks, group } = deps;
+  const { records } = deps;
+  // Flows' writes share commits with the other runs of the same turn (group commit on SQLite).
+  const write = <T>(operation: "create" | "update" | "delete", table: string, make: () => Plan<T>) =>
+    translated(records.write(operation, table, make));
   const actor = (meta: WriteMeta) => flowActor(meta, scope);
   const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
-  const applyClocks = (sysId: string, fields: string[]) => {
+  function* applyClocks(sysId: string, fields: string[]): Plan<void> {
     const incoming = scope.fieldClocks;
     if (!incoming) return;
     const arrived: Array<[string, FieldClock]> = [];
@@ -87,8 +67,8 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
       const clock = incoming.get(f);
       if (clock) arrived.push([f, clock]);
     }
-    if (arrived.length > 0) clocks.setAll(sysId, arrived);
-  };
+    if (arrived.length > 0) yield* fieldClocks.setAll(sysId, arrived);
+  }
 
   return {
     async describe(table): Promise<TableInfo | undefined> {
@@ -113,70 +93,59 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
     },
 
     async lookup(table, query: RecordQuery): Promise<SyncRecord | null> {
-      return translate(() => {
-        if ("sysId" in query) return records.get(table, query.sysId);
-        const terms = Object.entries(query.where).map(([k, v]) => {
-          if (String(v).includes("^")) throw new DataError(`Look-up value for ${k} may not contain "^"`);
-          return `${k}=${v}`;
-        });
-        return records.find(table, terms.join("^"));
+      if ("sysId" in query) return translated(records.get(table, query.sysId));
+      const terms = Object.entries(query.where).map(([k, v]) => {
+        if (String(v).includes("^")) throw new DataError(`Look-up value for ${k} may not contain "^"`);
+        return `${k}=${v}`;
       });
+      return translated(records.find(table, terms.join("^")));
     },
 
     async create(table, values: RecordValues, meta): Promise<SyncRecord> {
-      return translated(
-        group.write(() => {
-          const key = meta.idempotencyKey;
-          const done = key ? deps.findKey(key) : undefined;
-          if (done) {
-            const existing = records.get(table, (JSON.parse(done) as { sys_id: string }).sys_id);
-            if (existing) return existing;
-          }
-          const created = records.create(table, values, actor(meta), { journalEntries: journal(meta) });
-          applyClocks(created.sys_id, Object.keys(values));
-          if (key) deps.saveKey(key, JSON.stringify({ sys_id: created.sys_id }));
-          return created;
-        }),
-      );
+      return write("create", table, function* () {
+        const key = meta.idempotencyKey;
+        const done = key ? yield* idempotencyKeyPlans.find(key) : undefined;
+        if (done) {
+          const existing = yield* records.getPlan(table, (JSON.parse(done) as { sys_id: string }).sys_id);
+          if (existing) return existing;
+        }
+        const created = yield* records.createPlan(table, values, actor(meta), {
+          journalEntries: journal(meta),
+        });
+        yield* applyClocks(created.sys_id, Object.keys(values));
+        if (key) yield* idempotencyKeyPlans.save(key, JSON.stringify({ sys_id: created.sys_id }));
+        return created;
+      });
     },
 
     async update(table, sysId, values: RecordValues, meta): Promise<SyncRecord> {
-      return translated(
-        group.write(() => {
-          const applied: RecordValues = {};
-          let stale = 0;
-          const local = scope.fieldClocks ? clocks.all(sysId) : undefined;
-          for (const [field, value] of Object.entries(values)) {
-            const incoming: FieldClock | undefined = scope.fieldClocks?.get(field);
-            // Stale only when our copy is strictly newer: an equal clock means the same version,
-            // so what the flow maps (a constant, a value map) is applied as designed.
-            if (incoming && isNewer(local?.get(field) ?? NO_CLOCK, incoming)) stale += 1;
-            else applied[field] = value;
-          }
-          const updated = records.update(table, sysId, applied, actor(meta), {
-            journalEntries: journal(meta),
-          });
-          applyClocks(sysId, Object.keys(applied));
-          if (stale > 0 && scope.originRemote) {
-            const correlation = deps.correlations.inSyncTransaction.byRecord(
-              scope.originRemote,
-              table,
-              sysId,
-            );
-            if (correlation)
-              deps.correlations.inSyncTransaction.countStale(correlation.localCorrelationId, stale);
-          }
-          return updated;
-        }),
-      );
+      return write("update", table, function* () {
+        const applied: RecordValues = {};
+        let stale = 0;
+        const local = scope.fieldClocks ? yield* fieldClocks.all(sysId) : undefined;
+        for (const [field, value] of Object.entries(values)) {
+          const incoming: FieldClock | undefined = scope.fieldClocks?.get(field);
+          // Stale only when our copy is strictly newer: an equal clock means the same version,
+          // so what the flow maps (a constant, a value map) is applied as designed.
+          if (incoming && isNewer(local?.get(field) ?? NO_CLOCK, incoming)) stale += 1;
+          else applied[field] = value;
+        }
+        const updated = yield* records.updatePlan(table, sysId, applied, actor(meta), {
+          journalEntries: journal(meta),
+        });
+        yield* applyClocks(sysId, Object.keys(applied));
+        if (stale > 0 && scope.originRemote) {
+          const correlation = yield* correlationPlans.byRecord(scope.originRemote, table, sysId);
+          if (correlation) yield* correlationPlans.countStale(correlation.localCorrelationId, stale);
+        }
+        return updated;
+      });
     },
 
     async delete(table, sysId, meta): Promise<void> {
-      await translated(
-        group.write(() => {
-          if (records.get(table, sysId)) records.delete(table, sysId, actor(meta));
-        }),
-      );
+      await write("delete", table, function* () {
+        if (yield* records.getPlan(table, sysId)) yield* records.deletePlan(table, sysId, actor(meta));
+      });
     },
   };
 }

@@ -17,7 +17,7 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   const inst = await instance();
   const def = inst.registry.get(table);
   if (!def) return { title: "Not found" };
-  const record = sysIdPattern.test(sysId) ? inst.records.get(table, sysId) : null;
+  const record = sysIdPattern.test(sysId) ? await inst.records.get(table, sysId) : null;
   const name =
     sysId === "new" ? `New ${def.label.toLowerCase()}` : `${def.label} ${record?.[def.displayField] ?? ""}`;
   return { title: `${name} · ${inst.config.instance}` };

@@ -17,7 +17,7 @@ export default async function TryWithDraftPage({
   if ((queue !== "outbound" && queue !== "inbound") || !/^\d+$/.test(id)) notFound();
   let flowId: string;
   try {
-    flowId = (await instance()).sync.tryWithDraft.flowOf(queue, Number(id));
+    flowId = await (await instance()).sync.tryWithDraft.flowOf(queue, Number(id));
   } catch {
     notFound();
   }
