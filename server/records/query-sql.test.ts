@@ -24,8 +24,7 @@ const size = `(CASE WHEN (data::jsonb ->> 'size') IS NOT NULL THEN coalesce(subs
 describe("queryToSql", () => {
   it("on SQLite by default, as before", () => {
     expect(lite("name=a^size>2^ORDERBYDESCsize")).toEqual({
-      where:
-        "((json_extract(data, '$.name') = ?) AND (CAST(json_extract(data, '$.size') AS INTEGER) > ?))",
+      where: "((json_extract(data, '$.name') = ?) AND (CAST(json_extract(data, '$.size') AS INTEGER) > ?))",
       orderBy: "CAST(json_extract(data, '$.size') AS INTEGER) DESC, sys_created_on DESC, sys_id",
       params: ["a", 2],
     });
