@@ -205,7 +205,8 @@ export class QueueMonitor {
   private *rowPlan(queue: QueueName, id: number, now: number) {
     const raw = yield* get(Q.row[queue], id);
     if (!raw) return null;
-    const extra = (yield* get(Q.extra[queue], id)) as ExtraRow;
+    const extra = yield* get(Q.extra[queue], id);
+    if (!extra) return null; // purged between the two reads (PostgreSQL reads outside a transaction)
     const history = yield* all(Q.actions, queue, id);
     return {
       ...(yield* this.toRow(queue, raw, now)),
