@@ -65,8 +65,6 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const keyHint = process.env.TANDEM_SECRET_KEY ? "TANDEM_SECRET_KEY" : `the key file in ${cfg.dataDir}`;
   if (cfg.databaseUrl) await refusePostgresForNow(cfg.databaseUrl, secrets, keyHint, logger);
   const db = openDatabase({ file: cfg.dbFile });
-  const registry = new TableRegistry(db);
-  registry.install(builtInTables);
   const writes = new GroupCommit(db.$client, {
     bind: bindToActiveContext,
     observe: (ms) =>
@@ -75,6 +73,10 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
         .observe(ms / 1000),
   });
   const storage = new SqliteStorage(db.$client, { group: writes });
+  const registry = new TableRegistry(storage, (error) =>
+    logger.warn({ err: error }, "table registry reload"),
+  );
+  await registry.install(builtInTables);
   const records = new RecordService(storage, registry);
   const users = new UserDirectory(storage, records);
   const sessions = new SessionStore(storage, cfg.sessionHours * 3_600_000);

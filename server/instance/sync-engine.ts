@@ -226,7 +226,7 @@ export function createSyncEngine(core: CoreDeps) {
     guard,
     fetch: guardedFetch(guard),
   });
-  const live = new LiveChanges(db);
+  const live = new LiveChanges(core.storage, 400, (error) => logger.warn({ err: error }, "live changes"));
   const alerts = new AlertEvaluator({
     storage: core.storage,
     config,

@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { all, get, type Plan, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import type { QueueName } from "./operations";
 
@@ -38,7 +38,77 @@ export interface QueueStats {
   series: { window: ChartWindow; bucketMs: number; buckets: Bucket[] };
 }
 
-export function dashboard(db: Db, config: SyncConfig, now = Date.now(), window: ChartWindow = "24h") {
+// On PostgreSQL: FILTER for SQLite's total(condition), avg() cast to float8 (numeric comes back
+// as a string), integer division of bigints as on SQLite.
+const countsQuery = (queue: QueueName) => {
+  const since = `started_at - ${createdOf[queue]}`;
+  return sql<Counts>({
+    sqlite: `SELECT total(status = 'error') AS errors, total(status IN ('ready', 'processing')) AS backlog,
+         total(status = 'processed' AND finished_at >= ?) AS minute,
+         total(status = 'processed' AND finished_at >= ?) AS hour,
+         total(status = 'processed' AND finished_at >= ?) AS day,
+         avg(CASE WHEN finished_at >= ? AND started_at IS NOT NULL THEN ${since} END) AS q,
+         avg(CASE WHEN finished_at >= ? THEN processing_ms END) AS p
+       FROM ${tableOf[queue]}`,
+    postgres: `SELECT count(*) FILTER (WHERE status = 'error') AS errors,
+         count(*) FILTER (WHERE status IN ('ready', 'processing')) AS backlog,
+         count(*) FILTER (WHERE status = 'processed' AND finished_at >= ?) AS minute,
+         count(*) FILTER (WHERE status = 'processed' AND finished_at >= ?) AS hour,
+         count(*) FILTER (WHERE status = 'processed' AND finished_at >= ?) AS day,
+         avg(CASE WHEN finished_at >= ? AND started_at IS NOT NULL THEN ${since} END)::float8 AS q,
+         avg(CASE WHEN finished_at >= ? THEN processing_ms END)::float8 AS p
+       FROM ${tableOf[queue]}`,
+  });
+};
+
+const bucketsQuery = (queue: QueueName, window: ChartWindow) => {
+  const { bucketMs } = chartWindows[window];
+  return sql<{ b: number; processed: number; errors: number }>({
+    sqlite: `SELECT CAST((finished_at - ?) / ${bucketMs} AS INTEGER) AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
+       FROM ${tableOf[queue]} WHERE finished_at >= ? GROUP BY b`,
+    postgres: `SELECT CAST((finished_at - ?) / ${bucketMs} AS INTEGER) AS b, count(*) FILTER (WHERE status = 'processed') AS processed,
+         count(*) FILTER (WHERE status = 'error') AS errors
+       FROM ${tableOf[queue]} WHERE finished_at >= ? GROUP BY b`,
+  });
+};
+
+const windows = Object.keys(chartWindows) as ChartWindow[];
+const Q = {
+  counts: { outbound: countsQuery("outbound"), inbound: countsQuery("inbound") },
+  buckets: {
+    outbound: Object.fromEntries(windows.map((w) => [w, bucketsQuery("outbound", w)])),
+    inbound: Object.fromEntries(windows.map((w) => [w, bucketsQuery("inbound", w)])),
+  } as Record<QueueName, Record<ChartWindow, ReturnType<typeof bucketsQuery>>>,
+};
+
+interface Counts {
+  errors: number;
+  backlog: number;
+  minute: number;
+  hour: number;
+  day: number;
+  q: number | null;
+  p: number | null;
+}
+
+export type Dashboard = ReturnType<typeof summary>;
+
+export function dashboard(
+  storage: Storage,
+  config: SyncConfig,
+  now = Date.now(),
+  window: ChartWindow = "24h",
+): Promise<Dashboard> {
+  return storage.read(dashboardPlan(config, now, window));
+}
+
+export function* dashboardPlan(config: SyncConfig, now: number, window: ChartWindow): Plan<Dashboard> {
+  const outbound = yield* queueStats("outbound", now, window);
+  const inbound = yield* queueStats("inbound", now, window);
+  return summary(config, now, outbound, inbound);
+}
+
+function summary(config: SyncConfig, now: number, outbound: QueueStats, inbound: QueueStats) {
   const remotes = [...config.snapshot().remotesById.values()].map((r) => ({
     id: r.id,
     name: r.name,
@@ -50,34 +120,15 @@ export function dashboard(db: Db, config: SyncConfig, now = Date.now(), window: 
     at: now,
     remotes,
     remotesInError: remotes.filter((r) => r.outboundState === "error" || r.inboundState === "error"),
-    outbound: queueStats(db, "outbound", now, window),
-    inbound: queueStats(db, "inbound", now, window),
+    outbound,
+    inbound,
   };
 }
 
-function queueStats(db: Db, queue: QueueName, now: number, window: ChartWindow): QueueStats {
-  const c = db.$client;
-  const t = tableOf[queue];
-  const counts = c
-    .prepare(
-      `SELECT total(status = 'error') AS errors, total(status IN ('ready', 'processing')) AS backlog,
-         total(status = 'processed' AND finished_at >= @minute) AS minute,
-         total(status = 'processed' AND finished_at >= @hour) AS hour,
-         total(status = 'processed' AND finished_at >= @day) AS day,
-         avg(CASE WHEN finished_at >= @hour AND started_at IS NOT NULL THEN started_at - ${createdOf[queue]} END) AS q,
-         avg(CASE WHEN finished_at >= @hour THEN processing_ms END) AS p
-       FROM ${t}`,
-    )
-    .get({ minute: now - 60_000, hour: now - hourMs, day: now - 24 * hourMs }) as {
-    errors: number;
-    backlog: number;
-    minute: number;
-    hour: number;
-    day: number;
-    q: number | null;
-    p: number | null;
-  };
-  const hours = buckets(db, queue, now, "24h");
+function* queueStats(queue: QueueName, now: number, window: ChartWindow): Plan<QueueStats> {
+  const [minute, hour, day] = [now - 60_000, now - hourMs, now - 24 * hourMs];
+  const counts = (yield* get(Q.counts[queue], minute, hour, day, hour, hour)) as Counts;
+  const hours = yield* buckets(queue, now, "24h");
   return {
     errors: counts.errors,
     backlog: counts.backlog,
@@ -88,22 +139,17 @@ function queueStats(db: Db, queue: QueueName, now: number, window: ChartWindow):
     series: {
       window,
       bucketMs: chartWindows[window].bucketMs,
-      buckets: window === "24h" ? hours : buckets(db, queue, now, window),
+      buckets: window === "24h" ? hours : yield* buckets(queue, now, window),
     },
   };
 }
 
 /** Rows finished per bucket, processed and failed. */
-function buckets(db: Db, queue: QueueName, now: number, window: ChartWindow): Bucket[] {
+function* buckets(queue: QueueName, now: number, window: ChartWindow): Plan<Bucket[]> {
   const { bucketMs, count } = chartWindows[window];
   // Buckets aligned to whole bucket sizes, so the chart's bars do not shift on every refresh.
   const first = Math.floor(now / bucketMs) * bucketMs - (count - 1) * bucketMs;
-  const rows = db.$client
-    .prepare(
-      `SELECT CAST((finished_at - @first) / ${bucketMs} AS INTEGER) AS b, total(status = 'processed') AS processed, total(status = 'error') AS errors
-       FROM ${tableOf[queue]} WHERE finished_at >= @first GROUP BY b`,
-    )
-    .all({ first }) as Array<{ b: number; processed: number; errors: number }>;
+  const rows = yield* all(Q.buckets[queue][window], first, first);
   const out = Array.from({ length: count }, (_, i) => ({
     start: first + i * bucketMs,
     processed: 0,

@@ -42,19 +42,20 @@ describe("queue monitor filtered to rows that failed at a node", () => {
       insert.run(`m${i}`, `c${i}`, `r:c${i}`, c.status, `x${i}`);
     }
     await writer.flush();
-    const monitor = new QueueMonitor(db, new SyncConfig(storage, SecretBox.forTests()));
-    const list = (version?: number) =>
-      monitor
-        .list({
+    const monitor = new QueueMonitor(storage, new SyncConfig(storage, SecretBox.forTests()));
+    const list = async (version?: number) =>
+      (
+        await monitor.list({
           queue: "inbound",
           statuses: ["error"],
           failedAt: { flowId: "f1", nodeId: "update", version },
           limit: 100,
         })
-        .rows.map((r) => r.id)
+      ).rows
+        .map((r) => r.id)
         .sort();
-    expect(list(2)).toEqual([1, 2]);
-    expect(list()).toEqual([1, 2, 4]);
-    expect(monitor.list({ queue: "inbound", limit: 100 }).rows).toHaveLength(5);
+    expect(await list(2)).toEqual([1, 2]);
+    expect(await list()).toEqual([1, 2, 4]);
+    expect((await monitor.list({ queue: "inbound", limit: 100 })).rows).toHaveLength(5);
   });
 });

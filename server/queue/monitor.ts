@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import { all, get, type Plan, type Query, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import type { QueueName } from "./operations";
 import { decodePayload } from "./payload-codec";
@@ -85,13 +85,80 @@ const tableOf = { outbound: "outbound_queue", inbound: "inbound_queue" } as cons
 const keyOf = { outbound: "id", inbound: "sequence" } as const;
 const timeOf = { outbound: "created_at", inbound: "received_at" } as const;
 
+interface ExtraRow {
+  payload: string;
+  retry_history: string;
+  message_id: string;
+  flow_version: number | null;
+  local_correlation_id?: string | null;
+  remote_correlation_id?: string | null;
+}
+type ActionRow = { action: string; user: string; detail: string | null; at: number };
+
+const byQueue = <R>(make: (q: QueueName) => Query<R>): Record<QueueName, Query<R>> => ({
+  outbound: make("outbound"),
+  inbound: make("inbound"),
+});
+const Q = {
+  row: byQueue((q) => sql<RawRow>(`SELECT ${columns[q]} FROM ${tableOf[q]} WHERE ${keyOf[q]} = ?`)),
+  extra: {
+    outbound: sql<ExtraRow>(
+      "SELECT payload, retry_history, message_id, flow_version, capture_definition_id FROM outbound_queue WHERE id = ?",
+    ),
+    inbound: sql<ExtraRow>(
+      "SELECT payload, retry_history, message_id, NULL AS flow_version, NULL AS capture_definition_id, local_correlation_id, remote_correlation_id FROM inbound_queue WHERE sequence = ?",
+    ),
+  },
+  // "user" quoted: a reserved word on PostgreSQL
+  actions: sql<ActionRow>(
+    'SELECT action, "user", detail, at FROM queue_action WHERE queue = ? AND row_id = ? ORDER BY id DESC',
+  ),
+  // PostgreSQL sorts text by the database's collation unless told: byte order, as SQLite
+  events: byQueue((q) =>
+    sql<{ e: string }>({
+      sqlite: `SELECT DISTINCT process_event AS e FROM ${tableOf[q]} ORDER BY 1`,
+      postgres: `SELECT DISTINCT process_event COLLATE "C" AS e FROM ${tableOf[q]} ORDER BY 1`,
+    }),
+  ),
+  blocker: byQueue((q) =>
+    sql<{ id: number; status: string }>(
+      `SELECT ${keyOf[q]} AS id, status FROM ${tableOf[q]} WHERE lane_key = ? AND ${q === "outbound" ? "lane_seq < ?" : "sequence < ?"}
+         AND status NOT IN ('processed', 'skipped') ORDER BY ${keyOf[q]} LIMIT 1`,
+    ),
+  ),
+};
+
+// A list's statement depends on the filters given (a few dozen shapes): each is made once and kept.
+const lists = new Map<string, Query<RawRow>>();
+function listQuery(text: string): Query<RawRow> {
+  let query = lists.get(text);
+  if (!query) {
+    query = sql<RawRow>(text);
+    lists.set(text, query);
+  }
+  return query;
+}
+
 export class QueueMonitor {
   constructor(
-    private readonly db: Db,
+    private readonly storage: Storage,
     private readonly config: SyncConfig,
   ) {}
 
-  list(filter: MonitorFilter, now = Date.now()): { rows: MonitorRow[]; more: boolean } {
+  list(filter: MonitorFilter, now = Date.now()): Promise<{ rows: MonitorRow[]; more: boolean }> {
+    return this.storage.read(this.listPlan(filter, now));
+  }
+
+  row(queue: QueueName, id: number, now = Date.now()) {
+    return this.storage.read(this.rowPlan(queue, id, now));
+  }
+
+  /** Process event names seen in a queue, for the filter. */
+  async events(queue: QueueName): Promise<string[]> {
+    return (await this.storage.read(all(Q.events[queue]))).map((r) => r.e);
+  }
+
+  private *listPlan(filter: MonitorFilter, now: number): Plan<{ rows: MonitorRow[]; more: boolean }> {
     const q = filter.queue;
     const where: string[] = [];
     const params: Array<string | number> = [];
@@ -127,40 +194,22 @@ export class QueueMonitor {
       );
       params.push(f.flowId, f.nodeId, ...(f.version === undefined ? [] : [f.version]));
     }
-    const sql = `SELECT ${columns[q]} FROM ${tableOf[q]} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const text = `SELECT ${columns[q]} FROM ${tableOf[q]} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY ${keyOf[q]} DESC LIMIT ?`;
-    const raw = this.db.$client.prepare(sql).all(...params, filter.limit + 1) as RawRow[];
-    const rows = raw.slice(0, filter.limit).map((r) => this.toRow(q, r, now));
+    const raw = yield* all(listQuery(text), ...params, filter.limit + 1);
+    const rows: MonitorRow[] = [];
+    for (const r of raw.slice(0, filter.limit)) rows.push(yield* this.toRow(q, r, now));
     return { rows, more: raw.length > filter.limit };
   }
 
-  row(queue: QueueName, id: number, now = Date.now()) {
-    const c = this.db.$client;
-    const raw = c
-      .prepare(`SELECT ${columns[queue]} FROM ${tableOf[queue]} WHERE ${keyOf[queue]} = ?`)
-      .get(id) as RawRow | undefined;
+  private *rowPlan(queue: QueueName, id: number, now: number) {
+    const raw = yield* get(Q.row[queue], id);
     if (!raw) return null;
-    const extra = c
-      .prepare(
-        queue === "outbound"
-          ? "SELECT payload, retry_history, message_id, flow_version, capture_definition_id FROM outbound_queue WHERE id = ?"
-          : "SELECT payload, retry_history, message_id, NULL AS flow_version, NULL AS capture_definition_id, local_correlation_id, remote_correlation_id FROM inbound_queue WHERE sequence = ?",
-      )
-      .get(id) as {
-      payload: string;
-      retry_history: string;
-      message_id: string;
-      flow_version: number | null;
-      local_correlation_id?: string | null;
-      remote_correlation_id?: string | null;
-    };
-    const history = c
-      .prepare<[string, number], { action: string; user: string; detail: string | null; at: number }>(
-        "SELECT action, user, detail, at FROM queue_action WHERE queue = ? AND row_id = ? ORDER BY id DESC",
-      )
-      .all(queue, id);
+    const extra = yield* get(Q.extra[queue], id);
+    if (!extra) return null; // purged between the two reads (PostgreSQL reads outside a transaction)
+    const history = yield* all(Q.actions, queue, id);
     return {
-      ...this.toRow(queue, raw, now),
+      ...(yield* this.toRow(queue, raw, now)),
       messageId: extra.message_id,
       flowVersion: extra.flow_version,
       localCorrelationId: extra.local_correlation_id ?? null,
@@ -174,16 +223,7 @@ export class QueueMonitor {
     };
   }
 
-  /** Process event names seen in a queue, for the filter. */
-  events(queue: QueueName): string[] {
-    return (
-      this.db.$client
-        .prepare(`SELECT DISTINCT process_event AS e FROM ${tableOf[queue]} ORDER BY 1`)
-        .all() as Array<{ e: string }>
-    ).map((r) => r.e);
-  }
-
-  private toRow(queue: QueueName, r: RawRow, now: number): MonitorRow {
+  private *toRow(queue: QueueName, r: RawRow, now: number): Plan<MonitorRow> {
     const remote = this.config.snapshot().remotesById.get(r.remote_system_id);
     return {
       id: r.id,
@@ -206,12 +246,12 @@ export class QueueMonitor {
       finishedAt: r.finished_at,
       processingMs: r.processing_ms,
       nextAttemptAt: r.next_attempt_at,
-      waiting: r.status === "ready" || r.status === "error" ? this.whyWaiting(queue, r, now) : null,
+      waiting: r.status === "ready" || r.status === "error" ? yield* this.whyWaiting(queue, r, now) : null,
     };
   }
 
   /** SPEC 6: a row that waits says why (remote in error, behind row N, next attempt at T, no flow). */
-  private whyWaiting(queue: QueueName, r: RawRow, now: number): string | null {
+  private *whyWaiting(queue: QueueName, r: RawRow, now: number): Plan<string | null> {
     const snap = this.config.snapshot();
     const remote = snap.remotesById.get(r.remote_system_id);
     if (r.status === "error") {
@@ -226,14 +266,7 @@ export class QueueMonitor {
     if (state === "error")
       return `Remote system ${remote.name} is in error${remote.stateMessage ? `: ${remote.stateMessage}` : ""}`;
     if (state === "disabled") return `Remote system ${remote.name} is not active: validate and activate it`;
-    const blocker = this.db.$client
-      .prepare(
-        `SELECT ${keyOf[queue]} AS id, status FROM ${tableOf[queue]} WHERE lane_key = ? AND ${queue === "outbound" ? "lane_seq < ?" : "sequence < ?"}
-         AND status NOT IN ('processed', 'skipped') ORDER BY ${keyOf[queue]} LIMIT 1`,
-      )
-      .get(r.lane_key, queue === "outbound" ? r.lane_seq : r.id) as
-      | { id: number; status: string }
-      | undefined;
+    const blocker = yield* get(Q.blocker[queue], r.lane_key, queue === "outbound" ? r.lane_seq : r.id);
     if (blocker) return `Behind row ${blocker.id} of its lane (${blocker.status})`;
     if (r.next_attempt_at !== null && r.next_attempt_at > now)
       return `Next attempt at ${new Date(r.next_attempt_at).toISOString()}`;

@@ -103,9 +103,7 @@ describe("RecordService", () => {
     expect((await env.records.list("incident", { query: "short_descriptionLIKEn^stateIN1,6" })).total).toBe(
       5,
     );
-    await expect(env.records.list("incident", { query: "nope=1" })).rejects.toThrow(
-      /unknown field "nope"/,
-    );
+    await expect(env.records.list("incident", { query: "nope=1" })).rejects.toThrow(/unknown field "nope"/);
     // Without a count (display look-ups), the matches are not counted: total is what came back.
     const uncounted = await env.records.list("incident", { query: "state=6", limit: 2, count: false });
     expect(uncounted.rows).toHaveLength(2);
@@ -118,9 +116,7 @@ describe("RecordService", () => {
     await env.records.delete("incident", inc.sys_id, testActor);
     expect(await env.records.get("incident", inc.sys_id)).toBeNull();
     expect(await env.records.journal(inc.sys_id)).toEqual([]);
-    await expect(env.records.delete("incident", inc.sys_id, testActor)).rejects.toThrow(
-      /No Record found/,
-    );
+    await expect(env.records.delete("incident", inc.sys_id, testActor)).rejects.toThrow(/No Record found/);
   });
 
   it("refuses duplicate unique values", async () => {

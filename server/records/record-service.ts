@@ -1,6 +1,6 @@
 import { timedAsync } from "../observability/metrics";
 import { inSpan, tracingOn } from "../observability/tracing";
-import { all, get, type Plan, type Query, run, type Storage, sql } from "../storage";
+import { all, dialect, get, type Plan, type Query, run, type Storage, sql } from "../storage";
 import type { TableRegistry } from "../tables/registry";
 import type { TableDefinition } from "../tables/types";
 import { badRequest, notFound, RecordError } from "../util/errors";
@@ -240,7 +240,7 @@ export class RecordService {
 
   *listPlan(table: string, options: ListOptions = {}): Plan<{ rows: RecordValues[]; total: number }> {
     const def = this.registry.require(table);
-    const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(options.query));
+    const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(options.query), yield* dialect());
     const found = yield* all(
       this.select(where, orderBy),
       table,
@@ -262,7 +262,7 @@ export class RecordService {
   /** The first record matching an encoded query, or null (no count: flows' look-ups are hot). */
   *findPlan(table: string, query: string): Plan<RecordValues | null> {
     const def = this.registry.require(table);
-    const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(query));
+    const { where, orderBy, params } = queryToSql(def, parseEncodedQuery(query), yield* dialect());
     const row = yield* get(this.select(where, orderBy), table, ...params, 1, 0);
     return row ? rowToValues(row) : null;
   }

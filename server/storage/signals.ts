@@ -15,6 +15,8 @@ export type Channel =
   | "flows"
   /** sys_user rows and credentials (payload: unused). */
   | "users"
+  /** Table definitions of the table_registry (payload: unused). */
+  | "tables"
   /** New or returned outbound rows (payload: the remote system id, or "" for any). */
   | "outbound"
   /** New or returned inbound rows (payload: unused). */
@@ -72,7 +74,7 @@ export class LocalSignals implements Signals {
   }
 }
 
-const CHANNELS: readonly Channel[] = ["config", "flows", "users", "outbound", "inbound"];
+const CHANNELS: readonly Channel[] = ["config", "flows", "users", "tables", "outbound", "inbound"];
 const PREFIX = "tandem_";
 
 /**

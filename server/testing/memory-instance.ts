@@ -9,9 +9,9 @@ import { TableRegistry } from "../tables/registry";
 /** An in-memory database with the built-in tables, for fast unit tests of server modules. */
 export function memoryInstance() {
   const db = openDatabase({ file: ":memory:" });
-  const registry = new TableRegistry(db);
-  registry.install(builtInTables);
   const storage = new SqliteStorage(db.$client);
+  const registry = new TableRegistry(storage);
+  registry.installSync(builtInTables);
   const records = new RecordService(storage, registry);
   const users = new UserDirectory(storage, records);
   return { db, registry, records, storage, users };

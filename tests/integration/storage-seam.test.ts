@@ -13,6 +13,7 @@ import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { idempotencyKeysContract } from "../../server/idempotency/idempotency-keys.contract";
 import { queueGaugesContract } from "../../server/observability/queue-gauges.contract";
 import { retentionContract } from "../../server/queue/retention.contract";
+import { queueViewsContract } from "../../server/queue/views.contract";
 import { executionWriterContract } from "../../server/runner/execution-writer.contract";
 import { nodeStatsContract } from "../../server/stats/node-stats.contract";
 import { all, get, run, type Storage, sql } from "../../server/storage";
@@ -23,6 +24,8 @@ import { syncConfigContract } from "../../server/sync/config-store.contract";
 import { correlationStoreContract } from "../../server/sync/correlations.contract";
 import { invitationStoreContract } from "../../server/sync/invitations.contract";
 import { SecretBox } from "../../server/sync/secrets";
+import { TableRegistry } from "../../server/tables/registry";
+import { tableRegistryContract } from "../../server/tables/registry.contract";
 import { memoryInstance } from "../../server/testing/memory-instance";
 import { type RunningPostgres, startPostgres } from "../support/postgres";
 
@@ -46,6 +49,8 @@ const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
   ["ExecutionWriter", executionWriterContract],
   ["queue gauges", queueGaugesContract],
   ["queue retention", retentionContract],
+  ["queue views (monitor, dashboard, live, record history)", queueViewsContract],
+  ["TableRegistry", tableRegistryContract],
 ];
 
 const open: Storage[] = [];
@@ -148,6 +153,19 @@ describe("stores on PostgreSQL", () => {
     // and Validate and Activate in the other one resumes it here
     await theirs.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "ok" });
     await expect.poll(() => mine.snapshot().remotesById.get(remote.id)?.outboundState).toBe("active");
+  });
+
+  it("a table installed by one process is known to the other's registry", async () => {
+    const [a, b] = await twoProcesses("tables2");
+    const [mine, theirs] = [new TableRegistry(a), new TableRegistry(b)];
+    await Promise.all([mine.load(), theirs.load()]);
+    expect(() => theirs.require("widget")).toThrow(/Invalid table widget/);
+    await mine.install([
+      { name: "widget", label: "Widget", numberPrefix: null, displayField: "name", fields: [] },
+    ]);
+    await expect.poll(() => theirs.get("widget")?.label).toBe("Widget");
+    mine.close();
+    theirs.close();
   });
 
   it("a flow published by one process is the one the other's runner gets next", async () => {

@@ -22,8 +22,8 @@ export const correlationsRouter = router({
         ...k,
         remoteName: remotes.get(k.remoteSystem)?.name ?? k.remoteSystem,
       }));
-      const { outbound, inbound } = queueHistoryOfRecord(
-        ctx.inst.db,
+      const { outbound, inbound } = await queueHistoryOfRecord(
+        ctx.inst.storage,
         {
           table: input.table,
           sysId: input.sysId,

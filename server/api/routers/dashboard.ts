@@ -11,6 +11,6 @@ export const dashboardRouter = router({
   summary: roleProcedure(...pageRoles.dashboard)
     .input(z.object({ window: z.enum(windows).default("24h") }).optional())
     .query(({ ctx, input }) =>
-      dashboard(ctx.inst.db, ctx.inst.sync.config, Date.now(), input?.window ?? "24h"),
+      dashboard(ctx.inst.storage, ctx.inst.sync.config, Date.now(), input?.window ?? "24h"),
     ),
 });

@@ -29,16 +29,16 @@ export const queuesRouter = router({
         limit: z.number().int().min(1).max(500).default(100),
       }),
     )
-    .query(({ ctx, input }) => new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).list(input)),
+    .query(({ ctx, input }) => new QueueMonitor(ctx.inst.storage, ctx.inst.sync.config).list(input)),
   row: operator
     .input(z.object({ queue, id: z.number().int() }))
     .query(({ ctx, input }) =>
-      new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).row(input.queue, input.id),
+      new QueueMonitor(ctx.inst.storage, ctx.inst.sync.config).row(input.queue, input.id),
     ),
   /** Filter choices: remote systems and the process events seen in the queue. */
   facets: operator.input(z.object({ queue })).query(async ({ ctx, input }) => ({
     remotes: (await ctx.inst.sync.config.listRemotes()).map((r) => ({ id: r.id, name: r.name })),
-    events: new QueueMonitor(ctx.inst.db, ctx.inst.sync.config).events(input.queue),
+    events: await new QueueMonitor(ctx.inst.storage, ctx.inst.sync.config).events(input.queue),
   })),
   reprocess: operator
     .input(

@@ -55,7 +55,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
         { status: string; attempts: number; error_kind: string | null; retry_history: string }
       >("SELECT status, attempts, error_kind, retry_history FROM inbound_queue WHERE sequence = ?")
       .get(sequence);
-  const monitor = new QueueMonitor(db, config);
+  const monitor = new QueueMonitor(storage, config);
   const ops = new QueueOperations(db, () => worker.wake());
   /** The retries come due only when the test moves the clock on. */
   const advance = (ms: number) => {
@@ -99,12 +99,12 @@ describe("InboundWorker retries", () => {
     );
     // ASSERT: A#1 waits for its retry (visible in the monitor), A#2 has not run, B went through
     expect(t.row(a1)).toMatchObject({ status: "ready", attempts: 1 });
-    const drawer = t.monitor.row("inbound", a1, t.clock.now);
+    const drawer = await t.monitor.row("inbound", a1, t.clock.now);
     expect(drawer?.retryHistory).toEqual([
       expect.objectContaining({ outcome: "retry", error: timeout.error }),
     ]);
     expect(drawer?.waiting).toMatch(/^Next attempt at /);
-    expect(t.monitor.row("inbound", a2, t.clock.now)?.waiting).toMatch(/^Behind row /);
+    expect((await t.monitor.row("inbound", a2, t.clock.now))?.waiting).toMatch(/^Behind row /);
     expect(t.runs).not.toContain("A#2");
     expect(t.row(b1)?.status).toBe("processed");
     // ACT: the retry comes due
@@ -137,8 +137,8 @@ describe("InboundWorker retries", () => {
     await until("S in error", () => t.row(s)?.status === "error");
     expect(t.row(d)).toMatchObject({ status: "error", attempts: 1, error_kind: "data" });
     expect(t.row(s)).toMatchObject({ status: "error", attempts: 3, error_kind: "transient" });
-    expect(t.monitor.row("inbound", s)?.lastError).toMatch(/retries exhausted/);
-    expect(t.monitor.row("inbound", s)?.waiting).toMatch(/Retries exhausted/);
+    expect((await t.monitor.row("inbound", s))?.lastError).toMatch(/retries exhausted/);
+    expect((await t.monitor.row("inbound", s))?.waiting).toMatch(/Retries exhausted/);
     // Reprocess: ready again with attempts reset, history kept
     expect(t.ops.reprocess("inbound", [s], "operator").changed).toEqual([s]);
     await until("S tried again", () => t.runs.filter((r) => r === "S#1").length === 4);
