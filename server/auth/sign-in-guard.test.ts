@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../config/env";
 import { createInstance, type Instance, stopInstance } from "../instance/instance";
+import { all, sql } from "../storage";
 import { peerAddressHeader } from "./client-address";
 
 // The guard in a real (temporary) instance: beyond the limit no password is hashed at all.
@@ -58,9 +59,13 @@ describe("sign-in guard", () => {
     });
     expect(verify).toHaveBeenCalledTimes(3);
     verify.mockRestore();
-    const rows = inst.db.$client
-      .prepare("SELECT user, origin, new_value FROM audit_entry WHERE operation = 'sign_in_throttled'")
-      .all() as Array<{ user: string; origin: string; new_value: string }>;
+    const rows = await inst.storage.read(
+      all(
+        sql<{ user: string; origin: string; new_value: string }>(
+          `SELECT "user", origin, new_value FROM audit_entry WHERE operation = 'sign_in_throttled'`,
+        ),
+      ),
+    );
     expect(rows).toHaveLength(21);
     expect(rows[0]).toMatchObject({ user: "admin", origin: "api" });
     expect(JSON.parse(rows[0]?.new_value ?? "{}")).toMatchObject({ address: "203.0.113.1", via: "basic" });

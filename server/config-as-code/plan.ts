@@ -1,7 +1,7 @@
 import { compileFlow, hasErrors, parseCanvas } from "../../flows";
 import { credentialPlans } from "../auth/users";
 import type { Instance } from "../instance/instance";
-import { each, type Plan as StoragePlan } from "../storage";
+import { each, get, type Plan as StoragePlan, sql } from "../storage";
 import {
   captureInput,
   type FilterCondition,
@@ -188,6 +188,10 @@ export function* resolveFilter(
   return { match: filter.match, groups };
 }
 
+const remoteReferences = sql<{ n: number }>(
+  "SELECT (SELECT count(*) FROM outbound_queue WHERE remote_system_id = ?) + (SELECT count(*) FROM inbound_queue WHERE remote_system_id = ?) + (SELECT count(*) FROM correlation WHERE remote_system_id = ?) AS n",
+);
+
 function* validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): StoragePlan<void> {
   const { desired, current, errors } = plan;
   const has = (type: DocumentType, id: string | null | undefined) => !!id && desired.has(`${type}:${id}`);
@@ -281,14 +285,10 @@ function* validate(inst: Instance, plan: Plan, secrets: SecretsByRemote): Storag
   validateFlows(plan);
   for (const change of plan.changes.filter((c) => c.action === "removed" && c.type === "remote-system")) {
     const id = change.key.slice("remote-system:".length);
-    const refs = inst.db.$client
-      .prepare(
-        "SELECT (SELECT count(*) FROM outbound_queue WHERE remote_system_id = ?) + (SELECT count(*) FROM inbound_queue WHERE remote_system_id = ?) + (SELECT count(*) FROM correlation WHERE remote_system_id = ?) AS n",
-      )
-      .get(id, id, id) as { n: number };
-    if (refs.n > 0)
+    const refs = Number((yield* get(remoteReferences, id, id, id))?.n ?? 0);
+    if (refs > 0)
       errors.push(
-        `${change.path}: remote system ${change.label} has ${refs.n} queue rows and correlations here and cannot be removed; keep it in the folder`,
+        `${change.path}: remote system ${change.label} has ${refs} queue rows and correlations here and cannot be removed; keep it in the folder`,
       );
   }
   void current;

@@ -98,7 +98,7 @@ export function createSyncEngine(core: CoreDeps) {
     return (userId && (await records.get("sys_user", userId))?.user_name) || "system";
   };
   const receiver = new AttachmentReceiver({
-    db,
+    storage: core.storage,
     attachments: core.attachments,
     correlations,
     client,
@@ -106,7 +106,7 @@ export function createSyncEngine(core: CoreDeps) {
     runAsOf,
   });
   const sender = new AttachmentSender({
-    db,
+    storage: core.storage,
     attachments: core.attachments,
     keys: attachmentKeys,
     limits,

@@ -5,7 +5,6 @@ import type { SessionStore } from "../auth/sessions";
 import type { SignInGuard } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import type { InstanceConfig } from "../config/env";
-import type { GroupCommit } from "../db/group-commit";
 import { ApiError } from "../http/responses";
 import type { Logger } from "../log/logger";
 import type { RecordService } from "../records/record-service";
@@ -22,7 +21,6 @@ export interface RestDeps {
   logger: Logger;
   registry: TableRegistry;
   records: RecordService;
-  writes: GroupCommit;
   attachments: AttachmentService;
   users: UserDirectory;
   signIns: SignInGuard;

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { DataError } from "../../../flows/ports/errors";
 import type { AttachmentMeta } from "../../../flows/ports/ports";
-import type { Db } from "../../db/client";
 import { ApiError } from "../../http/responses";
+import { all, get, run, type Storage, sql } from "../../storage";
 import type { CorrelationStore } from "../../sync/correlations";
 import type { SyncClient } from "../../transport/client";
-import type { AttachmentService } from "../attachment-service";
+import { type AttachmentService, attachmentPlans } from "../attachment-service";
 import { sanitizeFileName } from "../file-names";
 import type { AttachmentLimits } from "../limits";
 
@@ -22,6 +22,28 @@ interface TransferRow {
   status: "requested" | "received" | "moved" | "refused";
 }
 
+const Q = {
+  insert: sql({
+    sqlite: `INSERT OR IGNORE INTO attachment_transfer (remote_system_id, key_hash, key, correlation_id, table_name,
+       record_sys_id, file_name, content_type, size_bytes, hash, status, error, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    postgres: `INSERT INTO attachment_transfer (remote_system_id, key_hash, key, correlation_id, table_name,
+       record_sys_id, file_name, content_type, size_bytes, hash, status, error, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  }),
+  byKey: sql<TransferRow>("SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND key_hash = ?"),
+  setStatus: sql(
+    "UPDATE attachment_transfer SET status = ?, error = ?, attachment_sys_id = coalesce(?, attachment_sys_id), updated_at = ? WHERE id = ?",
+  ),
+  lockTransfer: sql<TransferRow>({
+    sqlite: "SELECT * FROM attachment_transfer WHERE id = ?",
+    postgres: "SELECT * FROM attachment_transfer WHERE id = ? FOR UPDATE",
+  }),
+  staged: sql<TransferRow>(
+    "SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND correlation_id = ? AND status = 'received' ORDER BY id",
+  ),
+};
+
 const keyHash = (key: string) => createHash("sha256").update(key).digest("hex");
 
 /**
@@ -31,36 +53,16 @@ const keyHash = (key: string) => createHash("sha256").update(key).digest("hex");
  * marked as coming from the remote so they are not echoed back.
  */
 export class AttachmentReceiver {
-  private readonly sql;
-
   constructor(
     private readonly deps: {
-      db: Db;
+      storage: Storage;
       attachments: AttachmentService;
       correlations: CorrelationStore;
       client: SyncClient;
       limits: AttachmentLimits;
       runAsOf: (remoteId: string) => Promise<string>;
     },
-  ) {
-    const c = deps.db.$client;
-    this.sql = {
-      insert: c.prepare(
-        `INSERT OR IGNORE INTO attachment_transfer (remote_system_id, key_hash, key, correlation_id, table_name,
-           record_sys_id, file_name, content_type, size_bytes, hash, status, error, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      byKey: c.prepare<[string, string], TransferRow>(
-        "SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND key_hash = ?",
-      ),
-      setStatus: c.prepare(
-        "UPDATE attachment_transfer SET status = ?, error = ?, attachment_sys_id = coalesce(?, attachment_sys_id), updated_at = ? WHERE id = ?",
-      ),
-      staged: c.prepare<[string, string], TransferRow>(
-        "SELECT * FROM attachment_transfer WHERE remote_system_id = ? AND correlation_id = ? AND status = 'received' ORDER BY id",
-      ),
-    };
-  }
+  ) {}
 
   /** Asks the sender for the files; those our limits refuse are returned, not requested. */
   async request(
@@ -74,28 +76,33 @@ export class AttachmentReceiver {
     const refused: string[] = [];
     const keys: string[] = [];
     const now = Date.now();
-    for (const meta of offered) {
-      const fileName = sanitizeFileName(meta.file_name);
-      const refusal = this.deps.limits.refusal(fileName, meta.size_bytes);
-      this.sql.insert.run(
-        remoteId,
-        keyHash(meta.key),
-        meta.key,
-        correlation.localCorrelationId,
-        record.table,
-        record.sysId,
-        fileName,
-        meta.content_type,
-        meta.size_bytes,
-        meta.hash,
-        refusal ? "refused" : "requested",
-        refusal,
-        now,
-        now,
-      );
-      if (refusal) refused.push(refusal);
-      else if (this.sql.byKey.get(remoteId, keyHash(meta.key))?.status === "requested") keys.push(meta.key);
-    }
+    const { limits, storage } = this.deps;
+    await storage.write(function* () {
+      for (const meta of offered) {
+        const fileName = sanitizeFileName(meta.file_name);
+        const refusal = limits.refusal(fileName, meta.size_bytes);
+        yield* run(
+          Q.insert,
+          remoteId,
+          keyHash(meta.key),
+          meta.key,
+          correlation.localCorrelationId,
+          record.table,
+          record.sysId,
+          fileName,
+          meta.content_type,
+          meta.size_bytes,
+          meta.hash,
+          refusal ? "refused" : "requested",
+          refusal,
+          now,
+          now,
+        );
+        if (refusal) refused.push(refusal);
+        else if ((yield* get(Q.byKey, remoteId, keyHash(meta.key)))?.status === "requested")
+          keys.push(meta.key);
+      }
+    });
     if (keys.length > 0) {
       await this.deps.client.call(remoteId, "/api/sync/v1/attachments/request", {
         receiver_correlation_id: correlation.localCorrelationId,
@@ -112,7 +119,7 @@ export class AttachmentReceiver {
     declared: { hash: string; sizeBytes: number },
     body: AsyncIterable<Uint8Array>,
   ): Promise<"stored" | "already"> {
-    const row = this.sql.byKey.get(remoteId, keyHash(key));
+    const row = await this.deps.storage.read(get(Q.byKey, remoteId, keyHash(key)));
     if (!row)
       throw new ApiError(404, "Attachment not requested", "No request of this instance matches the key");
     if (row.status === "received" || row.status === "moved") return "already";
@@ -139,32 +146,44 @@ export class AttachmentReceiver {
         `Received ${stored.sizeBytes} bytes hashing to ${stored.hash}; expected ${row.hash}`,
       );
     }
-    this.sql.setStatus.run("received", null, null, Date.now(), row.id);
+    await this.deps.storage.write(() => run(Q.setStatus, "received", null, null, Date.now(), row.id));
     return "stored";
   }
 
   /** Moves every received file of a correlation onto its record, skipping ones it already has. */
   async move(remoteId: string, correlationId: string): Promise<{ moved: number }> {
     let moved = 0;
-    for (const row of this.sql.staged.all(remoteId, correlationId)) {
-      const existing = (await this.deps.attachments.ofRecord(row.table_name, row.record_sys_id)).find(
-        (a) => a.hash === row.hash && a.file_name === row.file_name,
-      );
-      const attached =
-        existing ??
-        (await this.deps.attachments.attachStored(
-          {
-            tableName: row.table_name,
-            tableSysId: row.record_sys_id,
-            fileName: row.file_name,
-            contentType: row.content_type,
-            hash: row.hash,
-            sizeBytes: row.size_bytes,
-          },
-          { userName: await this.deps.runAsOf(remoteId), origin: "flow", originRemote: remoteId },
-        ));
-      this.sql.setStatus.run("moved", null, attached.sys_id, Date.now(), row.id);
-      if (!existing) moved += 1;
+    const { attachments, storage } = this.deps;
+    const actor = {
+      userName: await this.deps.runAsOf(remoteId),
+      origin: "flow" as const,
+      originRemote: remoteId,
+    };
+    for (const staged of await storage.read(all(Q.staged, remoteId, correlationId))) {
+      // One transaction per file, the row locked: another process moving the same correlation skips it.
+      const attachedNow = await storage.write(function* () {
+        const row = yield* get(Q.lockTransfer, staged.id);
+        if (row?.status !== "received") return false;
+        const existing = (yield* attachmentPlans.ofRecord(row.table_name, row.record_sys_id)).find(
+          (a) => a.hash === row.hash && a.file_name === row.file_name,
+        );
+        const attached =
+          existing ??
+          (yield* attachments.attachStoredPlan(
+            {
+              tableName: row.table_name,
+              tableSysId: row.record_sys_id,
+              fileName: row.file_name,
+              contentType: row.content_type,
+              hash: row.hash,
+              sizeBytes: row.size_bytes,
+            },
+            actor,
+          ));
+        yield* run(Q.setStatus, "moved", null, attached.sys_id, Date.now(), row.id);
+        return !existing;
+      });
+      if (attachedNow) moved += 1;
     }
     return { moved };
   }

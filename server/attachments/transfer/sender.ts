@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { RetriableError } from "../../../flows/ports/errors";
-import type { Db } from "../../db/client";
 import { ApiError } from "../../http/responses";
 import type { Logger } from "../../log/logger";
 import { nextRetryDelay } from "../../queue/retry-policy";
+import { all, get, run, type Storage, sql } from "../../storage";
 import type { SyncConfig } from "../../sync/config-store";
 import type { SyncClient } from "../../transport/client";
 import type { AttachmentService } from "../attachment-service";
@@ -20,20 +20,57 @@ interface PushRow {
   attempts: number;
 }
 
+/** A claimed push comes due again after this long: the claim of a process that died runs out. */
+const CLAIM_MS = 60_000;
+
+const Q = {
+  insert: sql({
+    sqlite: `INSERT OR IGNORE INTO attachment_push (remote_system_id, attachment_sys_id, key, receiver_correlation_id,
+       batch, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'ready', 0, ?, ?)`,
+    postgres: `INSERT INTO attachment_push (remote_system_id, attachment_sys_id, key, receiver_correlation_id,
+       batch, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'ready', 0, ?, ?)
+       ON CONFLICT DO NOTHING`,
+  }),
+  // Claims by moving the rows' due time past the claim: other processes skip them meanwhile.
+  claim: sql<PushRow>({
+    sqlite: `UPDATE attachment_push SET next_attempt_at = ? WHERE id IN (SELECT id FROM attachment_push
+       WHERE status = 'ready' AND next_attempt_at <= ? ORDER BY id LIMIT 8) RETURNING *`,
+    postgres: `UPDATE attachment_push SET next_attempt_at = ? WHERE id IN (SELECT id FROM attachment_push
+       WHERE status = 'ready' AND next_attempt_at <= ? ORDER BY id LIMIT 8 FOR UPDATE SKIP LOCKED) RETURNING *`,
+  }),
+  // Serializes the pushes of one request across processes, so exactly one sees itself last.
+  lockBatch: sql({
+    sqlite: "SELECT id FROM attachment_push WHERE batch = ?",
+    postgres: "SELECT id FROM attachment_push WHERE batch = ? ORDER BY id FOR UPDATE",
+  }),
+  pushed: sql(
+    "UPDATE attachment_push SET status = 'pushed', attempts = attempts + 1, last_error = NULL WHERE id = ?",
+  ),
+  retry: sql(
+    "UPDATE attachment_push SET status = 'ready', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+  ),
+  failed: sql(
+    "UPDATE attachment_push SET status = 'error', attempts = attempts + 1, last_error = ? WHERE id = ?",
+  ),
+  batchOpen: sql<{ n: number }>(
+    "SELECT count(*) AS n FROM attachment_push WHERE batch = ? AND status = 'ready'",
+  ),
+  batchKeys: sql<{ key: string }>("SELECT key FROM attachment_push WHERE batch = ? AND status = 'pushed'"),
+};
+
 /**
  * The sending side of attachment transfer (SPEC 3.6): checks every key of a request before
  * accepting any (a tampered key is 401, an expired or foreign one 403, and nothing moves), then
  * pushes the files to the receiver with retries, and signals completion per request.
  */
 export class AttachmentSender {
-  private readonly sql;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private stopped = false;
 
   constructor(
     private readonly deps: {
-      db: Db;
+      storage: Storage;
       attachments: AttachmentService;
       keys: AttachmentKeys;
       limits: AttachmentLimits;
@@ -41,33 +78,7 @@ export class AttachmentSender {
       config: SyncConfig;
       logger: Logger;
     },
-  ) {
-    const c = deps.db.$client;
-    this.sql = {
-      insert: c.prepare(
-        `INSERT OR IGNORE INTO attachment_push (remote_system_id, attachment_sys_id, key, receiver_correlation_id, batch,
-           status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'ready', 0, ?, ?)`,
-      ),
-      due: c.prepare<[number], PushRow>(
-        "SELECT * FROM attachment_push WHERE status = 'ready' AND next_attempt_at <= ? ORDER BY id LIMIT 8",
-      ),
-      pushed: c.prepare(
-        "UPDATE attachment_push SET status = 'pushed', attempts = attempts + 1, last_error = NULL WHERE id = ?",
-      ),
-      retry: c.prepare(
-        "UPDATE attachment_push SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
-      ),
-      failed: c.prepare(
-        "UPDATE attachment_push SET status = 'error', attempts = attempts + 1, last_error = ? WHERE id = ?",
-      ),
-      batchOpen: c.prepare<[string], { n: number }>(
-        "SELECT count(*) AS n FROM attachment_push WHERE batch = ? AND status = 'ready'",
-      ),
-      batchKeys: c.prepare<[string], { key: string }>(
-        "SELECT key FROM attachment_push WHERE batch = ? AND status = 'pushed'",
-      ),
-    };
-  }
+  ) {}
 
   /** POST /api/sync/v1/attachments/request from `remoteId`: validates, then queues the pushes. */
   async accept(
@@ -98,22 +109,16 @@ export class AttachmentSender {
     const rows = await Promise.all(
       claims.map(({ claims: c }) => this.deps.attachments.get(c.attachmentSysId)),
     );
-    this.deps.db.$client.transaction(() => {
+    const { limits } = this.deps;
+    await this.deps.storage.write(function* () {
       for (const [i, { key, claims: c }] of claims.entries()) {
         const row = rows[i];
         if (!row || row.table_sys_id !== c.recordSysId) continue; // deleted since: nothing to send
-        if (this.deps.limits.refusal(row.file_name, row.size_bytes)) continue;
-        accepted += this.sql.insert.run(
-          remoteId,
-          row.sys_id,
-          key,
-          receiverCorrelationId,
-          batch,
-          now,
-          now,
-        ).changes;
+        if (limits.refusal(row.file_name, row.size_bytes)) continue;
+        accepted += (yield* run(Q.insert, remoteId, row.sys_id, key, receiverCorrelationId, batch, now, now))
+          .changes;
       }
-    })();
+    });
     if (accepted > 0) this.wake();
     return { accepted };
   }
@@ -139,7 +144,10 @@ export class AttachmentSender {
     let soonest = 2_000;
     try {
       for (;;) {
-        const rows = this.sql.due.all(Date.now());
+        const now = Date.now();
+        const rows = (await this.deps.storage.write(() => all(Q.claim, now + CLAIM_MS, now))).sort(
+          (a, b) => a.id - b.id,
+        );
         if (rows.length === 0 || this.stopped) break;
         // One at a time: the last push of a request is the one that signals completion.
         for (const row of rows) await this.push(row);
@@ -157,10 +165,8 @@ export class AttachmentSender {
     const remote = this.deps.config.snapshot().remotesById.get(row.remote_system_id);
     const attachment = await this.deps.attachments.get(row.attachment_sys_id);
     if (!remote || !attachment) {
-      this.sql.failed.run(
-        remote ? "The attachment was deleted before it could be sent" : "Unknown remote system",
-        row.id,
-      );
+      const why = remote ? "The attachment was deleted before it could be sent" : "Unknown remote system";
+      await this.deps.storage.write(() => run(Q.failed, why, row.id));
       return;
     }
     try {
@@ -176,21 +182,27 @@ export class AttachmentSender {
         },
         await this.deps.attachments.readContent(attachment),
       );
-      // The last file of a request signals completion before it counts as pushed: if that call
-      // fails, the row is retried (the receiver answers "already" to the bytes) and completes then.
-      if ((this.sql.batchOpen.get(row.batch)?.n ?? 0) === 1) await this.complete(remote.id, row);
-      this.sql.pushed.run(row.id);
+      // Counted pushed with the batch locked, so of two processes pushing a request's last files
+      // exactly one finds none left and signals completion. If that call fails, the row goes back
+      // to ready and is retried (the receiver answers "already" to the bytes), completing then.
+      const last = await this.deps.storage.write(function* () {
+        yield* all(Q.lockBatch, row.batch);
+        yield* run(Q.pushed, row.id);
+        return Number((yield* get(Q.batchOpen, row.batch))?.n ?? 0) === 0;
+      });
+      if (last) await this.complete(remote.id, row);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const delay = error instanceof RetriableError ? nextRetryDelay(remote, row.attempts + 1) : null;
-      if (delay === null) this.sql.failed.run(message, row.id);
-      else this.sql.retry.run(Date.now() + delay, message, row.id);
+      if (delay === null) await this.deps.storage.write(() => run(Q.failed, message, row.id));
+      else await this.deps.storage.write(() => run(Q.retry, Date.now() + delay, message, row.id));
     }
   }
 
   /** Every push of the request arrived: the receiver may move the files onto its record. */
   private async complete(remoteId: string, row: PushRow): Promise<void> {
-    const keys = [...this.sql.batchKeys.all(row.batch).map((r) => r.key), row.key];
+    const pushed = await this.deps.storage.read(all(Q.batchKeys, row.batch));
+    const keys = [...new Set([...pushed.map((r) => r.key), row.key])];
     await this.deps.client.call(remoteId, "/api/sync/v1/attachments/complete", {
       receiver_correlation_id: row.receiver_correlation_id,
       keys,
