@@ -23,7 +23,7 @@ import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
 import { LiveChanges } from "../queue/live";
-import { type QueueName, QueueOperations } from "../queue/operations";
+import { QueueOperations } from "../queue/operations";
 import { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import { OutboundStore } from "../queue/outbound/store";
 import { OutboundWorker } from "../queue/outbound/worker";
@@ -104,19 +104,19 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
   });
-  const outboundStore = new OutboundStore(db);
-  const inboundStore = new InboundStore(db);
+  const outboundStore = new OutboundStore(core.storage);
+  const inboundStore = new InboundStore(core.storage);
 
-  // Workers are created below; wake functions late-bind to them.
+  // Workers are created below; wake functions late-bind to them. Commits that make rows ready
+  // wake the workers of every process through the storage's signals (the workers listen).
   let outboundWorker: OutboundWorker | undefined;
   let inboundWorker: InboundWorker | undefined;
   const wakeOutbound = () => outboundWorker?.wake();
   const wakeInbound = () => inboundWorker?.wake();
-  const wake = (queue: QueueName) => (queue === "outbound" ? wakeOutbound() : wakeInbound());
 
-  const enqueuer = new OutboundEnqueuer(db, wakeOutbound);
-  const acceptor = new InboundAcceptor(db, wakeInbound);
-  const queues = new QueueOperations(db, wake);
+  const enqueuer = new OutboundEnqueuer(core.storage);
+  const acceptor = new InboundAcceptor(core.storage);
+  const queues = new QueueOperations(core.storage);
   const deliveredStmt = db.$client.prepare(
     `SELECT p.attachment_sys_id FROM attachment_push p JOIN attachment a ON a.sys_id = p.attachment_sys_id
      WHERE p.remote_system_id = ? AND a.table_sys_id = ? AND p.status = 'pushed'`,
@@ -267,8 +267,10 @@ export function createSyncEngine(core: CoreDeps) {
     attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
     validateAndActivate: activate,
     start(): void {
-      outboundWorker?.start();
-      inboundWorker?.start();
+      for (const worker of [outboundWorker, inboundWorker])
+        worker
+          ?.start()
+          .catch((error: unknown) => logger.error({ err: error }, "a queue worker did not start"));
       sender.start();
       housekeeping = setInterval(() => {
         purgeFinishedRows(core.storage, core.cfg.queueRetentionMs).then(

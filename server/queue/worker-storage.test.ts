@@ -53,7 +53,7 @@ describe("storage full under the queue workers", () => {
     const config = new SyncConfig(storage, SecretBox.forTests());
     const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
     await config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
-    const store = new InboundStore(db);
+    const store = new InboundStore(storage);
     let runs = 0;
     const worker = new InboundWorker({
       store,
@@ -65,7 +65,7 @@ describe("storage full under the queue workers", () => {
       },
       idleMs: 20,
     });
-    const acceptor = new InboundAcceptor(db, () => undefined);
+    const acceptor = new InboundAcceptor(storage);
     for (let i = 1; i <= 3; i++)
       await acceptor.accept(
         remote.id,

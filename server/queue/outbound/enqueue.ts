@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client";
+import { dialect, get, type Plan, requireSync, run, type Storage, sql } from "../../storage";
 import { encodePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
@@ -17,61 +17,82 @@ export interface OutboundRowInput {
   traceContext?: string | null;
 }
 
+const Q = {
+  // PostgreSQL: two processes writing the same record at once would read the same max below; the
+  // lane's lock (until the transaction ends) makes the second wait for the first one's row.
+  laneLock: sql("SELECT pg_advisory_xact_lock(hashtext(?))"),
+  nextSeq: sql<{ seq: number }>(
+    "SELECT coalesce(max(lane_seq), 0) + 1 AS seq FROM outbound_queue WHERE lane_key = ?",
+  ),
+  insert: sql<{ id: number }>(
+    `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
+       flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
+       retry_history, created_at, domain, warning, trace_context)
+     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?) RETURNING id`,
+  ),
+};
+
 /**
- * Inserts outbound rows inside the caller's transaction and wakes the worker. The wake runs
- * after the synchronous transaction has committed (or rolled back, when it finds nothing).
+ * One outbound row, last of its lane; its id. Runs inside the caller's transaction (the record
+ * write that captured the change), which must be a transaction on PostgreSQL (the lane's lock
+ * lasts until its end).
+ */
+export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<number> {
+  const laneKey = `${row.remoteSystemId}:${row.recordSysId}`;
+  if ((yield* dialect()) === "postgres") yield* run(Q.laneLock, laneKey);
+  const seq = (yield* get(Q.nextSeq, laneKey))?.seq ?? 1;
+  const inserted = yield* get(
+    Q.insert,
+    randomUUID(),
+    row.processEvent,
+    row.remoteSystemId,
+    row.captureDefinitionId,
+    row.flowBindingId,
+    row.operation,
+    row.tableName,
+    row.recordSysId,
+    laneKey,
+    seq,
+    encodePayload(row.payload),
+    now,
+    now,
+    row.domain,
+    row.warning ?? null,
+    row.traceContext ?? null,
+  );
+  return Number(inserted?.id);
+}
+
+/**
+ * Inserts outbound rows inside the caller's transaction and wakes the workers of every process
+ * once it committed. `enqueuePlan` + `committed()` for a caller that runs plans; `enqueue` for one
+ * still inside a synchronous SQLite transaction (its wake runs after that transaction returned).
  */
 export class OutboundEnqueuer {
-  private readonly sql;
   private wakePending = false;
 
-  constructor(
-    db: Db,
-    private readonly wake: () => void,
-  ) {
-    const c = db.$client;
-    this.sql = {
-      nextSeq: c.prepare<[string], { seq: number }>(
-        "SELECT coalesce(max(lane_seq), 0) + 1 AS seq FROM outbound_queue WHERE lane_key = ?",
-      ),
-      insert: c.prepare(
-        `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
-           flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
-           retry_history, created_at, domain, warning, trace_context)
-         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
-      ),
-    };
+  constructor(private readonly storage: Storage) {}
+
+  /** See enqueuePlan; call `committed()` after the transaction that ran it committed. */
+  enqueuePlan(row: OutboundRowInput): Plan<number> {
+    return enqueuePlan(row);
   }
 
+  /** The rows enqueued are committed: the workers look for them (in every process). */
+  committed(remoteId = ""): void {
+    this.storage.signals.notify("outbound", remoteId);
+  }
+
+  /** SQLite only: inside a synchronous transaction; the wake runs after it, once per turn. */
   enqueue(row: OutboundRowInput): number {
-    const laneKey = `${row.remoteSystemId}:${row.recordSysId}`;
-    const seq = this.sql.nextSeq.get(laneKey)?.seq ?? 1;
-    const now = Date.now();
-    const result = this.sql.insert.run(
-      randomUUID(),
-      row.processEvent,
-      row.remoteSystemId,
-      row.captureDefinitionId,
-      row.flowBindingId,
-      row.operation,
-      row.tableName,
-      row.recordSysId,
-      laneKey,
-      seq,
-      encodePayload(row.payload),
-      now,
-      now,
-      row.domain,
-      row.warning ?? null,
-      row.traceContext ?? null,
-    );
+    const id = requireSync(this.storage, "OutboundEnqueuer.enqueue").runSync(enqueuePlan(row));
     if (!this.wakePending) {
       this.wakePending = true;
       setImmediate(() => {
         this.wakePending = false;
-        this.wake();
+        this.committed();
       });
     }
-    return Number(result.lastInsertRowid);
+    return id;
   }
 }
