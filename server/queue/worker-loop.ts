@@ -14,7 +14,9 @@ export abstract class WorkerLoop<Result> {
   private pending: Result[] = [];
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The tick scheduled or running, and whether it has begun claiming. */
   private ticking: Promise<void> | undefined;
+  private claiming = false;
   private again = false;
   private readonly idle = new Set<() => void>();
   /** The outcome write in progress: the next one waits for it (their rows may be the same lanes). */
@@ -39,12 +41,18 @@ export abstract class WorkerLoop<Result> {
   wake = (): void => {
     if (this.stopped) return;
     if (this.ticking) {
-      this.again = true;
+      // a tick that has not begun sees this commit anyway; one that is claiming may not
+      if (this.claiming) this.again = true;
       return;
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.ticking = new Promise<void>((resolve) => setImmediate(() => this.tick().finally(resolve)));
+    this.ticking = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.claiming = true;
+        this.tick().finally(resolve);
+      }),
+    );
   };
 
   /** Wakes on every signal of `subscribe` (rows ready in this process or another) until stopped. */
@@ -102,6 +110,7 @@ export abstract class WorkerLoop<Result> {
       this.logger.error({ err: error }, `${this.name} worker tick failed`);
     } finally {
       this.ticking = undefined;
+      this.claiming = false;
       if (!this.stopped) this.timer = setTimeout(this.wake, Math.max(5, delay));
       if (this.again) {
         this.again = false;
@@ -148,6 +157,9 @@ export abstract class WorkerLoop<Result> {
       .then(
         () => {
           this.writeRetryMs = 0;
+          // Lanes may have opened: a claim that ran while this write was in flight (PostgreSQL)
+          // did not see it. On SQLite the write was done before any claim could run.
+          this.wake();
         },
         (error: unknown) => {
           this.pending = [...batch, ...this.pending];

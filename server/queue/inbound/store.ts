@@ -137,6 +137,7 @@ export const inboundPlans = {
     const rows = yield* all(Q.eligible, remoteId, now, limit);
     for (const row of rows) {
       yield* run(Q.claim, now, processId, leaseUntil, row.sequence);
+      row.status = "processing";
       row.attempts += 1;
       row.started_at ??= now;
       row.claimed_by = processId;
