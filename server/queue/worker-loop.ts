@@ -66,6 +66,7 @@ export abstract class WorkerLoop<Result> {
    * several processes.
    */
   protected keepLeases(leaseMs: number, renew: () => Promise<unknown>, sweep: () => Promise<unknown>): void {
+    if (this.stopped) return; // stopped while starting
     const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
       let running = false;
       const timer = setInterval(() => {

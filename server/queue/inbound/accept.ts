@@ -12,7 +12,7 @@ import {
   withSpanContext,
 } from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../protocol/wire-schema";
-import { attempt, get, isSync, type Plan, type Storage, sql } from "../../storage";
+import { attempt, dialect, get, isSync, type Plan, run, type Storage, sql } from "../../storage";
 import { SqliteStorage } from "../../storage/sqlite";
 import { newSysId } from "../../util/ids";
 import { encodePayload } from "../payload-codec";
@@ -33,12 +33,13 @@ const Q = {
   correlationByRemote: sql<{ local_id: string }>(
     "SELECT local_id FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
   ),
-  // PostgreSQL: another process may be storing the same message (the sender sent it again while
-  // the first copy was in flight); the insert then waits for it and does nothing.
+  // SQLite: the rowid from run(). PostgreSQL: another process may be storing the same message
+  // (the sender sent it again while the first copy was in flight); the insert then waits for it
+  // and does nothing, and returns no row.
   insert: sql<{ sequence: number }>({
     sqlite: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
        remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?) RETURNING sequence`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
     postgres: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
        remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
@@ -63,6 +64,7 @@ export function* acceptPlan(
   domain: string,
   traceContext: (m: WireMessage) => string | null = () => null,
 ): Plan<MessageResult[]> {
+  const pg = (yield* dialect()) === "postgres";
   const results: MessageResult[] = [];
   for (const m of messages) {
     const seen = yield* get(Q.existing, remoteSystemId, m.id);
@@ -78,8 +80,7 @@ export function* acceptPlan(
       (yield* get(Q.correlationByRemote, remoteSystemId, m.sender_correlation_id))?.local_id ||
       (yield* get(Q.laneLocalId, laneKey))?.local_correlation_id ||
       newSysId();
-    const inserted = yield* get(
-      Q.insert,
+    const values = [
       m.id,
       remoteSystemId,
       m.process_event,
@@ -92,8 +93,11 @@ export function* acceptPlan(
       Date.now(),
       domain,
       traceContext(m),
-    );
-    if (!inserted) {
+    ];
+    const sequence = pg
+      ? (yield* get(Q.insert, ...values))?.sequence
+      : (yield* run(Q.insert, ...values)).lastInsertRowid;
+    if (sequence === undefined) {
       // stored meanwhile by another process (PostgreSQL only)
       const stored = yield* get(Q.existing, remoteSystemId, m.id);
       if (!stored) throw new Error(`inbound message ${m.id} was neither stored nor found`);
@@ -103,7 +107,7 @@ export function* acceptPlan(
     results.push({
       id: m.id,
       status: "accepted",
-      sequence: Number(inserted.sequence),
+      sequence: Number(sequence),
       receiver_correlation_id: localId,
     });
   }

@@ -24,13 +24,15 @@ const Q = {
   nextSeq: sql<{ seq: number }>(
     "SELECT coalesce(max(lane_seq), 0) + 1 AS seq FROM outbound_queue WHERE lane_key = ?",
   ),
+  // SQLite: the rowid from run() (cheaper than RETURNING on this hot path); PostgreSQL: RETURNING.
   insert: sql<{ id: number }>(
     `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
        flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
        retry_history, created_at, domain, warning, trace_context)
-     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?) RETURNING id`,
+     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
   ),
 };
+const insertReturning = sql<{ id: number }>(`${Q.insert.postgres} RETURNING id`);
 
 /**
  * One outbound row, last of its lane; its id. Runs inside the caller's transaction (the record
@@ -39,10 +41,10 @@ const Q = {
  */
 export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<number> {
   const laneKey = `${row.remoteSystemId}:${row.recordSysId}`;
-  if ((yield* dialect()) === "postgres") yield* run(Q.laneLock, laneKey);
+  const pg = (yield* dialect()) === "postgres";
+  if (pg) yield* run(Q.laneLock, laneKey);
   const seq = (yield* get(Q.nextSeq, laneKey))?.seq ?? 1;
-  const inserted = yield* get(
-    Q.insert,
+  const values = [
     randomUUID(),
     row.processEvent,
     row.remoteSystemId,
@@ -59,8 +61,9 @@ export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<numb
     row.domain,
     row.warning ?? null,
     row.traceContext ?? null,
-  );
-  return Number(inserted?.id);
+  ];
+  if (pg) return Number((yield* get(insertReturning, ...values))?.id);
+  return Number((yield* run(Q.insert, ...values)).lastInsertRowid);
 }
 
 /**
