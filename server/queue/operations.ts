@@ -1,4 +1,5 @@
-import { attempt, get, type Plan, type Query, requireSync, run, type Storage, sql } from "../storage";
+import { get, type Plan, type Query, run, type Storage, sql } from "../storage";
+import { sqliteTransactionSync } from "./sync-transaction";
 
 export type QueueName = "outbound" | "inbound";
 
@@ -127,7 +128,7 @@ export class QueueOperations {
 
   /**
    * SQLite only, synchronous: for server/runner/ports until its queues port awaits reprocessRows
-   * (issue 13). One transaction (the savepoint of attempt() opens and commits it).
+   * (issue 13). One transaction.
    */
   reprocess(
     queue: QueueName,
@@ -135,8 +136,8 @@ export class QueueOperations {
     user: string,
     options: ReprocessOptions = {},
   ): QueueActionResult {
-    const result = requireSync(this.storage, "QueueOperations.reprocess").runSync(
-      attempt(queueOperationPlans.reprocess(queue, ids, user, options)),
+    const result = sqliteTransactionSync(this.storage, "QueueOperations.reprocess", () =>
+      queueOperationPlans.reprocess(queue, ids, user, options),
     );
     this.changed(queue, result);
     return result;
@@ -144,8 +145,8 @@ export class QueueOperations {
 
   /** SQLite only, synchronous: see reprocess. */
   skip(queue: QueueName, ids: number[], user: string): QueueActionResult {
-    const result = requireSync(this.storage, "QueueOperations.skip").runSync(
-      attempt(queueOperationPlans.skip(queue, ids, user)),
+    const result = sqliteTransactionSync(this.storage, "QueueOperations.skip", () =>
+      queueOperationPlans.skip(queue, ids, user),
     );
     this.changed(queue, result);
     return result;

@@ -12,10 +12,11 @@ import {
   withSpanContext,
 } from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../protocol/wire-schema";
-import { attempt, dialect, get, isSync, type Plan, run, type Storage, sql } from "../../storage";
+import { dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { SqliteStorage } from "../../storage/sqlite";
 import { newSysId } from "../../util/ids";
 import { encodePayload } from "../payload-codec";
+import { sqliteTransactionSync } from "../sync-transaction";
 
 interface ExistingRow {
   sequence: number;
@@ -149,11 +150,12 @@ export class InboundAcceptor {
       for (const span of spans.splice(0)) span.end();
       return acceptPlan(remoteSystemId, messages, domain, (m) => this.acceptSpan(m, requestTrace, spans));
     };
-    // SQLite: committed synchronously (attempt's savepoint is the transaction), so the fsync
-    // below starts at once and commits made meanwhile share it.
-    const results = isSync(this.storage)
-      ? this.storage.runSync(attempt(make()))
-      : await this.storage.transaction(make);
+    // SQLite: committed synchronously, so the fsync below starts at once and commits made
+    // meanwhile share it.
+    const results =
+      this.storage instanceof SqliteStorage
+        ? sqliteTransactionSync(this.storage, "InboundAcceptor", make)
+        : await this.storage.transaction(make);
     // Committed, so safe from a crash: the workers may start while the fsync runs, since a power
     // loss can only drop a suffix of the WAL, the workers' own later writes included.
     if (results.some((r) => r.status === "accepted"))
