@@ -13,6 +13,7 @@ import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { idempotencyKeysContract } from "../../server/idempotency/idempotency-keys.contract";
 import { createLogger } from "../../server/log/logger";
 import { queueGaugesContract } from "../../server/observability/queue-gauges.contract";
+import { InboundAcceptor } from "../../server/queue/inbound/accept";
 import { enqueuePlan, OutboundEnqueuer } from "../../server/queue/outbound/enqueue";
 import { type OutboundRow, OutboundStore } from "../../server/queue/outbound/store";
 import { OutboundWorker } from "../../server/queue/outbound/worker";
@@ -333,6 +334,37 @@ describe("stores on PostgreSQL", () => {
         ),
       )
       .toEqual(["processed"]);
+  });
+
+  it("the same batch accepted by two processes at once (a resend): each message stored once", async () => {
+    const [a, b] = await twoProcesses("accept2");
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      id: `m${i}`,
+      process_event: "e",
+      operation: "update" as const,
+      sender_correlation_id: `lane${i % 10}`,
+      receiver_correlation_id: null,
+      lane_sequence: Math.floor(i / 10) + 1,
+      payload: { i },
+    }));
+    const [mine, theirs] = await Promise.all([
+      new InboundAcceptor(a).accept("r", batch, "global"),
+      new InboundAcceptor(b).accept("r", batch, "global"),
+    ]);
+    for (const [i, m] of batch.entries()) {
+      const both = [mine[i], theirs[i]];
+      expect(both.map((r) => r?.status).sort(), m.id).toEqual(["accepted", "duplicate"]);
+      expect(both[0]?.sequence).toBe(both[1]?.sequence);
+      expect(both[0]?.receiver_correlation_id).toBe(both[1]?.receiver_correlation_id);
+    }
+    const stored = await a.read(
+      get(
+        sql<{ n: number; d: number }>(
+          "SELECT count(*) AS n, count(DISTINCT message_id) AS d FROM inbound_queue",
+        ),
+      ),
+    );
+    expect(stored).toEqual({ n: 30, d: 30 });
   });
 
   describe("DatabaseContentStore", () => {
