@@ -90,11 +90,13 @@ describe("WalSync", () => {
 describe("inbound accept and durability", () => {
   async function receiver() {
     const db = fileDb();
-    const config = new SyncConfig(new SqliteStorage(db.$client), SecretBox.forTests());
+    const storage = new SqliteStorage(db.$client);
+    const config = new SyncConfig(storage, SecretBox.forTests());
     const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
     const held = heldFsync();
     let woken = 0;
-    const acceptor = new InboundAcceptor(db, () => woken++, new WalSync(db.$client, held.fsync));
+    storage.signals.listen("inbound", () => woken++);
+    const acceptor = new InboundAcceptor(storage, new WalSync(db.$client, held.fsync));
     const stored = () =>
       db.$client.prepare<[], { n: number }>("SELECT count(*) AS n FROM inbound_queue").get()?.n ?? 0;
     return { remote, held, acceptor, stored, woken: () => woken };

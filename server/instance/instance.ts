@@ -6,7 +6,7 @@ import { SignInGuard } from "../auth/sign-in-guard";
 import { SignInThrottle } from "../auth/throttle";
 import { UserDirectory } from "../auth/users";
 import { type InstanceConfig, config as readConfig } from "../config/env";
-import { type Db, openDatabase } from "../db/client";
+import { openDatabase } from "../db/client";
 import { GroupCommit } from "../db/group-commit";
 import { openPostgres } from "../db/postgres";
 import { createLogger, type Logger } from "../log/logger";
@@ -38,12 +38,9 @@ export interface Instance {
   /** Stable id of this instance (sys_id style), created with its database. */
   instanceId: string;
   version: string;
-  db: Db;
   logger: Logger;
   registry: TableRegistry;
   records: RecordService;
-  /** Writes that may share one commit with the others of the same turn (Table API, flows). */
-  writes: GroupCommit;
   /** The storage seam (issue 13): stores converted to plans run here; its writes share `writes`' commits. */
   storage: Storage;
   attachments: AttachmentService;
@@ -108,10 +105,8 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   });
   const sync = createSyncEngine({
     cfg,
-    db,
     logger,
     records,
-    writes,
     storage,
     users,
     signIns,
@@ -133,11 +128,9 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
     config: cfg,
     instanceId,
     version,
-    db,
     logger,
     registry,
     records,
-    writes,
     storage,
     attachments,
     users,
@@ -179,7 +172,7 @@ async function refusePostgresForNow(
 export async function stopInstance(instance: Instance): Promise<void> {
   await Promise.allSettled(instance.workers.map((w) => w.stop()));
   await stopTracing(); // exports the spans still buffered
-  instance.db.$client.close();
+  await instance.storage.close();
   instance.logger.info("instance stopped");
 }
 

@@ -10,8 +10,6 @@ import type { SignInGuard } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import { installCapture } from "../capture/capture";
 import type { InstanceConfig } from "../config/env";
-import type { Db } from "../db/client";
-import type { GroupCommit } from "../db/group-commit";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
@@ -22,7 +20,7 @@ import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { InboundWorker } from "../queue/inbound/worker";
 import { LiveChanges } from "../queue/live";
-import { type QueueName, QueueOperations } from "../queue/operations";
+import { QueueOperations } from "../queue/operations";
 import { OutboundEnqueuer } from "../queue/outbound/enqueue";
 import { OutboundStore } from "../queue/outbound/store";
 import { OutboundWorker } from "../queue/outbound/worker";
@@ -45,10 +43,8 @@ import type { SyncApiDeps } from "../transport/handler";
 
 export interface CoreDeps {
   cfg: InstanceConfig;
-  db: Db;
   logger: Logger;
   records: RecordService;
-  writes: GroupCommit;
   storage: Storage;
   users: UserDirectory;
   signIns: SignInGuard;
@@ -70,7 +66,7 @@ const Q = {
 
 /** Builds the sync subsystem (SPEC 2–4) over the core of an instance: the composition of its parts. */
 export function createSyncEngine(core: CoreDeps) {
-  const { db, logger, records } = core;
+  const { logger, records } = core;
   watchDataDir(core.cfg.dataDir); // /api/health reports a full data folder
   const { secrets } = core;
   // Every outbound connection (remotes, attachment pushes, pairing, SMTP) is checked (issue 12).
@@ -114,20 +110,19 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
   });
-  const outboundStore = new OutboundStore(db);
-  const inboundStore = new InboundStore(db);
+  const outboundStore = new OutboundStore(core.storage);
+  const inboundStore = new InboundStore(core.storage);
 
-  // Workers are created below; wake functions late-bind to them.
+  // Workers are created below; wake functions late-bind to them. Commits that make rows ready
+  // wake the workers of every process through the storage's signals (the workers listen).
   let outboundWorker: OutboundWorker | undefined;
   let inboundWorker: InboundWorker | undefined;
   const wakeOutbound = () => outboundWorker?.wake();
   const wakeInbound = () => inboundWorker?.wake();
-  const wake = (queue: QueueName) => (queue === "outbound" ? wakeOutbound() : wakeInbound());
 
-  const enqueuer = new OutboundEnqueuer(db, wakeOutbound);
-  const acceptor = new InboundAcceptor(db, wakeInbound);
-  const queues = new QueueOperations(db, wake);
-
+  const enqueuer = new OutboundEnqueuer(core.storage);
+  const acceptor = new InboundAcceptor(core.storage);
+  const queues = new QueueOperations(core.storage);
   const portDeps: Omit<PortDeps, "callSubflow"> = {
     logger,
     config,
@@ -268,8 +263,10 @@ export function createSyncEngine(core: CoreDeps) {
     attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
     validateAndActivate: activate,
     start(): void {
-      outboundWorker?.start();
-      inboundWorker?.start();
+      for (const worker of [outboundWorker, inboundWorker])
+        worker
+          ?.start()
+          .catch((error: unknown) => logger.error({ err: error }, "a queue worker did not start"));
       sender.start();
       housekeeping = setInterval(() => {
         purgeFinishedRows(core.storage, core.cfg.queueRetentionMs).then(

@@ -3,8 +3,9 @@ import type { Logger } from "../log/logger";
 
 /**
  * What both queue workers share: coalesced wake-ups (many commits, one claim), rows in flight,
- * outcomes gathered and written in one transaction per turn of the event loop, and a stop that
- * lets the rows in flight finish and writes their outcomes before returning.
+ * outcomes gathered and written in one transaction per turn of the event loop, the leases of
+ * the rows this process holds (PostgreSQL), and a stop that lets the rows in flight finish and
+ * writes their outcomes before returning.
  */
 export abstract class WorkerLoop<Result> {
   /** Rows being processed right now. */
@@ -13,54 +14,104 @@ export abstract class WorkerLoop<Result> {
   private pending: Result[] = [];
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
-  private ticking = false;
+  /** The tick scheduled or running, and whether it has begun claiming. */
+  private ticking: Promise<void> | undefined;
+  private claiming = false;
   private again = false;
   private readonly idle = new Set<() => void>();
+  /** The outcome write in progress: the next one waits for it (their rows may be the same lanes). */
+  private writing: Promise<void> | undefined;
   /** Delay before writing outcomes again after a failed write (storage full or busy). */
   private writeRetryMs = 0;
   private writeRetry: NodeJS.Timeout | undefined;
+  private readonly leaseTimers: NodeJS.Timeout[] = [];
+  private readonly unlisten: Array<() => void> = [];
 
   constructor(
     protected readonly logger: Logger,
     private readonly name: string,
   ) {}
 
-  /** Claims and launches what it can; returns how many ms until it should look again. */
-  protected abstract claim(): number;
+  /** Claims and launches what it can; resolves to how many ms until it should look again. */
+  protected abstract claim(): Promise<number>;
 
   /** Writes a batch of outcomes (one transaction). */
-  protected abstract write(batch: Result[]): void;
+  protected abstract write(batch: Result[]): Promise<void>;
 
   wake = (): void => {
     if (this.stopped) return;
     if (this.ticking) {
-      this.again = true;
+      // a tick that has not begun sees this commit anyway; one that is claiming may not
+      if (this.claiming) this.again = true;
       return;
     }
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    this.ticking = true;
-    setImmediate(() => this.tick());
+    this.ticking = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.claiming = true;
+        this.tick().finally(resolve);
+      }),
+    );
   };
+
+  /** Wakes on every signal of `subscribe` (rows ready in this process or another) until stopped. */
+  protected wakeOn(subscribe: (fn: () => void) => () => void): void {
+    this.unlisten.push(subscribe(() => this.wake()));
+  }
+
+  /**
+   * Keeps the leases of the rows this process holds (renewed every third of the lease) and returns
+   * the rows of processes that died to `ready` (swept every half lease), for queues shared by
+   * several processes.
+   */
+  protected keepLeases(leaseMs: number, renew: () => Promise<unknown>, sweep: () => Promise<unknown>): void {
+    if (this.stopped) return; // stopped while starting
+    const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
+      let running = false;
+      const timer = setInterval(() => {
+        if (running || this.stopped) return;
+        running = true;
+        fn()
+          .catch((error) => {
+            noteStorageError(error);
+            this.logger.error({ err: error }, `${this.name} worker could not ${what}`);
+          })
+          .finally(() => {
+            running = false;
+          });
+      }, ms);
+      timer.unref();
+      this.leaseTimers.push(timer);
+    };
+    every(Math.max(10, Math.floor(leaseMs / 3)), "renew its leases", renew);
+    every(Math.max(10, Math.floor(leaseMs / 2)), "sweep expired leases", sweep);
+  }
 
   /** Finishes the rows in flight (their outcomes are written), then stops claiming. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const off of this.unlisten.splice(0)) off();
+    await this.ticking; // a claim in progress launches its rows first
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.add(resolve));
-    this.flush();
+    await this.flush();
+    // the leases are kept until the outcomes are written
+    for (const timer of this.leaseTimers.splice(0)) clearInterval(timer);
   }
 
-  private tick(): void {
+  private async tick(): Promise<void> {
     let delay = 1000;
     try {
-      delay = this.claim();
+      if (this.stopped) return;
+      delay = await this.claim();
     } catch (error) {
       // A claim that cannot write (disk full) rolls back: its rows stay `ready` for the next tick.
       noteStorageError(error);
       this.logger.error({ err: error }, `${this.name} worker tick failed`);
     } finally {
-      this.ticking = false;
+      this.ticking = undefined;
+      this.claiming = false;
       if (!this.stopped) this.timer = setTimeout(this.wake, Math.max(5, delay));
       if (this.again) {
         this.again = false;
@@ -86,38 +137,51 @@ export abstract class WorkerLoop<Result> {
     this.pending.push(result);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
   }
 
   /**
    * Writes the queued outcomes now. When the write fails (disk full, database busy) the outcomes
    * are kept and written again later with backoff: the rows' work is done and must not run twice,
-   * and until the write lands the rows stay `processing` on disk, which a restart turns back to
-   * `ready`. The loop never spins on a failing write.
+   * and until the write lands the rows stay `processing` on disk, which a restart (or, with
+   * several processes, the lease sweep) turns back to `ready`. The loop never spins on a failing
+   * write. Never rejects.
    */
-  protected flush(): void {
+  protected flush(): Promise<void> {
     this.flushScheduled = false;
-    if (this.pending.length === 0 || this.writeRetry) return;
+    if (this.writing) return this.writing.then(() => this.flush());
+    if (this.pending.length === 0 || this.writeRetry) return Promise.resolve();
     const batch = this.pending;
     this.pending = [];
-    try {
-      this.write(batch);
-      this.writeRetryMs = 0;
-    } catch (error) {
-      this.pending = [...batch, ...this.pending];
-      noteStorageError(error);
-      this.writeRetryMs = Math.min(Math.max(this.writeRetryMs * 2, 250), 10_000);
-      this.logger.error(
-        { err: error, rows: batch.length, retryInMs: this.writeRetryMs },
-        `${this.name} worker could not write outcomes; keeping them to write again`,
-      );
-      this.writeRetry = setTimeout(() => {
-        this.writeRetry = undefined;
-        this.flush();
-        this.wake();
-      }, this.writeRetryMs);
-      this.writeRetry.unref();
-    }
+    const writing = this.write(batch)
+      .then(
+        () => {
+          this.writeRetryMs = 0;
+          // Lanes may have opened: a claim that ran while this write was in flight (PostgreSQL)
+          // did not see it. On SQLite the write was done before any claim could run.
+          this.wake();
+        },
+        (error: unknown) => {
+          this.pending = [...batch, ...this.pending];
+          noteStorageError(error);
+          this.writeRetryMs = Math.min(Math.max(this.writeRetryMs * 2, 250), 10_000);
+          this.logger.error(
+            { err: error, rows: batch.length, retryInMs: this.writeRetryMs },
+            `${this.name} worker could not write outcomes; keeping them to write again`,
+          );
+          this.writeRetry = setTimeout(() => {
+            this.writeRetry = undefined;
+            void this.flush();
+            this.wake();
+          }, this.writeRetryMs);
+          this.writeRetry.unref();
+        },
+      )
+      .finally(() => {
+        if (this.writing === writing) this.writing = undefined;
+      });
+    this.writing = writing;
+    return writing;
   }
 }

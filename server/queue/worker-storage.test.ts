@@ -47,13 +47,33 @@ describe("storage full under the queue workers", () => {
     expect(storageProblems(undefined)).toEqual(["storage full"]);
   });
 
+  it("an accept that cannot be stored fails alone and leaves no transaction open", async () => {
+    const { db, storage } = memoryInstance();
+    const acceptor = new InboundAcceptor(storage);
+    const big = (id: string) => ({
+      id,
+      process_event: "e",
+      operation: "update" as const,
+      sender_correlation_id: id,
+      receiver_correlation_id: null,
+      lane_sequence: 1,
+      payload: { text: "x".repeat(200_000) },
+    });
+    db.$client.pragma(`max_page_count = ${db.$client.pragma("page_count", { simple: true })}`);
+    await expect(acceptor.accept("r", [big("m1")], "global")).rejects.toMatchObject({ code: "SQLITE_FULL" });
+    expect(db.$client.inTransaction).toBe(false);
+    db.$client.pragma("max_page_count = 1073741823");
+    expect((await acceptor.accept("r", [big("m1")], "global")).map((r) => r.status)).toEqual(["accepted"]);
+    expect(db.$client.inTransaction).toBe(false);
+  });
+
   it("keeps outcomes it cannot write, never reruns the flows, and writes them once space is back", async () => {
     // ARRANGE
     const { db, storage } = memoryInstance();
     const config = new SyncConfig(storage, SecretBox.forTests());
     const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
     await config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
-    const store = new InboundStore(db);
+    const store = new InboundStore(storage);
     let runs = 0;
     const worker = new InboundWorker({
       store,
@@ -65,7 +85,7 @@ describe("storage full under the queue workers", () => {
       },
       idleMs: 20,
     });
-    const acceptor = new InboundAcceptor(db, () => undefined);
+    const acceptor = new InboundAcceptor(storage);
     for (let i = 1; i <= 3; i++)
       await acceptor.accept(
         remote.id,

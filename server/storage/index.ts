@@ -14,4 +14,4 @@ export {
   sql,
 } from "./plan";
 export { type Channel, LocalSignals, RESYNC, type Signals } from "./signals";
-export { isSync, requireSync, type Storage, type SyncStorage } from "./storage";
+export { isSync, type Storage, type SyncStorage } from "./storage";

@@ -38,6 +38,12 @@ export function sql<R = unknown>(text: string | { sqlite: string; postgres: stri
 
 export interface RunResult {
   changes: number;
+  /**
+   * SQLite only: the rowid of the last row inserted on the connection. On the hot insert paths it
+   * is cheaper than `INSERT … RETURNING` (measured: ~25% of an outbound enqueue); PostgreSQL
+   * texts use RETURNING with get() instead.
+   */
+  lastInsertRowid?: number;
 }
 
 export type Step =

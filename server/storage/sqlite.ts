@@ -103,6 +103,7 @@ export class SqliteStorage implements SyncStorage {
     }
     if (step.op === "get") return statement.get(...step.params);
     if (step.op === "all") return statement.all(...step.params);
-    return { changes: statement.run(...step.params).changes };
+    const result = statement.run(...step.params);
+    return { changes: result.changes, lastInsertRowid: Number(result.lastInsertRowid) };
   }
 }

@@ -32,9 +32,8 @@ export interface Storage {
 }
 
 /**
- * SQLite's storage runs plans synchronously as well: for the code that still runs inside a
- * synchronous better-sqlite3 transaction (the record write path with capture, the bodies of
- * GroupCommit.write) while the conversion goes on. Nothing new should use it.
+ * SQLite's storage runs plans synchronously as well: inside GroupCommit's synchronous transaction,
+ * and for the few reads that a process on SQLite may make at once (a lazily loaded snapshot).
  */
 export interface SyncStorage extends Storage {
   readonly dialect: "sqlite";
@@ -43,12 +42,4 @@ export interface SyncStorage extends Storage {
 
 export function isSync(storage: Storage): storage is SyncStorage {
   return storage.dialect === "sqlite" && "runSync" in storage;
-}
-
-/** The synchronous runner of a SQLite storage; on PostgreSQL the caller has not been converted yet. */
-export function requireSync(storage: Storage, caller: string): SyncStorage {
-  if (isSync(storage)) return storage;
-  throw new Error(
-    `${caller} still runs inside a synchronous SQLite transaction and cannot run on ${storage.dialect} yet (issue 13)`,
-  );
 }

@@ -15,7 +15,7 @@ export interface ValidateOutcome {
 export interface ActivationDeps {
   config: Pick<SyncConfig, "setRemoteState">;
   client: { validate(remoteId: string): Promise<ValidateOutcome> };
-  outbound: { requeueConnectionErrors(remoteId: string, now: number): number };
+  outbound: { requeueConnectionErrors(remoteId: string, now: number): Promise<number> };
   wake: () => void;
 }
 
@@ -35,7 +35,7 @@ export async function validateAndActivate(
     inbound: "active",
     message: outcome.message,
   });
-  const requeued = deps.outbound.requeueConnectionErrors(remoteId, Date.now());
+  const requeued = await deps.outbound.requeueConnectionErrors(remoteId, Date.now());
   deps.wake();
   return { ...outcome, requeued };
 }

@@ -206,8 +206,7 @@ function notFound(what: string, id: string): never {
 
 /**
  * The work of the configuration store as plans (server/storage/plan.ts), for both dialects: to
- * run in a transaction of the caller's (`yield*`, or `requireSync(…).runSync` inside a
- * synchronous SQLite transaction: pairing, configuration imports). A caller that runs a writing
+ * run in a transaction of the caller's (`yield*`: pairing, configuration imports). A caller that runs a writing
  * plan itself calls `SyncConfig.changed()` after its commit, so every process reloads.
  * Secrets are sealed with `secrets`, hence one set per SecretBox (`SyncConfig.plans`).
  */

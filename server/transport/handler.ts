@@ -27,7 +27,7 @@ export interface SyncApiDeps {
   maxAttachmentBytes: number;
   /** Ready inbound rows above which new batches get 429 (back-pressure). */
   backlogLimit: number;
-  backlog: () => number;
+  backlog: () => Promise<number>;
   instanceName: string;
 }
 
@@ -145,7 +145,7 @@ async function receiveMessages(
     const parsed = messageBatchSchema.safeParse(parseJson(body));
     if (!parsed.success) throw new ApiError(400, "Invalid message batch", describeZodError(parsed.error));
     received(remote.name, parsed.data.messages.length);
-    if (deps.backlog() > deps.backlogLimit) {
+    if ((await deps.backlog()) > deps.backlogLimit) {
       throw new ApiError(429, "Too many messages waiting", "The inbound queue is full; retry later", {
         "Retry-After": "2",
       });

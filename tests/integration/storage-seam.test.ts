@@ -11,7 +11,13 @@ import { emailOutboxContract } from "../../server/email/email-outbox.contract";
 import { FlowStore } from "../../server/flow-store/flow-store";
 import { flowStoreContract } from "../../server/flow-store/flow-store.contract";
 import { idempotencyKeysContract } from "../../server/idempotency/idempotency-keys.contract";
+import { createLogger } from "../../server/log/logger";
 import { queueGaugesContract } from "../../server/observability/queue-gauges.contract";
+import { InboundAcceptor } from "../../server/queue/inbound/accept";
+import { enqueuePlan, OutboundEnqueuer } from "../../server/queue/outbound/enqueue";
+import { type OutboundRow, OutboundStore } from "../../server/queue/outbound/store";
+import { OutboundWorker } from "../../server/queue/outbound/worker";
+import { queuesContract } from "../../server/queue/queues.contract";
 import { retentionContract } from "../../server/queue/retention.contract";
 import { queueViewsContract } from "../../server/queue/views.contract";
 import { executionWriterContract } from "../../server/runner/execution-writer.contract";
@@ -51,6 +57,7 @@ const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
   ["queue retention", retentionContract],
   ["queue views (monitor, dashboard, live, record history)", queueViewsContract],
   ["TableRegistry", tableRegistryContract],
+  ["queues (outbound and inbound state machines)", queuesContract],
 ];
 
 const open: Storage[] = [];
@@ -199,6 +206,182 @@ describe("stores on PostgreSQL", () => {
     await mine.setPassword(sysId, "second!");
     await expect.poll(() => theirs.verify("casey", "first!"), { timeout: 5_000 }).toBeNull();
     expect((await theirs.verify("casey", "second!"))?.sysId).toBe(sysId);
+  });
+
+  const outboundInput = (remoteSystemId: string, record: string) => ({
+    processEvent: "e",
+    remoteSystemId,
+    captureDefinitionId: null,
+    flowBindingId: "b",
+    operation: "update",
+    tableName: "incident",
+    recordSysId: record,
+    payload: { record },
+    domain: "global",
+  });
+  /** `lanes` lanes of `perLane` rows, enqueued round robin (so lanes interleave in id order). */
+  async function enqueueLanes(storage: Storage, remoteId: string, lanes: number, perLane: number) {
+    for (let seq = 1; seq <= perLane; seq++)
+      await storage.transaction(function* () {
+        for (let lane = 0; lane < lanes; lane++) yield* enqueuePlan(outboundInput(remoteId, `L${lane}`));
+      });
+  }
+  /** Every lane's rows started in lane order, each only after the one before it had finished. */
+  function expectLaneOrder(events: string[], lanes: number, perLane: number) {
+    for (let lane = 0; lane < lanes; lane++)
+      for (let seq = 1; seq < perLane; seq++) {
+        const finished = events.indexOf(`done L${lane}#${seq}`);
+        const next = events.indexOf(`start L${lane}#${seq + 1}`);
+        expect(finished, `L${lane}#${seq} finished`).toBeGreaterThanOrEqual(0);
+        expect(next, `L${lane}#${seq + 1} started after L${lane}#${seq} finished`).toBeGreaterThan(finished);
+      }
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it("two processes claiming from one queue at once: no row claimed twice, every lane in order", async () => {
+    const [a, b] = await twoProcesses("claims2");
+    const lanes = 20;
+    const perLane = 5;
+    await enqueueLanes(a, "r", lanes, perLane);
+    const claimedBy = new Map<number, string>();
+    const events: string[] = [];
+    const label = (row: OutboundRow) => `${row.record_sys_id}#${row.lane_seq}`;
+    async function work(store: OutboundStore) {
+      while (claimedBy.size < lanes * perLane || events.length < 2 * lanes * perLane) {
+        const rows = await store.claim("r", Date.now(), 3);
+        if (rows.length === 0) {
+          await pause(5);
+          continue;
+        }
+        for (const row of rows) {
+          expect(claimedBy.get(row.id), `row ${row.id} claimed twice`).toBeUndefined();
+          claimedBy.set(row.id, store.processId);
+          events.push(`start ${label(row)}`);
+        }
+        await pause(Math.random() * 10);
+        for (const row of rows) events.push(`done ${label(row)}`); // before its commit: the stricter order
+        const written = await store.complete(
+          rows.map((row) => ({
+            id: row.id,
+            kind: "processed" as const,
+            executionId: null,
+            flowVersion: 1,
+            durationMs: 1,
+          })),
+          Date.now(),
+        );
+        expect(written).toBe(rows.length);
+      }
+    }
+    await Promise.all([
+      work(new OutboundStore(a, { processId: "a" })),
+      work(new OutboundStore(b, { processId: "b" })),
+    ]);
+    expect(claimedBy.size).toBe(lanes * perLane);
+    expectLaneOrder(events, lanes, perLane);
+    const share = [...claimedBy.values()].filter((p) => p === "a").length;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(lanes * perLane);
+    const statuses = await a.read(
+      all(
+        sql<{ status: string; n: number }>(
+          "SELECT status, count(*) AS n FROM outbound_queue GROUP BY status",
+        ),
+      ),
+    );
+    expect(statuses).toEqual([{ status: "processed", n: lanes * perLane }]);
+  });
+
+  it("two processes' outbound workers: a commit in one wakes the other, lanes spread and stay in order", async () => {
+    const [a, b] = await twoProcesses("workers2");
+    const [configA, configB] = [
+      new SyncConfig(a, SecretBox.forTests()),
+      new SyncConfig(b, SecretBox.forTests()),
+    ];
+    await Promise.all([configA.load(), configB.load()]);
+    const remote = await configA.createRemote({ name: "beta", baseUrl: "http://localhost:3001" });
+    await configA.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "ok" });
+    await expect.poll(() => configB.snapshot().remotesById.get(remote.id)?.outboundState).toBe("active");
+    const events: string[] = [];
+    const ranBy = new Map<number, string[]>();
+    const worker = (storage: PgStorage, config: SyncConfig, name: string) =>
+      new OutboundWorker({
+        store: new OutboundStore(storage, { processId: name }),
+        config,
+        logger: createLogger("test", "silent"),
+        perRemote: 3,
+        idleMs: 60_000, // no polling: only signals (and lanes opening) wake it
+        run: async (row) => {
+          ranBy.set(row.id, [...(ranBy.get(row.id) ?? []), name]);
+          events.push(`start ${row.record_sys_id}#${row.lane_seq}`);
+          await pause(Math.random() * 10);
+          events.push(`done ${row.record_sys_id}#${row.lane_seq}`);
+          return { kind: "processed", executionId: null, flowVersion: 1 };
+        },
+        onRemoteError: async () => {},
+      });
+    const [workerA, workerB] = [worker(a, configA, "a"), worker(b, configB, "b")];
+    try {
+      // b alone: a row committed by a reaches it through NOTIFY
+      await workerB.start();
+      const enqueuer = new OutboundEnqueuer(a);
+      await a.transaction(() => enqueuer.enqueuePlan(outboundInput(remote.id, "first")));
+      await expect.poll(() => ranBy.get(1), { timeout: 5_000 }).toEqual(["b"]);
+      // both: 15 lanes of 4 rows
+      await workerA.start();
+      const lanes = 15;
+      const perLane = 4;
+      await enqueueLanes(a, remote.id, lanes, perLane);
+      a.signals.notify("outbound"); // enqueueLanes writes the rows itself
+      await expect
+        .poll(() => [...ranBy.values()].reduce((n, runs) => n + runs.length, 0), { timeout: 20_000 })
+        .toBe(1 + lanes * perLane);
+      expect([...ranBy.values()].every((runs) => runs.length === 1)).toBe(true);
+      expectLaneOrder(events, lanes, perLane);
+      const byA = [...ranBy.values()].filter((runs) => runs[0] === "a").length;
+      expect(byA).toBeGreaterThan(0);
+      expect(byA).toBeLessThan(lanes * perLane + 1);
+    } finally {
+      await Promise.all([workerA.stop(), workerB.stop()]);
+    }
+    await expect
+      .poll(async () =>
+        (await a.read(all(sql<{ status: string }>("SELECT DISTINCT status FROM outbound_queue")))).map(
+          (r) => r.status,
+        ),
+      )
+      .toEqual(["processed"]);
+  });
+
+  it("the same batch accepted by two processes at once (a resend): each message stored once", async () => {
+    const [a, b] = await twoProcesses("accept2");
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      id: `m${i}`,
+      process_event: "e",
+      operation: "update" as const,
+      sender_correlation_id: `lane${i % 10}`,
+      receiver_correlation_id: null,
+      lane_sequence: Math.floor(i / 10) + 1,
+      payload: { i },
+    }));
+    const [mine, theirs] = await Promise.all([
+      new InboundAcceptor(a).accept("r", batch, "global"),
+      new InboundAcceptor(b).accept("r", batch, "global"),
+    ]);
+    for (const [i, m] of batch.entries()) {
+      const both = [mine[i], theirs[i]];
+      expect(both.map((r) => r?.status).sort(), m.id).toEqual(["accepted", "duplicate"]);
+      expect(both[0]?.sequence).toBe(both[1]?.sequence);
+      expect(both[0]?.receiver_correlation_id).toBe(both[1]?.receiver_correlation_id);
+    }
+    const stored = await a.read(
+      get(
+        sql<{ n: number; d: number }>(
+          "SELECT count(*) AS n, count(DISTINCT message_id) AS d FROM inbound_queue",
+        ),
+      ),
+    );
+    expect(stored).toEqual({ n: 30, d: 30 });
   });
 
   describe("DatabaseContentStore", () => {

@@ -45,11 +45,11 @@ export const queuesRouter = router({
       z.object({ queue, ids: z.array(z.number().int()).min(1), originalVersion: z.boolean().default(false) }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.inst.sync.queues.reprocess(input.queue, input.ids, ctx.user.userName, {
+      ctx.inst.sync.queues.reprocessRows(input.queue, input.ids, ctx.user.userName, {
         originalVersion: input.originalVersion,
       }),
     ),
   skip: operator
     .input(z.object({ queue, ids: z.array(z.number().int()).min(1) }))
-    .mutation(({ ctx, input }) => ctx.inst.sync.queues.skip(input.queue, input.ids, ctx.user.userName)),
+    .mutation(({ ctx, input }) => ctx.inst.sync.queues.skipRows(input.queue, input.ids, ctx.user.userName)),
 });

@@ -36,6 +36,10 @@ export const outboundQueue = sqliteTable(
     processingMs: integer("processing_ms"),
     domain: text("domain").notNull().default("global"),
     traceContext: text("trace_context"), // W3C trace context (JSON) of the write that captured the change
+    // The process working a `processing` row, and until when its lease runs (issue 13): on
+    // PostgreSQL a row whose lease ran out (its process died) goes back to `ready`.
+    claimedBy: text("claimed_by"),
+    leaseUntil: integer("lease_until"),
   },
   (t) => [
     // Claiming walks a remote's ready rows in id order and stops after the rows it needs.
@@ -81,6 +85,8 @@ export const inboundQueue = sqliteTable(
     processingMs: integer("processing_ms"),
     domain: text("domain").notNull().default("global"),
     traceContext: text("trace_context"), // W3C trace context (JSON) of the accept, so the inbound flow continues the trace
+    claimedBy: text("claimed_by"), // as in outbound_queue: the process working the row, and its lease
+    leaseUntil: integer("lease_until"),
   },
   (t) => [
     uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction

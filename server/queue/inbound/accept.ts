@@ -1,6 +1,4 @@
 import type { Span } from "@opentelemetry/api";
-import type Database from "better-sqlite3";
-import type { Db } from "../../db/client";
 import { WalSync } from "../../db/wal-sync";
 import { observeTransaction } from "../../observability/metrics";
 import {
@@ -14,49 +12,124 @@ import {
   withSpanContext,
 } from "../../observability/tracing";
 import type { MessageResult, WireMessage } from "../../protocol/wire-schema";
+import { dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import { SqliteStorage } from "../../storage/sqlite";
 import { newSysId } from "../../util/ids";
 import { encodePayload } from "../payload-codec";
+import { sqliteTransactionSync } from "../sync-transaction";
 
 interface ExistingRow {
   sequence: number;
   local_correlation_id: string | null;
 }
 
+const Q = {
+  existing: sql<ExistingRow>(
+    "SELECT sequence, local_correlation_id FROM inbound_queue WHERE remote_system_id = ? AND message_id = ?",
+  ),
+  laneLocalId: sql<{ local_correlation_id: string }>(
+    `SELECT local_correlation_id FROM inbound_queue WHERE lane_key = ? AND local_correlation_id IS NOT NULL
+     ORDER BY sequence DESC LIMIT 1`,
+  ),
+  correlationByRemote: sql<{ local_id: string }>(
+    "SELECT local_id FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
+  ),
+  // SQLite: the rowid from run(). PostgreSQL: another process may be storing the same message
+  // (the sender sent it again while the first copy was in flight); the insert then waits for it
+  // and does nothing, and returns no row.
+  insert: sql<{ sequence: number }>({
+    sqlite: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
+       remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
+    postgres: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
+       remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
+     ON CONFLICT (remote_system_id, message_id) DO NOTHING RETURNING sequence`,
+  }),
+};
+
+const duplicate = (m: WireMessage, seen: ExistingRow): MessageResult => ({
+  id: m.id,
+  status: "duplicate",
+  sequence: seen.sequence,
+  receiver_correlation_id: seen.local_correlation_id,
+});
+
+/**
+ * Stores a batch of messages in the inbound queue, deduplicating by (remote, message id) (SPEC
+ * 3.9); run it in one transaction. `traceContext` gives each new message's stored trace context.
+ */
+export function* acceptPlan(
+  remoteSystemId: string,
+  messages: readonly WireMessage[],
+  domain: string,
+  traceContext: (m: WireMessage) => string | null = () => null,
+): Plan<MessageResult[]> {
+  const pg = (yield* dialect()) === "postgres";
+  const results: MessageResult[] = [];
+  for (const m of messages) {
+    const seen = yield* get(Q.existing, remoteSystemId, m.id);
+    if (seen) {
+      results.push(duplicate(m, seen));
+      continue;
+    }
+    const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
+    // The sender learns our correlation id from this answer; until it does, every message of
+    // the lane resolves to the same local id.
+    const localId =
+      m.receiver_correlation_id ||
+      (yield* get(Q.correlationByRemote, remoteSystemId, m.sender_correlation_id))?.local_id ||
+      (yield* get(Q.laneLocalId, laneKey))?.local_correlation_id ||
+      newSysId();
+    const values = [
+      m.id,
+      remoteSystemId,
+      m.process_event,
+      m.operation,
+      localId,
+      m.sender_correlation_id,
+      laneKey,
+      m.lane_sequence,
+      encodePayload(m.payload),
+      Date.now(),
+      domain,
+      traceContext(m),
+    ];
+    const sequence = pg
+      ? (yield* get(Q.insert, ...values))?.sequence
+      : (yield* run(Q.insert, ...values)).lastInsertRowid;
+    if (sequence === undefined) {
+      // stored meanwhile by another process (PostgreSQL only)
+      const stored = yield* get(Q.existing, remoteSystemId, m.id);
+      if (!stored) throw new Error(`inbound message ${m.id} was neither stored nor found`);
+      results.push(duplicate(m, stored));
+      continue;
+    }
+    results.push({
+      id: m.id,
+      status: "accepted",
+      sequence: Number(sequence),
+      receiver_correlation_id: localId,
+    });
+  }
+  return results;
+}
+
 /**
  * Stores a batch of accepted messages in the inbound queue in ONE transaction, deduplicating
  * by (remote, message id) inside it (SPEC 3.9). The caller answers 200 only after the promise
- * resolves, and that waits for the WAL's fsync, so the messages are on disk by then.
+ * resolves, and by then the messages are on disk: on SQLite the transaction commits with
+ * synchronous=NORMAL and the promise waits for the WAL's fsync (WalSync); on PostgreSQL it waits
+ * for the COMMIT, which is durable. The workers of every process wake once it committed.
  */
 export class InboundAcceptor {
-  private readonly sql;
-  private readonly sqlite: Database.Database;
-  private readonly durable: WalSync;
+  private readonly durable: WalSync | undefined;
 
   constructor(
-    db: Db,
-    private readonly wake: () => void,
+    private readonly storage: Storage,
     durable?: WalSync,
   ) {
-    const c = db.$client;
-    this.sqlite = c;
-    this.durable = durable ?? new WalSync(c);
-    this.sql = {
-      existing: c.prepare<[string, string], ExistingRow>(
-        "SELECT sequence, local_correlation_id FROM inbound_queue WHERE remote_system_id = ? AND message_id = ?",
-      ),
-      laneLocalId: c.prepare<[string], { local_correlation_id: string }>(
-        `SELECT local_correlation_id FROM inbound_queue WHERE lane_key = ? AND local_correlation_id IS NOT NULL
-         ORDER BY sequence DESC LIMIT 1`,
-      ),
-      correlationByRemote: c.prepare<[string, string], { local_id: string }>(
-        "SELECT local_id FROM correlation WHERE remote_system_id = ? AND remote_id = ? AND state = 'active' LIMIT 1",
-      ),
-      insert: c.prepare(
-        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-           remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
-      ),
-    };
+    this.durable = durable ?? (storage instanceof SqliteStorage ? new WalSync(storage.sqlite) : undefined);
   }
 
   /**
@@ -72,52 +145,22 @@ export class InboundAcceptor {
   ): Promise<MessageResult[]> {
     const spans: Span[] = [];
     const t0 = performance.now();
-    const results = this.sqlite.transaction(() =>
-      messages.map((m): MessageResult => {
-        const seen = this.sql.existing.get(remoteSystemId, m.id);
-        if (seen) {
-          return {
-            id: m.id,
-            status: "duplicate",
-            sequence: seen.sequence,
-            receiver_correlation_id: seen.local_correlation_id,
-          };
-        }
-        const laneKey = `${remoteSystemId}:${m.sender_correlation_id}`;
-        // The sender learns our correlation id from this answer; until it does, every message of
-        // the lane resolves to the same local id.
-        const localId =
-          m.receiver_correlation_id ||
-          this.sql.correlationByRemote.get(remoteSystemId, m.sender_correlation_id)?.local_id ||
-          this.sql.laneLocalId.get(laneKey)?.local_correlation_id ||
-          newSysId();
-        const traceContext = this.acceptSpan(m, requestTrace, spans);
-        const info = this.sql.insert.run(
-          m.id,
-          remoteSystemId,
-          m.process_event,
-          m.operation,
-          localId,
-          m.sender_correlation_id,
-          laneKey,
-          m.lane_sequence,
-          encodePayload(m.payload),
-          Date.now(),
-          domain,
-          traceContext,
-        );
-        return {
-          id: m.id,
-          status: "accepted",
-          sequence: Number(info.lastInsertRowid),
-          receiver_correlation_id: localId,
-        };
-      }),
-    )();
-    // Committed, so safe from a crash: the worker may start while the fsync runs, since a power
-    // loss can only drop a suffix of the WAL, the worker's own later writes included.
-    if (results.some((r) => r.status === "accepted")) setImmediate(this.wake);
-    await this.durable.sync();
+    const make = () => {
+      // a PostgreSQL transaction retried from the start: the spans of the failed attempt go
+      for (const span of spans.splice(0)) span.end();
+      return acceptPlan(remoteSystemId, messages, domain, (m) => this.acceptSpan(m, requestTrace, spans));
+    };
+    // SQLite: committed synchronously, so the fsync below starts at once and commits made
+    // meanwhile share it.
+    const results =
+      this.storage instanceof SqliteStorage
+        ? sqliteTransactionSync(this.storage, "InboundAcceptor", make)
+        : await this.storage.transaction(make);
+    // Committed, so safe from a crash: the workers may start while the fsync runs, since a power
+    // loss can only drop a suffix of the WAL, the workers' own later writes included.
+    if (results.some((r) => r.status === "accepted"))
+      setImmediate(() => this.storage.signals.notify("inbound"));
+    await this.durable?.sync();
     observeTransaction("inbound_accept", t0);
     for (const span of spans) span.end();
     return results;

@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
-import type { RetryAttempt } from "../../db/schema";
+import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 
 export interface InboundRow {
   sequence: number;
@@ -23,6 +23,9 @@ export interface InboundRow {
   received_at: number;
   started_at: number | null;
   domain: string;
+  /** The process that claimed the row last, and until when its lease runs (issue 13). */
+  claimed_by?: string | null;
+  lease_until?: number | null;
 }
 
 export type InboundResult =
@@ -50,111 +53,223 @@ export type InboundResult =
       durationMs: number;
     };
 
+// Ascending sequence per lane: a row waits while an earlier row of its lane is unfinished.
+const LANE_HEAD = `q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
+  AND NOT EXISTS (SELECT 1 FROM inbound_queue p WHERE p.lane_key = q.lane_key AND p.sequence < q.sequence
+                  AND p.status NOT IN ('processed', 'skipped'))`;
+
+const Q = {
+  // SQLite (one process): read the heads, then claim them in the same transaction.
+  eligible: sql<InboundRow>(`SELECT q.* FROM inbound_queue q WHERE ${LANE_HEAD} ORDER BY q.sequence LIMIT ?`),
+  claim: sql(
+    `UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?),
+       claimed_by = ?, lease_until = ? WHERE sequence = ? AND status = 'ready'`,
+  ),
+  // PostgreSQL (several processes): heads being claimed by another process are skipped, the rows
+  // behind them wait; one statement claims the lot.
+  claimSkipLocked: sql<InboundRow>(
+    `WITH picked AS MATERIALIZED (
+       SELECT q.sequence FROM inbound_queue q WHERE ${LANE_HEAD} ORDER BY q.sequence LIMIT ? FOR UPDATE OF q SKIP LOCKED)
+     UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?),
+       claimed_by = ?, lease_until = ?
+     FROM picked WHERE inbound_queue.sequence = picked.sequence RETURNING inbound_queue.*`,
+  ),
+  nextDue: sql<{ at: number | null }>(
+    "SELECT min(next_attempt_at) AS at FROM inbound_queue WHERE status = 'ready' AND remote_system_id = ?",
+  ),
+  // Outcomes land only on rows the writer still holds (see outbound). A first-time success leaves
+  // the history alone (the hot path); after retries it records the end.
+  processed: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE inbound_queue SET status = 'processed', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
+         last_error = NULL, error_kind = NULL, warning = ?,
+         retry_history = CASE WHEN attempts > 1 THEN ${append} ELSE retry_history END
+       WHERE sequence = ? AND claimed_by = ?`,
+    ),
+  ),
+  retry: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE inbound_queue SET status = 'ready', next_attempt_at = ?, last_error = ?, flow_execution_id = ?,
+         processing_ms = ?, retry_history = ${append} WHERE sequence = ? AND claimed_by = ?`,
+    ),
+  ),
+  error: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE inbound_queue SET status = 'error', error_kind = ?, finished_at = ?, processing_ms = ?,
+         flow_execution_id = ?, last_error = ?, retry_history = ${append}
+       WHERE sequence = ? AND claimed_by = ?`,
+    ),
+  ),
+  recover: sql("UPDATE inbound_queue SET status = 'ready' WHERE status = 'processing'"),
+  // Along the inbound_status index: rows processing are few.
+  sweep: sql(
+    `UPDATE inbound_queue SET status = 'ready', claimed_by = NULL, lease_until = NULL
+     WHERE status = 'processing' AND coalesce(lease_until, 0) < ?`,
+  ),
+  renew: sql("UPDATE inbound_queue SET lease_until = ? WHERE status = 'processing' AND claimed_by = ?"),
+  backlog: sql<{ n: number }>("SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready'"),
+};
+
 /**
- * The SQL of the inbound queue's state machine: ready → processing → processed | ready (a
+ * The inbound queue's state machine as plans: ready → processing → processed | ready (a
  * transient failure, due again at next_attempt_at) | error. A row waiting for its retry is still
  * `ready`, so the rows behind it in its lane keep waiting (order per lane).
  */
-export class InboundStore {
-  private readonly sql;
+export const inboundPlans = {
+  /** Claims up to `limit` lane heads of one remote for `processId`; run it in a transaction. */
+  *claim(
+    remoteId: string,
+    now: number,
+    limit: number,
+    processId: string,
+    leaseUntil: number,
+  ): Plan<InboundRow[]> {
+    if ((yield* dialect()) === "postgres") {
+      const rows = yield* all(Q.claimSkipLocked, remoteId, now, limit, now, processId, leaseUntil);
+      return rows.sort((a, b) => a.sequence - b.sequence);
+    }
+    const rows = yield* all(Q.eligible, remoteId, now, limit);
+    for (const row of rows) {
+      yield* run(Q.claim, now, processId, leaseUntil, row.sequence);
+      row.status = "processing";
+      row.attempts += 1;
+      row.started_at ??= now;
+      row.claimed_by = processId;
+      row.lease_until = leaseUntil;
+    }
+    return rows;
+  },
 
-  constructor(private readonly db: Db) {
-    const c = db.$client;
-    this.sql = {
-      // Ascending sequence per lane: a row waits while an earlier row of its lane is unfinished.
-      eligible: c.prepare<[string, number, number], InboundRow>(
-        `SELECT q.* FROM inbound_queue q
-         WHERE q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM inbound_queue p WHERE p.lane_key = q.lane_key AND p.sequence < q.sequence
-                           AND p.status NOT IN ('processed', 'skipped'))
-         ORDER BY q.sequence LIMIT ?`,
-      ),
-      claim: c.prepare<[number, number]>(
-        `UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?)
-         WHERE sequence = ? AND status = 'ready'`,
-      ),
-      nextDue: c.prepare<[string], { at: number | null }>(
-        "SELECT min(next_attempt_at) AS at FROM inbound_queue WHERE status = 'ready' AND remote_system_id = ?",
-      ),
-      // A first-time success leaves the history alone (the hot path); after retries it records the end.
-      processed: c.prepare(
-        `UPDATE inbound_queue SET status = 'processed', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
-           last_error = NULL, error_kind = NULL, warning = ?,
-           retry_history = CASE WHEN attempts > 1 THEN json_insert(retry_history, '$[#]', json(?)) ELSE retry_history END
-         WHERE sequence = ?`,
-      ),
-      retry: c.prepare(
-        `UPDATE inbound_queue SET status = 'ready', next_attempt_at = ?, last_error = ?, flow_execution_id = ?,
-           processing_ms = ?, retry_history = json_insert(retry_history, '$[#]', json(?)) WHERE sequence = ?`,
-      ),
-      error: c.prepare(
-        `UPDATE inbound_queue SET status = 'error', error_kind = ?, finished_at = ?, processing_ms = ?,
-           flow_execution_id = ?, last_error = ?, retry_history = json_insert(retry_history, '$[#]', json(?))
-         WHERE sequence = ?`,
-      ),
-      recover: c.prepare("UPDATE inbound_queue SET status = 'ready' WHERE status = 'processing'"),
-      backlog: c.prepare<[], { n: number }>("SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready'"),
-    };
-  }
+  /** Writes outcomes of rows `processId` holds; how many landed. */
+  *complete(results: InboundResult[], now: number, processId: string): Plan<number> {
+    let written = 0;
+    for (const r of results) {
+      let changed: number;
+      if (r.kind === "processed")
+        changed = (yield* run(
+          Q.processed,
+          now,
+          r.durationMs,
+          r.executionId,
+          r.warning,
+          attemptJson(now, "processed"),
+          r.sequence,
+          processId,
+        )).changes;
+      else if (r.kind === "retry")
+        changed = (yield* run(
+          Q.retry,
+          r.nextAttemptAt,
+          r.error,
+          r.executionId,
+          r.durationMs,
+          attemptJson(now, "retry", r.error),
+          r.sequence,
+          processId,
+        )).changes;
+      else
+        changed = (yield* run(
+          Q.error,
+          r.errorKind,
+          now,
+          r.durationMs,
+          r.executionId,
+          r.error,
+          attemptJson(now, "error", r.error),
+          r.sequence,
+          processId,
+        )).changes;
+      written += changed;
+    }
+    return written;
+  },
 
-  recover(): number {
-    return this.sql.recover.run().changes;
-  }
+  /** Every row left processing goes back to ready (an instance of one process, at start). */
+  *recover(): Plan<number> {
+    return (yield* run(Q.recover)).changes;
+  },
 
-  backlog(): number {
-    return this.sql.backlog.get()?.n ?? 0;
-  }
+  /** Rows whose lease ran out at `now` go back to ready. */
+  *sweep(now: number): Plan<number> {
+    return (yield* run(Q.sweep, now)).changes;
+  },
+
+  /** The leases `processId` holds run until `leaseUntil`. */
+  *renew(processId: string, leaseUntil: number): Plan<number> {
+    return (yield* run(Q.renew, leaseUntil, processId)).changes;
+  },
 
   /** When the earliest ready row of a remote is due (a row waiting for its retry), or null. */
-  nextDue(remoteId: string): number | null {
-    return this.sql.nextDue.get(remoteId)?.at ?? null;
+  *nextDue(remoteId: string): Plan<number | null> {
+    return (yield* get(Q.nextDue, remoteId))?.at ?? null;
+  },
+
+  *backlog(): Plan<number> {
+    return (yield* get(Q.backlog))?.n ?? 0;
+  },
+};
+
+/** The inbound queue for the worker of this process (see OutboundStore). */
+export class InboundStore {
+  readonly processId: string;
+  readonly leaseMs: number;
+
+  constructor(
+    private readonly storage: Storage,
+    options: ClaimOptions = {},
+  ) {
+    this.processId = options.processId ?? PROCESS_ID;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
   }
 
-  claim(remoteId: string, now: number, limit: number): InboundRow[] {
-    return this.db.$client.transaction(() => {
-      const rows = this.sql.eligible.all(remoteId, now, limit);
-      for (const row of rows) {
-        this.sql.claim.run(now, row.sequence);
-        row.attempts += 1;
-      }
-      return rows;
-    })();
+  /** Several processes share the queue (PostgreSQL): leases are renewed and swept. */
+  get shared(): boolean {
+    return this.storage.dialect === "postgres";
   }
 
-  complete(results: InboundResult[], now: number): void {
-    const attempt = (outcome: RetryAttempt["outcome"], error?: string): string =>
-      JSON.stringify({ at: now, outcome, ...(error ? { error } : {}) });
-    this.db.$client.transaction(() => {
-      for (const r of results) {
-        if (r.kind === "processed")
-          this.sql.processed.run(
-            now,
-            r.durationMs,
-            r.executionId,
-            r.warning,
-            attempt("processed"),
-            r.sequence,
-          );
-        else if (r.kind === "retry")
-          this.sql.retry.run(
-            r.nextAttemptAt,
-            r.error,
-            r.executionId,
-            r.durationMs,
-            attempt("retry", r.error),
-            r.sequence,
-          );
-        else
-          this.sql.error.run(
-            r.errorKind,
-            now,
-            r.durationMs,
-            r.executionId,
-            r.error,
-            attempt("error", r.error),
-            r.sequence,
-          );
-      }
-    })();
+  /** Runs `fn` when rows may have become ready, in this process or another. */
+  onReady(fn: () => void): () => void {
+    return this.storage.signals.listen("inbound", fn);
+  }
+
+  recover(): Promise<number> {
+    return this.storage.transaction(() => inboundPlans.recover());
+  }
+
+  /** Rows whose process's lease ran out go back to `ready` (and the workers wake). */
+  async sweep(now: number): Promise<number> {
+    const n = await this.storage.transaction(() => inboundPlans.sweep(now));
+    if (n > 0) this.storage.signals.notify("inbound");
+    return n;
+  }
+
+  /** Extends the leases of the rows this process holds. */
+  renew(now: number): Promise<number> {
+    return this.storage.transaction(() => inboundPlans.renew(this.processId, now + this.leaseMs));
+  }
+
+  backlog(): Promise<number> {
+    return this.storage.read(inboundPlans.backlog());
+  }
+
+  nextDue(remoteId: string): Promise<number | null> {
+    return this.storage.read(inboundPlans.nextDue(remoteId));
+  }
+
+  claim(remoteId: string, now: number, limit: number): Promise<InboundRow[]> {
+    return this.storage.transaction(() =>
+      inboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs),
+    );
+  }
+
+  /** Writes many outcomes in one transaction; how many landed. */
+  complete(results: InboundResult[], now: number): Promise<number> {
+    return this.storage.transaction(() => inboundPlans.complete(results, now, this.processId));
   }
 }

@@ -19,7 +19,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
   const config = new SyncConfig(storage, SecretBox.forTests());
   const remote = await config.createRemote({ name: "alpha", baseUrl: "http://localhost:1" });
   await config.setRemoteState(remote.id, { outbound: "active", inbound: "active", message: "" });
-  const store = new InboundStore(db);
+  const store = new InboundStore(storage);
   const runs: string[] = [];
   const clock = { now: Date.now() };
   const worker = new InboundWorker({
@@ -34,7 +34,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
     retryPolicy: { retryTimes: 2, retryIntervalMs: 60_000, retryBackoff: "fixed" },
     idleMs: 20,
   });
-  const acceptor = new InboundAcceptor(db, () => worker.wake());
+  const acceptor = new InboundAcceptor(storage);
   let n = 0;
   const receive = async (lane: string, seq: number) => {
     const m: WireMessage = {
@@ -56,7 +56,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
       >("SELECT status, attempts, error_kind, retry_history FROM inbound_queue WHERE sequence = ?")
       .get(sequence);
   const monitor = new QueueMonitor(storage, config);
-  const ops = new QueueOperations(db, () => worker.wake());
+  const ops = new QueueOperations(storage);
   /** The retries come due only when the test moves the clock on. */
   const advance = (ms: number) => {
     clock.now += ms;
@@ -140,7 +140,7 @@ describe("InboundWorker retries", () => {
     expect((await t.monitor.row("inbound", s))?.lastError).toMatch(/retries exhausted/);
     expect((await t.monitor.row("inbound", s))?.waiting).toMatch(/Retries exhausted/);
     // Reprocess: ready again with attempts reset, history kept
-    expect(t.ops.reprocess("inbound", [s], "operator").changed).toEqual([s]);
+    expect((await t.ops.reprocessRows("inbound", [s], "operator")).changed).toEqual([s]);
     await until("S tried again", () => t.runs.filter((r) => r === "S#1").length === 4);
     await until("S waiting for its retry", () => t.row(s)?.status === "ready");
     expect(t.row(s)?.attempts).toBe(1);

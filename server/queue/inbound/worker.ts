@@ -1,6 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
-import { metrics, timedTransaction } from "../../observability/metrics";
+import { metrics, observeTransaction } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay, type RetryPolicy } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -30,6 +30,7 @@ export interface InboundWorkerDeps {
   run: (row: InboundRow) => Promise<InboundOutcome>;
   retryPolicy?: RetryPolicy;
   concurrency?: number;
+  /** The safety net: how long it sleeps without a wake-up or a retry due (default 1 s on SQLite, 10 s when shared). */
   idleMs?: number;
   now?: () => number;
 }
@@ -37,44 +38,67 @@ export interface InboundWorkerDeps {
 /**
  * The inbound worker (SPEC 3.4): runs ready rows in ascending sequence per lane, so a failed
  * row blocks only its own lane; rows of a remote whose inbound state is not active wait. A row
- * waiting for its retry stays `ready` and keeps the rest of its lane behind it.
+ * waiting for its retry stays `ready` and keeps the rest of its lane behind it. Woken by the
+ * signal of a commit that made rows ready, in this process or another (accept, reprocess, sweep).
  */
 export class InboundWorker extends WorkerLoop<InboundResult> {
   private readonly now: () => number;
   private readonly policy: RetryPolicy;
+  private readonly idleMs: number;
 
   constructor(private readonly deps: InboundWorkerDeps) {
     super(deps.logger, "inbound");
     this.now = deps.now ?? Date.now;
     this.policy = deps.retryPolicy ?? DEFAULT_INBOUND_RETRY;
+    this.idleMs = deps.idleMs ?? (deps.store.shared ? 10_000 : 1000);
   }
 
-  start(): void {
-    const recovered = this.deps.store.recover();
+  /** As the outbound worker: recover all on SQLite, sweep expired leases and keep ours when shared. */
+  async start(): Promise<void> {
+    const { store } = this.deps;
+    this.wakeOn((fn) => store.onReady(fn));
+    const recovered = store.shared ? await store.sweep(this.now()) : await store.recover();
     if (recovered > 0) this.logger.info({ recovered }, "inbound rows from before a restart are ready again");
+    if (store.shared)
+      this.keepLeases(
+        store.leaseMs,
+        () => store.renew(this.now()),
+        () => store.sweep(this.now()),
+      );
     this.wake();
   }
 
-  protected claim(): number {
+  protected async claim(): Promise<number> {
     const limit = this.deps.concurrency ?? 256;
     const now = this.now();
-    let soonest = now + (this.deps.idleMs ?? 1000);
+    let soonest = now + this.idleMs;
     for (const remote of this.deps.config.snapshot().remotesById.values()) {
+      if (this.stopped) break;
       if (remote.inboundState !== "active") continue;
       const free = limit - this.inFlight;
       if (free <= 0) break;
-      const rows = this.deps.store.claim(remote.id, now, free);
+      const rows = await this.deps.store.claim(remote.id, now, free);
       for (const row of rows) this.launch(row);
       if (rows.length < free) {
-        const due = this.deps.store.nextDue(remote.id);
+        const due = await this.deps.store.nextDue(remote.id);
         if (due !== null && due > now) soonest = Math.min(soonest, due);
       }
     }
     return soonest - now;
   }
 
-  protected write(batch: InboundResult[]): void {
-    timedTransaction("inbound_complete", () => this.deps.store.complete(batch, this.now()));
+  protected async write(batch: InboundResult[]): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const written = await this.deps.store.complete(batch, this.now());
+      if (written < batch.length)
+        this.logger.warn(
+          { rows: batch.length - written },
+          "inbound outcomes dropped: their leases ran out and the rows were claimed again",
+        );
+    } finally {
+      observeTransaction("inbound_complete", t0);
+    }
   }
 
   private launch(row: InboundRow): void {

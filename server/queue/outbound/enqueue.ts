@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../../db/client";
-import { done, type Plan } from "../../storage";
+import { afterCommit, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { encodePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
@@ -18,66 +17,77 @@ export interface OutboundRowInput {
   traceContext?: string | null;
 }
 
+const Q = {
+  // PostgreSQL: two processes writing the same record at once would read the same max below; the
+  // lane's lock (until the transaction ends) makes the second wait for the first one's row.
+  laneLock: sql("SELECT pg_advisory_xact_lock(hashtext(?))"),
+  nextSeq: sql<{ seq: number }>(
+    "SELECT coalesce(max(lane_seq), 0) + 1 AS seq FROM outbound_queue WHERE lane_key = ?",
+  ),
+  // SQLite: the rowid from run() (cheaper than RETURNING on this hot path); PostgreSQL: RETURNING.
+  insert: sql<{ id: number }>(
+    `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
+       flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
+       retry_history, created_at, domain, warning, trace_context)
+     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
+  ),
+};
+const insertReturning = sql<{ id: number }>(`${Q.insert.postgres} RETURNING id`);
+
 /**
- * Inserts outbound rows inside the caller's transaction and wakes the worker. The wake runs
- * after the synchronous transaction has committed (or rolled back, when it finds nothing).
+ * One outbound row, last of its lane; its id. Runs inside the caller's transaction (the record
+ * write that captured the change), which must be a transaction on PostgreSQL (the lane's lock
+ * lasts until its end).
+ */
+export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<number> {
+  const laneKey = `${row.remoteSystemId}:${row.recordSysId}`;
+  const pg = (yield* dialect()) === "postgres";
+  if (pg) yield* run(Q.laneLock, laneKey);
+  const seq = (yield* get(Q.nextSeq, laneKey))?.seq ?? 1;
+  const values = [
+    randomUUID(),
+    row.processEvent,
+    row.remoteSystemId,
+    row.captureDefinitionId,
+    row.flowBindingId,
+    row.operation,
+    row.tableName,
+    row.recordSysId,
+    laneKey,
+    seq,
+    encodePayload(row.payload),
+    now,
+    now,
+    row.domain,
+    row.warning ?? null,
+    row.traceContext ?? null,
+  ];
+  if (pg) return Number((yield* get(insertReturning, ...values))?.id);
+  return Number((yield* run(Q.insert, ...values)).lastInsertRowid);
+}
+
+/**
+ * Inserts outbound rows inside the caller's transaction and wakes the workers of every process
+ * once it committed (one wake-up per turn of the event loop, however many rows).
  */
 export class OutboundEnqueuer {
-  private readonly sql;
   private wakePending = false;
 
-  constructor(
-    db: Db,
-    private readonly wake: () => void,
-  ) {
-    const c = db.$client;
-    this.sql = {
-      nextSeq: c.prepare<[string], { seq: number }>(
-        "SELECT coalesce(max(lane_seq), 0) + 1 AS seq FROM outbound_queue WHERE lane_key = ?",
-      ),
-      insert: c.prepare(
-        `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
-           flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
-           retry_history, created_at, domain, warning, trace_context)
-         VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
-      ),
-    };
-  }
+  constructor(private readonly storage: Storage) {}
 
-  /** The enqueue as a step of the caller's plan (capture, in the record's transaction). */
+  /** See enqueuePlan; the workers are woken after the caller's transaction committed. */
   *enqueuePlan(row: OutboundRowInput): Plan<number> {
-    return yield* done(this.enqueue(row)); // SQLite only until the queues run on plans
+    const id = yield* enqueuePlan(row);
+    yield* afterCommit(this.wakeSoon);
+    return id;
   }
 
-  enqueue(row: OutboundRowInput): number {
-    const laneKey = `${row.remoteSystemId}:${row.recordSysId}`;
-    const seq = this.sql.nextSeq.get(laneKey)?.seq ?? 1;
-    const now = Date.now();
-    const result = this.sql.insert.run(
-      randomUUID(),
-      row.processEvent,
-      row.remoteSystemId,
-      row.captureDefinitionId,
-      row.flowBindingId,
-      row.operation,
-      row.tableName,
-      row.recordSysId,
-      laneKey,
-      seq,
-      encodePayload(row.payload),
-      now,
-      now,
-      row.domain,
-      row.warning ?? null,
-      row.traceContext ?? null,
-    );
-    if (!this.wakePending) {
-      this.wakePending = true;
-      setImmediate(() => {
-        this.wakePending = false;
-        this.wake();
-      });
-    }
-    return Number(result.lastInsertRowid);
-  }
+  private readonly wakeSoon = (): void => {
+    if (this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      this.storage.signals.notify("outbound");
+    });
+  };
 }

@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
-import type { RetryAttempt } from "../../db/schema";
+import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 
 export interface OutboundRow {
   id: number;
@@ -26,6 +26,9 @@ export interface OutboundRow {
   created_at: number;
   started_at: number | null;
   domain: string;
+  /** The process that claimed the row last, and until when its lease runs (issue 13). */
+  claimed_by?: string | null;
+  lease_until?: number | null;
 }
 
 export type OutboundResult =
@@ -55,114 +58,254 @@ export type OutboundResult =
       durationMs: number;
     };
 
-/** The SQL of the outbound queue's state machine (ready → processing → processed | ready | error). */
-export class OutboundStore {
-  private readonly sql;
+// Lane heads only: an earlier row of the same lane that is not processed or skipped blocks.
+const LANE_HEAD = `q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
+  AND NOT EXISTS (SELECT 1 FROM outbound_queue p WHERE p.lane_key = q.lane_key AND p.lane_seq < q.lane_seq
+                  AND p.status NOT IN ('processed', 'skipped'))`;
 
-  constructor(private readonly db: Db) {
-    const c = db.$client;
-    this.sql = {
-      // Lane heads only: an earlier row of the same lane that is not processed or skipped blocks.
-      eligible: c.prepare<[string, number, number], OutboundRow>(
-        `SELECT q.* FROM outbound_queue q
-         WHERE q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
-           AND NOT EXISTS (SELECT 1 FROM outbound_queue p WHERE p.lane_key = q.lane_key AND p.lane_seq < q.lane_seq
-                           AND p.status NOT IN ('processed', 'skipped'))
-         ORDER BY q.id LIMIT ?`,
-      ),
-      claim: c.prepare<[number, number]>(
-        `UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
-           started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'ready'`,
-      ),
-      nextDue: c.prepare<[string], { at: number | null }>(
-        "SELECT min(next_attempt_at) AS at FROM outbound_queue WHERE status = 'ready' AND remote_system_id = ?",
-      ),
-      processed: c.prepare(
-        `UPDATE outbound_queue SET status = 'processed', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
-           flow_version = coalesce(flow_version, ?), last_error = NULL, error_kind = NULL,
-           retry_history = json_insert(retry_history, '$[#]', json(?)) WHERE id = ?`,
-      ),
-      retry: c.prepare(
-        `UPDATE outbound_queue SET status = 'ready', next_attempt_at = ?, last_error = ?, flow_execution_id = ?,
-           flow_version = coalesce(flow_version, ?), processing_ms = ?,
-           retry_history = json_insert(retry_history, '$[#]', json(?)) WHERE id = ?`,
-      ),
-      error: c.prepare(
-        `UPDATE outbound_queue SET status = 'error', error_kind = ?, last_error = ?, flow_execution_id = ?, finished_at = ?,
-           flow_version = coalesce(flow_version, ?), processing_ms = ?,
-           retry_history = json_insert(retry_history, '$[#]', json(?)) WHERE id = ?`,
-      ),
-      recover: c.prepare("UPDATE outbound_queue SET status = 'ready' WHERE status = 'processing'"),
-      get: c.prepare<[number], OutboundRow>("SELECT * FROM outbound_queue WHERE id = ?"),
-      requeueConnectionErrors: c.prepare<[number, string]>(
-        `UPDATE outbound_queue SET status = 'ready', attempts = 0, next_attempt_at = ?, error_kind = NULL
-         WHERE remote_system_id = ? AND status = 'error' AND error_kind = 'connection'`,
-      ),
-    };
+const Q = {
+  // SQLite (one process, the claim transaction holds the write lock): read the heads, then claim them.
+  eligible: sql<OutboundRow>(`SELECT q.* FROM outbound_queue q WHERE ${LANE_HEAD} ORDER BY q.id LIMIT ?`),
+  claim: sql(
+    `UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
+       started_at = coalesce(started_at, ?), claimed_by = ?, lease_until = ? WHERE id = ? AND status = 'ready'`,
+  ),
+  // PostgreSQL (several processes): heads another process is claiming right now are skipped, and
+  // the rows behind them wait as their heads are unfinished; one statement claims the lot.
+  claimSkipLocked: sql<OutboundRow>(
+    `WITH picked AS MATERIALIZED (
+       SELECT q.id FROM outbound_queue q WHERE ${LANE_HEAD} ORDER BY q.id LIMIT ? FOR UPDATE OF q SKIP LOCKED)
+     UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
+       started_at = coalesce(started_at, ?), claimed_by = ?, lease_until = ?
+     FROM picked WHERE outbound_queue.id = picked.id RETURNING outbound_queue.*`,
+  ),
+  nextDue: sql<{ at: number | null }>(
+    "SELECT min(next_attempt_at) AS at FROM outbound_queue WHERE status = 'ready' AND remote_system_id = ?",
+  ),
+  // Outcomes land only on rows the writer still holds: a row whose lease ran out and that another
+  // process claimed again is that process's now.
+  processed: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE outbound_queue SET status = 'processed', finished_at = ?, processing_ms = ?, flow_execution_id = ?,
+         flow_version = coalesce(flow_version, ?), last_error = NULL, error_kind = NULL,
+         retry_history = ${append} WHERE id = ? AND claimed_by = ?`,
+    ),
+  ),
+  retry: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE outbound_queue SET status = 'ready', next_attempt_at = ?, last_error = ?, flow_execution_id = ?,
+         flow_version = coalesce(flow_version, ?), processing_ms = ?,
+         retry_history = ${append} WHERE id = ? AND claimed_by = ?`,
+    ),
+  ),
+  error: sql(
+    withAppend(
+      (
+        append,
+      ) => `UPDATE outbound_queue SET status = 'error', error_kind = ?, last_error = ?, flow_execution_id = ?, finished_at = ?,
+         flow_version = coalesce(flow_version, ?), processing_ms = ?,
+         retry_history = ${append} WHERE id = ? AND claimed_by = ?`,
+    ),
+  ),
+  recover: sql("UPDATE outbound_queue SET status = 'ready' WHERE status = 'processing'"),
+  // Per remote, along the outbound_claim index (remote, status, id): rows processing are few.
+  sweep: sql(
+    `UPDATE outbound_queue SET status = 'ready', claimed_by = NULL, lease_until = NULL
+     WHERE remote_system_id = ? AND status = 'processing' AND coalesce(lease_until, 0) < ?`,
+  ),
+  renew: sql(
+    `UPDATE outbound_queue SET lease_until = ?
+     WHERE remote_system_id = ? AND status = 'processing' AND claimed_by = ?`,
+  ),
+  get: sql<OutboundRow>("SELECT * FROM outbound_queue WHERE id = ?"),
+  requeueConnectionErrors: sql(
+    `UPDATE outbound_queue SET status = 'ready', attempts = 0, next_attempt_at = ?, error_kind = NULL
+     WHERE remote_system_id = ? AND status = 'error' AND error_kind = 'connection'`,
+  ),
+};
+
+/**
+ * The outbound queue's state machine as plans (ready → processing → processed | ready | error),
+ * for a caller that runs them in a transaction of its own; OutboundStore runs them for the worker.
+ */
+export const outboundPlans = {
+  /** Claims up to `limit` lane heads of one remote for `processId`; run it in a transaction. */
+  *claim(
+    remoteId: string,
+    now: number,
+    limit: number,
+    processId: string,
+    leaseUntil: number,
+  ): Plan<OutboundRow[]> {
+    if ((yield* dialect()) === "postgres") {
+      const rows = yield* all(Q.claimSkipLocked, remoteId, now, limit, now, processId, leaseUntil);
+      return rows.sort((a, b) => a.id - b.id);
+    }
+    const rows = yield* all(Q.eligible, remoteId, now, limit);
+    for (const row of rows) {
+      yield* run(Q.claim, now, processId, leaseUntil, row.id);
+      row.status = "processing";
+      row.attempts += 1;
+      row.started_at ??= now;
+      row.claimed_by = processId;
+      row.lease_until = leaseUntil;
+    }
+    return rows;
+  },
+
+  /** Writes outcomes of rows `processId` holds; how many landed. */
+  *complete(results: OutboundResult[], now: number, processId: string): Plan<number> {
+    let written = 0;
+    for (const r of results) {
+      let changed: number;
+      if (r.kind === "processed") {
+        changed = (yield* run(
+          Q.processed,
+          now,
+          r.durationMs,
+          r.executionId,
+          r.flowVersion,
+          attemptJson(now, "processed"),
+          r.id,
+          processId,
+        )).changes;
+      } else if (r.kind === "retry") {
+        changed = (yield* run(
+          Q.retry,
+          r.nextAttemptAt,
+          r.error,
+          r.executionId,
+          r.flowVersion,
+          r.durationMs,
+          attemptJson(now, "retry", r.error),
+          r.id,
+          processId,
+        )).changes;
+      } else {
+        changed = (yield* run(
+          Q.error,
+          r.errorKind,
+          r.error,
+          r.executionId,
+          now,
+          r.flowVersion,
+          r.durationMs,
+          attemptJson(now, "error", r.error),
+          r.id,
+          processId,
+        )).changes;
+      }
+      written += changed;
+    }
+    return written;
+  },
+
+  /** Every row left processing goes back to ready (an instance of one process, at start). */
+  *recover(): Plan<number> {
+    return (yield* run(Q.recover)).changes;
+  },
+
+  /** Rows of these remotes whose lease ran out at `now` go back to ready. */
+  *sweep(now: number, remoteIds: readonly string[]): Plan<number> {
+    let n = 0;
+    for (const remoteId of remoteIds) n += (yield* run(Q.sweep, remoteId, now)).changes;
+    return n;
+  },
+
+  /** The leases `processId` holds on rows of these remotes run until `leaseUntil`. */
+  *renew(processId: string, leaseUntil: number, remoteIds: readonly string[]): Plan<number> {
+    let n = 0;
+    for (const remoteId of remoteIds) n += (yield* run(Q.renew, leaseUntil, remoteId, processId)).changes;
+    return n;
+  },
+
+  *nextDue(remoteId: string): Plan<number | null> {
+    return (yield* get(Q.nextDue, remoteId))?.at ?? null;
+  },
+
+  *requeueConnectionErrors(remoteId: string, now: number): Plan<number> {
+    return (yield* run(Q.requeueConnectionErrors, now, remoteId)).changes;
+  },
+
+  *get(id: number): Plan<OutboundRow | undefined> {
+    return yield* get(Q.get, id);
+  },
+};
+
+/**
+ * The outbound queue for the worker of this process: claims under its process id with a lease,
+ * outcomes in batches (one transaction, one fsync for the lot), and a wake-up of every process's
+ * worker after a commit that made rows ready.
+ */
+export class OutboundStore {
+  readonly processId: string;
+  readonly leaseMs: number;
+
+  constructor(
+    private readonly storage: Storage,
+    options: ClaimOptions = {},
+  ) {
+    this.processId = options.processId ?? PROCESS_ID;
+    this.leaseMs = options.leaseMs ?? LEASE_MS;
+  }
+
+  /** Several processes share the queue (PostgreSQL): leases are renewed and swept. */
+  get shared(): boolean {
+    return this.storage.dialect === "postgres";
+  }
+
+  /** Runs `fn` when rows may have become ready, in this process or another. */
+  onReady(fn: () => void): () => void {
+    return this.storage.signals.listen("outbound", fn);
   }
 
   /** Rows a crash left in `processing` go back to `ready`; the receiver dedups by message id. */
-  recover(): number {
-    return this.sql.recover.run().changes;
+  recover(): Promise<number> {
+    return this.storage.transaction(() => outboundPlans.recover());
+  }
+
+  /** Rows of these remotes whose process's lease ran out go back to `ready` (and the workers wake). */
+  async sweep(now: number, remoteIds: readonly string[]): Promise<number> {
+    if (remoteIds.length === 0) return 0;
+    const n = await this.storage.transaction(() => outboundPlans.sweep(now, remoteIds));
+    if (n > 0) this.storage.signals.notify("outbound");
+    return n;
+  }
+
+  /** Extends the leases of the rows this process holds. */
+  renew(now: number, remoteIds: readonly string[]): Promise<number> {
+    if (remoteIds.length === 0) return Promise.resolve(0);
+    return this.storage.transaction(() => outboundPlans.renew(this.processId, now + this.leaseMs, remoteIds));
   }
 
   /** Claims up to `limit` lane heads of one remote in one transaction. */
-  claim(remoteId: string, now: number, limit: number): OutboundRow[] {
-    return this.db.$client.transaction(() => {
-      const rows = this.sql.eligible.all(remoteId, now, limit);
-      for (const row of rows) {
-        this.sql.claim.run(now, row.id);
-        row.attempts += 1;
-        row.started_at ??= now;
-      }
-      return rows;
-    })();
+  claim(remoteId: string, now: number, limit: number): Promise<OutboundRow[]> {
+    return this.storage.transaction(() =>
+      outboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs),
+    );
   }
 
-  nextDue(remoteId: string): number | null {
-    return this.sql.nextDue.get(remoteId)?.at ?? null;
+  nextDue(remoteId: string): Promise<number | null> {
+    return this.storage.read(outboundPlans.nextDue(remoteId));
   }
 
   /** After Validate and Activate: rows that only failed to connect go again, in lane order. */
-  requeueConnectionErrors(remoteId: string, now: number): number {
-    return this.sql.requeueConnectionErrors.run(now, remoteId).changes;
+  async requeueConnectionErrors(remoteId: string, now: number): Promise<number> {
+    const n = await this.storage.transaction(() => outboundPlans.requeueConnectionErrors(remoteId, now));
+    if (n > 0) this.storage.signals.notify("outbound", remoteId);
+    return n;
   }
 
-  get(id: number): OutboundRow | undefined {
-    return this.sql.get.get(id);
+  get(id: number): Promise<OutboundRow | undefined> {
+    return this.storage.read(outboundPlans.get(id));
   }
 
-  /** Writes many outcomes in one transaction (one fsync for the lot). */
-  complete(results: OutboundResult[], now: number): void {
-    this.db.$client.transaction(() => {
-      for (const r of results) {
-        const attempt = (outcome: RetryAttempt["outcome"], error?: string): string =>
-          JSON.stringify({ at: now, outcome, ...(error ? { error } : {}) });
-        if (r.kind === "processed") {
-          this.sql.processed.run(now, r.durationMs, r.executionId, r.flowVersion, attempt("processed"), r.id);
-        } else if (r.kind === "retry") {
-          this.sql.retry.run(
-            r.nextAttemptAt,
-            r.error,
-            r.executionId,
-            r.flowVersion,
-            r.durationMs,
-            attempt("retry", r.error),
-            r.id,
-          );
-        } else {
-          this.sql.error.run(
-            r.errorKind,
-            r.error,
-            r.executionId,
-            now,
-            r.flowVersion,
-            r.durationMs,
-            attempt("error", r.error),
-            r.id,
-          );
-        }
-      }
-    })();
+  /** Writes many outcomes in one transaction (one fsync for the lot); how many landed. */
+  complete(results: OutboundResult[], now: number): Promise<number> {
+    return this.storage.transaction(() => outboundPlans.complete(results, now, this.processId));
   }
 }

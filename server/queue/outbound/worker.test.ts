@@ -22,7 +22,7 @@ function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
     await config.setRemoteState(r.id, { outbound: "active", inbound: "active", message: "" });
     return r.id;
   };
-  const store = new OutboundStore(db);
+  const store = new OutboundStore(storage);
   const runs: OutboundRow[] = [];
   const errors: string[] = [];
   const worker = new OutboundWorker({
@@ -38,19 +38,22 @@ function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
     },
     idleMs: 20,
   });
-  const enqueuer = new OutboundEnqueuer(db, () => worker.wake());
+  const enqueuer = new OutboundEnqueuer(storage);
+  // One row committed on its own (SQLite runs the plan at once), as a captured change does.
   const enqueue = (remoteSystemId: string, record: string) =>
-    enqueuer.enqueue({
-      processEvent: "e",
-      remoteSystemId,
-      captureDefinitionId: null,
-      flowBindingId: "b",
-      operation: "update",
-      tableName: "incident",
-      recordSysId: record,
-      payload: { record },
-      domain: "global",
-    });
+    storage.runSync(
+      enqueuer.enqueuePlan({
+        processEvent: "e",
+        remoteSystemId,
+        captureDefinitionId: null,
+        flowBindingId: "b",
+        operation: "update",
+        tableName: "incident",
+        recordSysId: record,
+        payload: { record },
+        domain: "global",
+      }),
+    );
   const statuses = () =>
     db.$client.prepare("SELECT id, status, attempts FROM outbound_queue ORDER BY id").all();
   const settle = () => new Promise((r) => setTimeout(r, 150));
@@ -135,7 +138,7 @@ describe("OutboundWorker", () => {
     t.enqueue(alive, "X");
     await t.until(() => t.runs.at(-1)?.remote_system_id === alive, "the other remote's row sent");
     // after activation, connection errors go again
-    expect(t.store.requeueConnectionErrors(dead, Date.now())).toBeGreaterThan(0);
+    expect(await t.store.requeueConnectionErrors(dead, Date.now())).toBeGreaterThan(0);
     await t.worker.stop();
   });
 
@@ -171,7 +174,7 @@ describe("OutboundWorker", () => {
     const r = await t.remote("beta");
     t.enqueue(r, "A");
     t.db.$client.prepare("UPDATE outbound_queue SET status = 'processing'").run();
-    expect(t.store.recover()).toBe(1);
+    expect(await t.store.recover()).toBe(1);
     expect(t.statuses()).toEqual([{ id: 1, status: "ready", attempts: 0 }]);
   });
 });

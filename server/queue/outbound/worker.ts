@@ -1,6 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
-import { metrics, timedTransaction } from "../../observability/metrics";
+import { metrics, observeTransaction } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -28,14 +28,17 @@ export interface OutboundWorkerDeps {
   /** Rows in flight across all remotes, and per remote (fair sharing: a dead remote never starves the rest). */
   concurrency?: number;
   perRemote?: number;
+  /** The safety net: how long it sleeps without a wake-up or a retry due (default 1 s on SQLite, 10 s when shared). */
   idleMs?: number;
   now?: () => number;
 }
 
 /**
  * The outbound worker (SPEC 3.2): claims lane heads of active remotes, runs each row's flow,
- * and writes outcomes in batches. Woken on commit by the enqueuer; otherwise it sleeps until
- * the next retry is due (or `idleMs`, as a safety net).
+ * and writes outcomes in batches. Woken by the signal of a commit that made rows ready, in this
+ * process or another (enqueue, requeue, reprocess, a lease sweep); otherwise it sleeps until the
+ * next retry is due (or `idleMs`, as a safety net). With several processes on one database the
+ * claims spread the lanes among them, each lane worked by one process at a time and in order.
  */
 export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly perRemoteInFlight = new Map<string, number>();
@@ -48,24 +51,41 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly concurrency: number;
   private readonly perRemote: number;
   private readonly now: () => number;
+  private readonly idleMs: number;
 
   constructor(private readonly deps: OutboundWorkerDeps) {
     super(deps.logger, "outbound");
     this.concurrency = deps.concurrency ?? 512;
     this.perRemote = deps.perRemote ?? 400;
     this.now = deps.now ?? Date.now;
+    this.idleMs = deps.idleMs ?? (deps.store.shared ? 10_000 : 1000);
   }
 
-  start(): void {
-    const recovered = this.deps.store.recover();
+  /**
+   * On SQLite (one process) every row left `processing` is from before a restart; with several
+   * processes only rows whose lease ran out are, and the leases are kept and swept from here on.
+   */
+  async start(): Promise<void> {
+    const { store } = this.deps;
+    this.wakeOn((fn) => store.onReady(fn));
+    const recovered = store.shared ? await this.sweep() : await store.recover();
     if (recovered > 0) this.logger.info({ recovered }, "outbound rows from before a restart are ready again");
+    if (store.shared)
+      this.keepLeases(store.leaseMs, () => store.renew(this.now(), this.remoteIds()), this.sweep);
     this.wake();
   }
 
-  protected claim(): number {
+  private remoteIds(): string[] {
+    return [...this.deps.config.snapshot().remotesById.keys()];
+  }
+
+  private sweep = (): Promise<number> => this.deps.store.sweep(this.now(), this.remoteIds());
+
+  protected async claim(): Promise<number> {
     const now = this.now();
-    let soonest = now + (this.deps.idleMs ?? 1000);
+    let soonest = now + this.idleMs;
     for (const remote of this.deps.config.snapshot().remotesById.values()) {
+      if (this.stopped) break;
       if (remote.outboundState !== "active") continue;
       const limit = this.probing.has(remote.id) ? 1 : this.perRemote;
       const free = Math.min(
@@ -73,18 +93,28 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
         this.concurrency - this.inFlight,
       );
       if (free <= 0) continue;
-      const rows = this.deps.store.claim(remote.id, now, free);
+      const rows = await this.deps.store.claim(remote.id, now, free);
       for (const row of rows) this.launch(row);
       if (rows.length < free) {
-        const due = this.deps.store.nextDue(remote.id);
+        const due = await this.deps.store.nextDue(remote.id);
         if (due !== null && due > now) soonest = Math.min(soonest, due);
       }
     }
     return soonest - now;
   }
 
-  protected write(batch: OutboundResult[]): void {
-    timedTransaction("outbound_complete", () => this.deps.store.complete(batch, this.now()));
+  protected async write(batch: OutboundResult[]): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const written = await this.deps.store.complete(batch, this.now());
+      if (written < batch.length)
+        this.logger.warn(
+          { rows: batch.length - written },
+          "outbound outcomes dropped: their leases ran out and the rows were claimed again",
+        );
+    } finally {
+      observeTransaction("outbound_complete", t0);
+    }
   }
 
   private count(row: OutboundRow, outcome: "processed" | "error" | "retry"): void {
@@ -149,16 +179,18 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
       errorKind: "connection",
       error: `${outcome.error} (retries exhausted)`,
     });
-    this.flush(); // the row's state must be on disk before the remote's state changes
     if (remote && remote.outboundState === "active") {
       const reason = `Retries exhausted for row ${row.id}: ${outcome.error}`;
-      this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason }).catch((error) => {
-        this.deps.logger.error({ err: error, remote: remote.name }, "setting the remote's state failed");
+      // the row's state must be on disk before the remote's state changes
+      void this.flush().then(() => {
+        this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason }).catch((error) => {
+          this.deps.logger.error({ err: error, remote: remote.name }, "setting the remote's state failed");
+        });
+        this.deps.logger.warn({ remote: remote.name }, "remote system outbound state is now error");
+        this.deps.onRemoteError(remote.id, reason).catch((error) => {
+          this.deps.logger.error({ err: error, remote: remote.name }, "error subflow failed");
+        });
       });
-      this.deps.logger.warn({ remote: remote.name }, "remote system outbound state is now error");
-      this.deps.onRemoteError(remote.id, reason).catch((error) => {
-        this.deps.logger.error({ err: error, remote: remote.name }, "error subflow failed");
-      });
-    }
+    } else void this.flush();
   }
 }

@@ -154,7 +154,7 @@ export class TryWithDraft {
   /** Publishes the draft (refused while it has errors) and reprocesses the rows with the new version. */
   async publishAndReprocess(flowId: string, queue: QueueName, ids: number[], user: string) {
     const version = await this.deps.flows.publish(flowId, user);
-    const result = this.deps.queues.reprocess(queue, ids, user);
+    const result = await this.deps.queues.reprocessRows(queue, ids, user);
     return { version: version.version, ...result };
   }
 

@@ -172,10 +172,10 @@ function queuesPort(deps: PortDeps, scope: RunScope): QueuesPort {
   const ids = (list: string[]) => list.map(Number).filter((n) => Number.isInteger(n));
   return {
     async reprocess(queue, list) {
-      return { count: deps.queues.reprocess(queue, ids(list), scope.runAs).changed.length };
+      return { count: (await deps.queues.reprocessRows(queue, ids(list), scope.runAs)).changed.length };
     },
     async skip(queue, list) {
-      return { count: deps.queues.skip(queue, ids(list), scope.runAs).changed.length };
+      return { count: (await deps.queues.skipRows(queue, ids(list), scope.runAs)).changed.length };
     },
   };
 }
