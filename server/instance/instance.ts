@@ -41,7 +41,7 @@ export interface Instance {
   logger: Logger;
   registry: TableRegistry;
   records: RecordService;
-  /** The storage seam (issue 13): stores converted to plans run here; its writes share `writes`' commits. */
+  /** The instance's database (SQLite or PostgreSQL): every store and service runs its plans here. */
   storage: Storage;
   attachments: AttachmentService;
   users: UserDirectory;
@@ -60,16 +60,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   const logger = createLogger(cfg.instance, cfg.logLevel);
   const secrets = SecretBox.forInstance(cfg.dataDir, cfg.databaseUrl !== undefined);
   const keyHint = process.env.TANDEM_SECRET_KEY ? "TANDEM_SECRET_KEY" : `the key file in ${cfg.dataDir}`;
-  if (cfg.databaseUrl) await refusePostgresForNow(cfg.databaseUrl, secrets, keyHint, logger);
-  const db = openDatabase({ file: cfg.dbFile });
-  const writes = new GroupCommit(db.$client, {
-    bind: bindToActiveContext,
-    observe: (ms) =>
-      metrics()
-        .sqliteTransaction.labels("grouped_writes")
-        .observe(ms / 1000),
-  });
-  const storage = new SqliteStorage(db.$client, { group: writes });
+  const storage = await openStorage(cfg, logger);
   const registry = new TableRegistry(storage, (error) =>
     logger.warn({ err: error }, "table registry reload"),
   );
@@ -145,27 +136,26 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
 }
 
 /**
- * Checks what an instance on PostgreSQL needs at start (the database reachable with these
- * credentials, its schema not newer than this code, the shared secret key), then stops: the record
- * write path, capture and the queues still run on SQLite only (issue 13, in progress).
+ * The instance's database: PostgreSQL when TANDEM_DATABASE_URL is set (any number of processes
+ * share it; migrations are applied under an advisory lock), otherwise its SQLite file (one
+ * process; writes of one turn share a commit).
  */
-async function refusePostgresForNow(
-  url: string,
-  secrets: SecretBox,
-  keyHint: string,
-  logger: Logger,
-): Promise<never> {
-  const { pool } = await openPostgres(url);
-  const storage = new PgStorage(pool, (error) => logger.warn({ err: error }, "database signals"));
-  try {
-    await storage.transaction(() => checkSecretKeyPlan(secrets, keyHint));
-  } finally {
-    await storage.close();
+async function openStorage(cfg: InstanceConfig, logger: Logger) {
+  if (cfg.databaseUrl) {
+    const { pool } = await openPostgres(cfg.databaseUrl);
+    const storage = new PgStorage(pool, (error) => logger.warn({ err: error }, "database signals"));
+    await storage.signals.started();
+    return storage;
   }
-  throw new Error(
-    "TANDEM_DATABASE_URL: the database is reachable and migrated, but this version cannot run an instance on " +
-      "PostgreSQL yet (the record write path and the queues still run on SQLite only). Unset TANDEM_DATABASE_URL.",
-  );
+  const db = openDatabase({ file: cfg.dbFile });
+  const writes = new GroupCommit(db.$client, {
+    bind: bindToActiveContext,
+    observe: (ms) =>
+      metrics()
+        .sqliteTransaction.labels("grouped_writes")
+        .observe(ms / 1000),
+  });
+  return new SqliteStorage(db.$client, { group: writes });
 }
 
 /** Stops workers (each finishes what it holds), then closes the database. */

@@ -1,7 +1,8 @@
-import type { UserDirectory } from "../auth/users";
+import type { NewUser, UserDirectory } from "../auth/users";
 import type { RecordService } from "../records/record-service";
 import type { Actor } from "../records/types";
-import { get, type Plan, run, sql } from "../storage";
+import { exclusive, get, type Plan, run, sql } from "../storage";
+import { RecordError } from "../util/errors";
 
 const system: Actor = { userName: "system", origin: "system" };
 
@@ -37,6 +38,16 @@ function* mark(key: string): Plan<void> {
   yield* run(Q.mark, key, new Date().toISOString(), Date.now());
 }
 
+/** Creates a seed user; another process of the instance starting at the same time may have just made it. */
+async function createUnlessTaken(users: UserDirectory, user: NewUser): Promise<void> {
+  try {
+    await users.create(user, system);
+  } catch (error) {
+    if (!(error instanceof RecordError && error.status === 409 && (await users.findByName(user.user_name))))
+      throw error;
+  }
+}
+
 /** The admin user always exists; its password comes from TANDEM_ADMIN_PASSWORD the first time. */
 export async function seedAdmin(
   users: UserDirectory,
@@ -44,16 +55,13 @@ export async function seedAdmin(
   instance: string,
 ): Promise<void> {
   if (await users.findByName("admin")) return;
-  await users.create(
-    {
-      user_name: "admin",
-      name: "System Administrator",
-      email: `admin@${instance}.localhost`,
-      roles: "admin",
-      password: adminPassword,
-    },
-    system,
-  );
+  await createUnlessTaken(users, {
+    user_name: "admin",
+    name: "System Administrator",
+    email: `admin@${instance}.localhost`,
+    roles: "admin",
+    password: adminPassword,
+  });
 }
 
 /** Demo users (password = user name), groups and a few incidents; runs once per database. */
@@ -61,9 +69,11 @@ export async function seedDemo(deps: { records: RecordService; users: UserDirect
   const { records, users, instance } = deps;
   if (await records.storage.read(marked("seed.demo.v1"))) return;
   for (const u of demoUsers) {
-    if (!(await users.findByName(u.user_name))) await users.create({ ...u, password: u.user_name }, system);
+    if (!(await users.findByName(u.user_name)))
+      await createUnlessTaken(users, { ...u, password: u.user_name });
   }
   await records.transaction(function* () {
+    yield* exclusive("seed.demo");
     if (yield* marked("seed.demo.v1")) return; // another process seeded meanwhile
     const ids = new Map<string, string>();
     for (const g of groups) {

@@ -1,6 +1,6 @@
 import { timedAsync } from "../observability/metrics";
 import { inSpan, tracingOn } from "../observability/tracing";
-import { all, dialect, get, type Plan, type Query, run, type Storage, sql } from "../storage";
+import { all, dialect, exclusive, get, type Plan, type Query, run, type Storage, sql } from "../storage";
 import type { TableRegistry } from "../tables/registry";
 import type { TableDefinition } from "../tables/types";
 import { badRequest, notFound, RecordError } from "../util/errors";
@@ -425,6 +425,7 @@ export class RecordService {
       const value = data[field.name] ?? "";
       if (field.mandatory && value === "")
         throw badRequest(`Field ${field.name} is mandatory`, "", field.name);
+      if (field.unique && value !== "") yield* exclusive(`unique:${def.name}.${field.name}=${value}`); // across processes
       if (field.unique && value !== "" && (yield* get(Q.unique, def.name, field.name, value, sysId))) {
         throw new RecordError(
           409,

@@ -6,6 +6,7 @@ export {
   dialect,
   done,
   each,
+  exclusive,
   get,
   type Plan,
   type Query,

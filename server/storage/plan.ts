@@ -107,6 +107,19 @@ export function* afterCommit(fn: () => void): Plan<void> {
   yield { op: "afterCommit", fn };
 }
 
+const exclusiveLock = Object.freeze({
+  sqlite: "SELECT ? AS key", // one writer at a time already
+  postgres: "SELECT pg_advisory_xact_lock(hashtext(?))",
+});
+
+/**
+ * Holds `key` until the transaction ends, so two processes checking then writing the same thing
+ * (a unique value, a seed) take turns; on SQLite, one connection, the writer is alone anyway.
+ */
+export function* exclusive(key: string): Plan<void> {
+  yield { op: "get", query: exclusiveLock, params: [key] };
+}
+
 /** One plan per item, run one after another; their results in the items' order. */
 export function* each<T, R>(items: readonly T[], plan: (item: T) => Plan<R>): Plan<R[]> {
   const results: R[] = [];
