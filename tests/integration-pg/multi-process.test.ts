@@ -1,92 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Balancer, startBalancer } from "../support/balancer";
-import { freePort, type RunningInstance, startInstance, tempDataDir } from "../support/instances";
-import { admin, hardwareGroup, type PairMember, query, remoteState, waitFor } from "../support/pair";
+import { type Cluster, type ClusterPair, startClusterPair } from "../support/cluster";
+import { admin, hardwareGroup, query, waitFor } from "../support/pair";
 
 // Several processes per instance on PostgreSQL (issue 13): alpha runs 3 processes, beta 2, each
 // instance behind a round-robin balancer (as an operator would run them), one database per
 // instance. 2,000 incidents are written through alpha's processes in turn while 50 of them are
 // each updated 20 times; one process of each instance is SIGKILLed mid-run and restarted.
 
-interface Cluster {
-  name: "alpha" | "beta";
-  dataDir: string;
-  ports: number[];
-  processes: RunningInstance[];
-  balancer: Balancer;
-  env: Record<string, string>;
-  /** For the test helpers' look-ups (they read the instance's database). */
-  member: PairMember;
-}
-
 const INCIDENTS = 2000;
 const UPDATED = 50;
 const UPDATES_EACH = 20;
 
-async function startCluster(
-  name: "alpha" | "beta",
-  count: number,
-  balancer: Balancer,
-  ports: number[],
-  peerUrl: string,
-  secret: string,
-): Promise<Cluster> {
-  const dataDir = tempDataDir(name); // shared: one database and one secret key per instance
-  const env = {
-    TANDEM_SEED: "demo",
-    TANDEM_DEMO_PAIRING: secret,
-    TANDEM_DEMO_PEER: name === "alpha" ? "beta" : "alpha",
-    TANDEM_DEMO_PEER_URL: peerUrl,
-    TANDEM_PUBLIC_URL: balancer.url,
-  };
-  // The first process seeds the demo and pairing; the others find them there.
-  const first = await startInstance({ name, port: ports[0], dataDir, env });
-  const rest = await Promise.all(
-    ports.slice(1, count).map((port) => startInstance({ name, port, dataDir, env })),
-  );
-  const processes = [first, ...rest];
-  return {
-    name,
-    dataDir,
-    ports,
-    processes,
-    balancer,
-    env,
-    member: { inst: first, port: ports[0] as number, dataDir, env },
-  };
-}
-
 describe("an instance served by several processes on PostgreSQL", () => {
+  let pair: ClusterPair;
   let alpha: Cluster;
   let beta: Cluster;
 
   beforeAll(async () => {
-    if (process.env.TANDEM_TEST_BACKEND !== "postgres")
-      throw new Error(
-        "multi-process.test.ts runs in the integration-pg project (TANDEM_TEST_BACKEND=postgres)",
-      );
-    const alphaPorts = [await freePort(), await freePort(), await freePort()];
-    const betaPorts = [await freePort(), await freePort()];
-    const alphaBalancer = await startBalancer(() => alphaPorts);
-    const betaBalancer = await startBalancer(() => betaPorts);
-    const secret = "multi-process-demo-pairing-secret";
-    [alpha, beta] = await Promise.all([
-      startCluster("alpha", 3, alphaBalancer, alphaPorts, betaBalancer.url, secret),
-      startCluster("beta", 2, betaBalancer, betaPorts, alphaBalancer.url, secret),
-    ]);
-    await waitFor(
-      () => remoteState(alpha.member).outbound === "active" && remoteState(beta.member).outbound === "active",
-      30_000,
-      "the pair to validate",
-    );
+    pair = await startClusterPair(3, 2);
+    ({ alpha, beta } = pair);
   }, 240_000);
 
   afterAll(async () => {
-    for (const c of [alpha, beta]) {
-      if (!c) continue;
-      await Promise.all(c.processes.map((p) => p.stop()));
-      await c.balancer.close();
-    }
+    await pair?.stop();
   });
 
   it("delivers every acknowledged write exactly once, in lane order, across kills of a process on each side", async () => {
@@ -145,21 +81,9 @@ describe("an instance served by several processes on PostgreSQL", () => {
     };
     const kills = (async () => {
       while (created.length < INCIDENTS / 3) await new Promise((r) => setTimeout(r, 20));
-      await alpha.processes[1]?.kill();
-      await beta.processes[1]?.kill();
+      await Promise.all([alpha.kill(1), beta.kill(1)]);
       await new Promise((r) => setTimeout(r, 1500));
-      alpha.processes[1] = await startInstance({
-        name: "alpha",
-        port: alpha.ports[1],
-        dataDir: alpha.dataDir,
-        env: alpha.env,
-      });
-      beta.processes[1] = await startInstance({
-        name: "beta",
-        port: beta.ports[1],
-        dataDir: beta.dataDir,
-        env: beta.env,
-      });
+      await Promise.all([alpha.restart(1), beta.restart(1)]);
     })();
     await Promise.all([...Array.from({ length: 8 }, creator), ...[0, 1, 2, 3].map(updater), kills]);
 
@@ -175,11 +99,14 @@ describe("an instance served by several processes on PostgreSQL", () => {
       "alpha's outbound and beta's inbound queues to drain",
     );
     expect(created.length).toBeGreaterThanOrEqual(INCIDENTS - 50); // writes that died with a process are unknown
-    for (const c of [alpha, beta])
-      for (const table of ["outbound_queue", "inbound_queue"])
-        expect(query(c.member, `SELECT id FROM ${table} WHERE status IN ('processing', 'error')`)).toEqual(
-          [],
-        );
+    for (const c of [alpha, beta]) {
+      expect(
+        query(c.member, "SELECT id FROM outbound_queue WHERE status IN ('processing', 'error')"),
+      ).toEqual([]);
+      expect(
+        query(c.member, "SELECT sequence FROM inbound_queue WHERE status IN ('processing', 'error')"),
+      ).toEqual([]);
+    }
 
     // every acknowledged incident exactly once on beta (and those alpha committed as its process died)
     const onAlpha = new Set(
@@ -197,21 +124,25 @@ describe("an instance served by several processes on PostgreSQL", () => {
     expect(copies.length).toBe(onAlpha.size);
 
     // every updated incident ends with the same value on both sides, the last acknowledged one
-    const valueOn = (c: Cluster, table: string, id: string) =>
+    const valueOf = (c: Cluster, sysId: string) =>
       query<{ v: string }>(
         c.member,
-        `SELECT json_extract(r.data, '$.short_description') AS v FROM record r WHERE r.sys_id = (${table})`,
-        id,
+        "SELECT json_extract(data, '$.short_description') AS v FROM record WHERE sys_id = ?",
+        sysId,
       )[0]?.v;
     for (const [sysId, value] of finalValue) {
-      expect(valueOn(alpha, "?", sysId)).toBe(value);
-      expect(
-        valueOn(
-          beta,
-          "SELECT c.sys_id FROM correlation c WHERE c.remote_correlation_id = (SELECT a.local_correlation_id FROM correlation a WHERE a.sys_id = ? LIMIT 1) LIMIT 1",
-          sysId,
-        ),
-      ).toBe(value);
+      const local = query<{ id: string }>(
+        alpha.member,
+        "SELECT local_id AS id FROM correlation WHERE record_sys_id = ?",
+        sysId,
+      )[0]?.id;
+      const copy = query<{ id: string }>(
+        beta.member,
+        "SELECT record_sys_id AS id FROM correlation WHERE remote_id = ?",
+        local,
+      )[0]?.id;
+      expect(valueOf(alpha, sysId)).toBe(value);
+      expect(copy && valueOf(beta, copy)).toBe(value);
     }
 
     // each lane processed in sequence order, on both queues

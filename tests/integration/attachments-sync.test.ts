@@ -18,6 +18,7 @@ import {
   trpc,
   waitFor,
 } from "../support/pair";
+import { testBackend, testSecretKey } from "../support/test-backend";
 
 // Attachments and journal entries travel with the sync (SPEC 3.6, 3.7), over real HTTP:
 //   alpha: file attached ──metadata + synthetic key──▶ beta: identify new → request by key
@@ -163,7 +164,9 @@ describe("attachments and journal entries travel with the sync", () => {
 
   it("refuses tampered (401), expired and foreign (403) keys and transfers nothing", async () => {
     const creds = demoCredentials(pair.secret, "beta", "alpha");
-    const keys = new AttachmentKeys(SecretBox.fromEnvOrFile(pair.alpha.dataDir), 60_000);
+    // alpha's own key: its data folder's key file, or on PostgreSQL the TANDEM_SECRET_KEY it was given
+    const key = testBackend() === "postgres" ? testSecretKey(pair.alpha.dataDir) : undefined;
+    const keys = new AttachmentKeys(SecretBox.fromEnvOrFile(pair.alpha.dataDir, key), 60_000);
     const real =
       query<{ key: string }>(pair.beta, "SELECT key FROM attachment_transfer LIMIT 1")[0]?.key ?? "";
     const attachmentId = (await attachmentsOf(pair.alpha, alphaId))[0]?.sys_id ?? "";

@@ -108,7 +108,7 @@ describe("sign-in throttling", () => {
     const db = openDatabase({ file: path.join(inst.dataDir, "tandem.db") });
     try {
       const rows = db.$client
-        .prepare("SELECT user, origin, new_value FROM audit_entry WHERE operation = 'sign_in_throttled'")
+        .prepare(`SELECT "user", origin, new_value FROM audit_entry WHERE operation = 'sign_in_throttled'`)
         .all() as Array<{ user: string; origin: string; new_value: string }>;
       expect(rows.length).toBeGreaterThanOrEqual(10 + 6 + 1 + 3 + 1);
       expect(rows.filter((r) => r.user === "admin").length).toBeGreaterThanOrEqual(7);

@@ -73,12 +73,18 @@ describe("an instance refuses to start", () => {
         startInstance({ env: { TANDEM_SEED: "empty", TANDEM_DATABASE_URL: url } }),
       ).rejects.toThrow(/exited with 1[\s\S]*TANDEM_SECRET_KEY is missing: an instance on PostgreSQL/);
       // The first process stores its key's check value; the next one with another key is refused.
-      await startInstance({
+      const first = await startInstance({
         env: { TANDEM_SEED: "empty", TANDEM_DATABASE_URL: url, TANDEM_SECRET_KEY: key() },
-      }).catch(() => {});
-      await expect(
-        startInstance({ env: { TANDEM_SEED: "empty", TANDEM_DATABASE_URL: url, TANDEM_SECRET_KEY: key() } }),
-      ).rejects.toThrow(/exited with 1[\s\S]*The secret key \(TANDEM_SECRET_KEY\) is not the key/);
+      });
+      try {
+        await expect(
+          startInstance({
+            env: { TANDEM_SEED: "empty", TANDEM_DATABASE_URL: url, TANDEM_SECRET_KEY: key() },
+          }),
+        ).rejects.toThrow(/exited with 1[\s\S]*The secret key \(TANDEM_SECRET_KEY\) is not the key/);
+      } finally {
+        await first.stop();
+      }
     });
   });
 });

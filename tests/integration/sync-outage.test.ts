@@ -118,7 +118,7 @@ describe("a remote that is down", () => {
     expect(new Set(onBeta.map((r) => r.d))).toEqual(new Set(ids.map((_, i) => `Outage ${i} (updated)`)));
     const inboundOrder = query<{ lane_key: string; seq: string }>(
       pair.beta,
-      "SELECT lane_key, group_concat(operation, ',') AS seq FROM (SELECT * FROM inbound_queue ORDER BY sequence) GROUP BY lane_key",
+      "SELECT lane_key, string_agg(operation, ',' ORDER BY sequence) AS seq FROM inbound_queue GROUP BY lane_key",
     );
     expect(inboundOrder).toHaveLength(50);
     expect(inboundOrder.every((l) => l.seq === "create,update")).toBe(true);

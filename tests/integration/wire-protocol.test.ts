@@ -245,8 +245,8 @@ describe("wire protocol: POST /api/sync/v1/messages", () => {
       3000,
       "the reprocessed row",
     );
-    expect(query(pair.beta, "SELECT action, user FROM queue_action WHERE row_id = ?", row?.sequence)).toEqual(
-      [{ action: "reprocess", user: "admin" }],
-    );
+    expect(
+      query(pair.beta, 'SELECT action, "user" FROM queue_action WHERE row_id = ?', row?.sequence),
+    ).toEqual([{ action: "reprocess", user: "admin" }]);
   });
 });
