@@ -1,13 +1,18 @@
 import { Pool } from "undici";
-import { admin, hardwareGroup, type Pair } from "../tests/support/pair";
+import { admin, hardwareGroup, type PairMember } from "../tests/support/pair";
 
 /**
  * Table API creates of Hardware incidents on alpha over one undici pool (the shape every sync
- * bench writes); `create` resolves with the sys_id at the 201.
+ * bench writes); `create` resolves with the sys_id at the 201. `url`: where the creates go
+ * (alpha's own by default; the balancer of alpha's processes on a cluster).
  */
-export async function incidentWriter(pair: Pair, connections: number) {
+export async function incidentWriter(
+  pair: { alpha: PairMember },
+  connections: number,
+  url = pair.alpha.inst.url,
+) {
   const group = await hardwareGroup(pair.alpha);
-  const pool = new Pool(pair.alpha.inst.url, { connections });
+  const pool = new Pool(url, { connections });
   const create = async (description: string): Promise<string> => {
     const res = await pool.request({
       path: "/api/now/table/incident?sysparm_fields=sys_id",
