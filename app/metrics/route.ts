@@ -1,6 +1,6 @@
+import { handleMetrics } from "@/server/http/metrics-endpoint";
 import { instance } from "@/server/instance/instance";
 import { timedRoute } from "@/server/observability/http";
-import { handleMetrics } from "@/server/observability/metrics-endpoint";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../config/env";
 import { createInstance, type Instance, stopInstance } from "../instance/instance";
+import { peerAddressHeader } from "../net/client-address";
 import { all, sql } from "../storage";
-import { peerAddressHeader } from "./client-address";
 
 // The guard in a real (temporary) instance: beyond the limit no password is hashed at all.
 

@@ -1,8 +1,8 @@
 import type { BlockList } from "node:net";
 import type { Logger } from "../log/logger";
+import { clientAddress } from "../net/client-address";
 import { type Plan, run, type Storage, sql } from "../storage";
 import { toGlideDateTime } from "../util/time";
-import { clientAddress } from "./client-address";
 import type { AuthUser } from "./roles";
 import type { SignInThrottle } from "./throttle";
 import { credentialPlans, type UserDirectory } from "./users";

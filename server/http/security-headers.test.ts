@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { peerAddressHeader } from "../auth/client-address";
+import { peerAddressHeader } from "../net/client-address";
 import { contentSecurityPolicy, servedOverHttps } from "./security-headers";
 
 describe("page security headers", () => {

@@ -1,5 +1,5 @@
 import type { BlockList } from "node:net";
-import { forwardedHttps, parseCidrList } from "../auth/client-address";
+import { forwardedHttps, parseCidrList } from "../net/client-address";
 
 // Security headers (issue 12). Pages get a strict, per-request-nonce Content-Security-Policy
 // from proxy.ts; every response (pages, API, static files) gets the static ones from

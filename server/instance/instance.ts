@@ -1,6 +1,5 @@
 import { AttachmentService } from "../attachments/attachment-service";
 import { contentStoreFor } from "../attachments/content-stores";
-import { parseCidrList } from "../auth/client-address";
 import { SessionStore } from "../auth/sessions";
 import { SignInGuard } from "../auth/sign-in-guard";
 import { SignInThrottle } from "../auth/throttle";
@@ -10,9 +9,10 @@ import { openDatabase } from "../db/client";
 import { GroupCommit } from "../db/group-commit";
 import { openPostgres } from "../db/postgres";
 import { createLogger, type Logger } from "../log/logger";
+import { parseCidrList } from "../net/client-address";
 import { metrics } from "../observability/metrics";
-import { installQueueGauges } from "../observability/queue-gauges";
 import { bindToActiveContext, startTracing, stopTracing } from "../observability/tracing";
+import { installQueueGauges } from "../queue/queue-gauges";
 import { RecordService } from "../records/record-service";
 import type { Storage } from "../storage";
 import { PgStorage } from "../storage/postgres";

@@ -1,6 +1,6 @@
 import diagnostics from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
-import { peerAddressHeader } from "../auth/client-address";
+import { peerAddressHeader } from "../net/client-address";
 
 // Node publishes every incoming request on this channel just before the server's "request"
 // event, in the same process that runs Next's route handlers. Stamping the socket's address as

@@ -1,6 +1,6 @@
 import dns from "node:dns";
 import { BlockList, isIP, type LookupFunction } from "node:net";
-import { normaliseAddress, parseCidrList } from "../auth/client-address";
+import { normaliseAddress, parseCidrList } from "./client-address";
 
 // Every connection the server opens to a URL from configuration (remote systems, pairing,
 // attachment transfers, the SMTP relay) goes through this guard (issue 12): only the expected

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import { ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
+import { installQueueGauges } from "../queue/queue-gauges";
 import { SyncConfig } from "../sync/config-store";
 import { SecretBox } from "../sync/secrets";
 import { memoryInstance } from "../testing/memory-instance";
 import { nowRoutePattern } from "./http";
 import { metrics } from "./metrics";
-import { installQueueGauges } from "./queue-gauges";
 import { tandemSampler } from "./sampler";
 import { currentTraceContext, inSpan, tracingOn } from "./tracing";
 

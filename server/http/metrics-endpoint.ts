@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { authenticate } from "../auth/authenticate";
 import type { InstanceConfig } from "../config/env";
-import { failure } from "../http/responses";
-import { metrics } from "./metrics";
+import { metrics } from "../observability/metrics";
+import { failure } from "./responses";
 
 const roles = ["admin", "sync_admin"];
 

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
+import { metrics } from "../observability/metrics";
 import { run, type Storage, sql } from "../storage";
 import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
-import { metrics } from "./metrics";
 import { installQueueGauges, queueGaugePlans } from "./queue-gauges";
 
 // The queue gauges' reads on every dialect (issue 13): SQLite in queue-gauges.test.ts,

@@ -1,7 +1,7 @@
 import { Gauge } from "prom-client";
+import { metrics } from "../observability/metrics";
 import { each, get, type Plan, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
-import { metrics } from "./metrics";
 
 // Queue depth and the age of the oldest ready row, per queue and remote system, read at scrape
 // time. Each figure is one range of the claim indexes (remote, status, id|sequence): the cost
