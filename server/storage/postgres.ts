@@ -136,7 +136,8 @@ export class PgStorage implements Storage {
       try {
         const step = next.value;
         if (step.op === "savepoint") {
-          if (!inTransaction) throw new Error("attempt() needs a transaction on PostgreSQL");
+          if (!inTransaction)
+            throw new Error("attempt() needs a transaction (storage.transaction or storage.write)");
           if (step.action === "begin") depth += 1;
           const name = `plan_${depth}`;
           if (step.action === "begin") await on.query({ text: `SAVEPOINT ${name}` });

@@ -34,6 +34,10 @@ export class SqliteStorage implements SyncStorage {
       try {
         const step = next.value;
         if (step.op === "savepoint") {
+          // Outside a transaction a SAVEPOINT would open one that a failed RELEASE (disk full)
+          // leaves open for every later write; PostgreSQL refuses it too.
+          if (step.action === "begin" && depth === 0 && !this.sqlite.inTransaction)
+            throw new Error("attempt() needs a transaction (storage.transaction or storage.write)");
           if (step.action === "begin") depth += 1;
           const name = `plan_${depth}`;
           if (step.action === "begin") this.sqlite.exec(`SAVEPOINT ${name}`);

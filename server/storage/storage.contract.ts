@@ -67,4 +67,10 @@ export function storageContract(fresh: () => Promise<Storage>): void {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(seen).toEqual(["committed"]);
   });
+
+  it("refuses attempt() outside a transaction, on every dialect", async () => {
+    const storage = await fresh();
+    await expect(storage.read(attempt(run(Q.put, "contract.x", "1")))).rejects.toThrow(/needs a transaction/);
+    expect(await storage.read(all(Q.keys))).toEqual([]);
+  });
 }
