@@ -80,7 +80,7 @@ export async function createInstance(cfg: InstanceConfig): Promise<Instance> {
   });
   const attachments = new AttachmentService(
     records,
-    contentStoreFor(storage, cfg.attachmentsDir), // database on PostgreSQL, files on SQLite (tests only so far)
+    contentStoreFor(storage, cfg.attachmentsDir), // in the database on PostgreSQL (every process), files on SQLite
     cfg.maxAttachmentBytes,
   );
 
