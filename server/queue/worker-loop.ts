@@ -30,6 +30,12 @@ export abstract class WorkerLoop<Result> {
   constructor(
     protected readonly logger: Logger,
     private readonly name: string,
+    /**
+     * Several processes share the queue (PostgreSQL): a claim may run while an outcome write is
+     * in flight and miss the lane it opens, so the loop looks again after each write. On SQLite
+     * the write commits before any claim runs, and a look after it would only repeat a claim.
+     */
+    private readonly lookAfterWrites = false,
   ) {}
 
   /** Claims and launches what it can; resolves to how many ms until it should look again. */
@@ -158,9 +164,7 @@ export abstract class WorkerLoop<Result> {
       .then(
         () => {
           this.writeRetryMs = 0;
-          // Lanes may have opened: a claim that ran while this write was in flight (PostgreSQL)
-          // did not see it. On SQLite the write was done before any claim could run.
-          this.wake();
+          if (this.lookAfterWrites) this.wake(); // lanes may have opened (see the constructor)
         },
         (error: unknown) => {
           this.pending = [...batch, ...this.pending];

@@ -47,7 +47,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   private readonly idleMs: number;
 
   constructor(private readonly deps: InboundWorkerDeps) {
-    super(deps.logger, "inbound");
+    super(deps.logger, "inbound", deps.store.shared);
     this.now = deps.now ?? Date.now;
     this.policy = deps.retryPolicy ?? DEFAULT_INBOUND_RETRY;
     this.idleMs = deps.idleMs ?? (deps.store.shared ? 10_000 : 1000);

@@ -54,7 +54,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly idleMs: number;
 
   constructor(private readonly deps: OutboundWorkerDeps) {
-    super(deps.logger, "outbound");
+    super(deps.logger, "outbound", deps.store.shared);
     this.concurrency = deps.concurrency ?? 512;
     this.perRemote = deps.perRemote ?? 400;
     this.now = deps.now ?? Date.now;
