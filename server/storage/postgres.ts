@@ -31,6 +31,10 @@ export function numberPlaceholders(text: string): string {
   return out;
 }
 
+// Statements each connection keeps prepared; beyond them (an unusual variety of generated list
+// queries) statements are parsed each time rather than kept forever.
+const NAMED = 2000;
+
 // serialization_failure, deadlock_detected: the transaction is retried from a fresh plan
 const RETRY = new Set(["40001", "40P01"]);
 const ATTEMPTS = 5;
@@ -45,7 +49,13 @@ interface Queryable {
  */
 export class PgStorage implements Storage {
   readonly dialect = "postgres" as const;
-  private readonly texts = new WeakMap<Query<unknown>, string>();
+  /**
+   * Each query's PostgreSQL text and statement name: named statements are parsed and planned
+   * once per connection and then only bound and executed (an unnamed one is parsed every time).
+   */
+  private readonly texts = new WeakMap<Query<unknown>, { text: string; name: string | undefined }>();
+  /** Names by text (generated queries repeat as new Query objects), at most NAMED of them. */
+  private readonly names = new Map<string, string>();
 
   readonly signals: PgSignals;
 
@@ -161,12 +171,19 @@ export class PgStorage implements Storage {
     step: Exclude<Step, { op: "savepoint" | "afterCommit" }>,
   ): Promise<unknown> {
     if (step.op === "dialect") return "postgres";
-    let text = this.texts.get(step.query);
-    if (text === undefined) {
-      text = numberPlaceholders(step.query.postgres);
-      this.texts.set(step.query, text);
+    let prepared = this.texts.get(step.query);
+    if (prepared === undefined) {
+      const text = numberPlaceholders(step.query.postgres);
+      let name = this.names.get(text);
+      if (name === undefined && this.names.size < NAMED) {
+        name = `tandem_${this.names.size + 1}`;
+        this.names.set(text, name);
+      }
+      prepared = { text, name };
+      this.texts.set(step.query, prepared);
     }
-    const result = await on.query({ text, values: step.params as unknown[], types });
+    const { text, name } = prepared;
+    const result = await on.query({ name, text, values: step.params as unknown[], types });
     if (step.op === "get") return result.rows[0];
     if (step.op === "all") return result.rows;
     return { changes: result.rowCount ?? 0 };
