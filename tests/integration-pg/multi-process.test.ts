@@ -124,7 +124,7 @@ describe("an instance served by several processes on PostgreSQL", () => {
     expect(copies.length).toBe(onAlpha.size);
 
     // every updated incident ends with the same value on both sides, the last acknowledged one
-    const valueOf = (c: Cluster, sysId: string) =>
+    const valueIn = (c: Cluster, sysId: string) =>
       query<{ v: string }>(
         c.member,
         "SELECT json_extract(data, '$.short_description') AS v FROM record WHERE sys_id = ?",
@@ -141,8 +141,8 @@ describe("an instance served by several processes on PostgreSQL", () => {
         "SELECT record_sys_id AS id FROM correlation WHERE remote_id = ?",
         local,
       )[0]?.id;
-      expect(valueOf(alpha, sysId)).toBe(value);
-      expect(copy && valueOf(beta, copy)).toBe(value);
+      expect(valueIn(alpha, sysId)).toBe(value);
+      expect(copy && valueIn(beta, copy)).toBe(value);
     }
 
     // each lane processed in sequence order, on both queues
