@@ -124,4 +124,14 @@ describe("RecordService", () => {
       /already used/,
     );
   });
+
+  it("refuses an unknown table with a 400 naming it, as a rejected promise (never a synchronous throw)", async () => {
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = env.records.create("nope", { short_description: "x" }, testActor);
+    }).not.toThrow();
+    await expect(pending).rejects.toThrow(/Invalid table nope/);
+    await expect(env.records.update("nope", "x", {}, testActor)).rejects.toThrow(/Invalid table nope/);
+    await expect(env.records.delete("nope", "x", testActor)).rejects.toThrow(/Invalid table nope/);
+  });
 });

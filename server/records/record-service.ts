@@ -153,9 +153,14 @@ export class RecordService {
     );
   }
 
-  create(table: string, input: Record<string, unknown>, actor: Actor, options: WriteOptions = {}) {
-    const def = this.registry.require(table);
-    return this.write("create", table, () => this.createPlan(def.name, input, actor, options));
+  // The plans check the table: an unknown one rejects the promise like any other refusal.
+  create(
+    table: string,
+    input: Record<string, unknown>,
+    actor: Actor,
+    options: WriteOptions = {},
+  ): Promise<RecordValues> {
+    return this.write("create", table, () => this.createPlan(table, input, actor, options));
   }
 
   update(
@@ -164,13 +169,11 @@ export class RecordService {
     input: Record<string, unknown>,
     actor: Actor,
     options: WriteOptions = {},
-  ) {
-    this.registry.require(table);
+  ): Promise<RecordValues> {
     return this.write("update", table, () => this.updatePlan(table, sysId, input, actor, options));
   }
 
   delete(table: string, sysId: string, actor: Actor): Promise<RecordValues> {
-    this.registry.require(table);
     return this.write("delete", table, () => this.deletePlan(table, sysId, actor));
   }
 
