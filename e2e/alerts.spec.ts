@@ -48,12 +48,18 @@ test("queue age alert fires once while the remote is unreachable and clears afte
   await pair.beta.inst.stop();
   const group = await hardwareGroup(pair.alpha);
 
-  // ACT: two incidents that cannot be delivered
-  for (const i of [1, 2])
-    await api(pair.alpha, "POST", "/api/now/table/incident", {
+  // ACT: two incidents that cannot be delivered. The first uses up the retries and turns the
+  // remote to error; the second, written then, waits ready (nothing is sent to a remote in error)
+  // and grows old. Written together, both would be tried at once and both end in error, leaving no
+  // ready row to age: which of the two happened depended on timing.
+  const write = (i: number) =>
+    api(pair.alpha, "POST", "/api/now/table/incident", {
       short_description: `Alert ${i}`,
       assignment_group: group,
     });
+  await write(1);
+  await waitFor(() => remoteState(pair.alpha).outbound === "error", 15_000, "the remote to turn to error");
+  await write(2);
 
   // ASSERT: one alert email, the dashboard and the designer's banner show it
   await waitFor(() => alertMails().length > 0, 30_000, "the alert email");
