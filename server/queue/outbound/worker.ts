@@ -48,6 +48,11 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
    * first row to use up its retries stops the others.
    */
   private readonly probing = new Set<string>();
+  /**
+   * Remotes whose retries ran out here, until the snapshot shows them in error: the state is
+   * written asynchronously, and meanwhile no other row may be tried (and fail) against them.
+   */
+  private readonly erroring = new Set<string>();
   private readonly concurrency: number;
   private readonly perRemote: number;
   private readonly now: () => number;
@@ -86,6 +91,10 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     let soonest = now + this.idleMs;
     for (const remote of this.deps.config.snapshot().remotesById.values()) {
       if (this.stopped) break;
+      if (this.erroring.has(remote.id)) {
+        if (remote.outboundState !== "active") this.erroring.delete(remote.id); // the state landed
+        continue;
+      }
       if (remote.outboundState !== "active") continue;
       const limit = this.probing.has(remote.id) ? 1 : this.perRemote;
       const free = Math.min(
@@ -179,11 +188,13 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
       errorKind: "connection",
       error: `${outcome.error} (retries exhausted)`,
     });
-    if (remote && remote.outboundState === "active") {
+    if (remote && remote.outboundState === "active" && !this.erroring.has(remote.id)) {
+      this.erroring.add(remote.id);
       const reason = `Retries exhausted for row ${row.id}: ${outcome.error}`;
       // the row's state must be on disk before the remote's state changes
       void this.flush().then(() => {
         this.deps.config.setRemoteState(remote.id, { outbound: "error", message: reason }).catch((error) => {
+          this.erroring.delete(remote.id); // not in error after all: its rows go on being tried
           this.deps.logger.error({ err: error, remote: remote.name }, "setting the remote's state failed");
         });
         this.deps.logger.warn({ remote: remote.name }, "remote system outbound state is now error");
