@@ -1,5 +1,6 @@
 import { noteStorageError } from "../db/storage";
 import type { Logger } from "../log/logger";
+import { observeTransaction } from "../observability/metrics";
 
 /**
  * What both queue workers share: coalesced wake-ups (many commits, one claim), rows in flight,
@@ -41,8 +42,23 @@ export abstract class WorkerLoop<Result> {
   /** Claims and launches what it can; resolves to how many ms until it should look again. */
   protected abstract claim(): Promise<number>;
 
-  /** Writes a batch of outcomes (one transaction). */
-  protected abstract write(batch: Result[]): Promise<void>;
+  /** Writes a batch of outcomes (one transaction) for the rows this process holds; how many landed. */
+  protected abstract complete(batch: Result[]): Promise<number>;
+
+  /** Writes a batch of outcomes, timed; outcomes of rows another process claimed since are dropped. */
+  private async write(batch: Result[]): Promise<void> {
+    const t0 = performance.now();
+    try {
+      const written = await this.complete(batch);
+      if (written < batch.length)
+        this.logger.warn(
+          { rows: batch.length - written },
+          `${this.name} outcomes dropped: their leases ran out and the rows were claimed again`,
+        );
+    } finally {
+      observeTransaction(`${this.name}_complete`, t0);
+    }
+  }
 
   wake = (): void => {
     if (this.stopped) return;

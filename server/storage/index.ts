@@ -1,3 +1,4 @@
+export { freshReload } from "./fresh-reload";
 export {
   afterCommit,
   all,

@@ -2,7 +2,7 @@ import { getTableColumns } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { z } from "zod";
 import { captureDefinition, flowBinding, processEvent, remoteSystem, syncDefinition } from "../db/schema";
-import { all, get, isSync, type Plan, type Query, run, type Storage, sql } from "../storage";
+import { all, freshReload, get, isSync, type Plan, type Query, run, type Storage, sql } from "../storage";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 import {
@@ -364,8 +364,6 @@ export class SyncConfig {
   readonly plans: ConfigPlans;
   private current: SyncSnapshot | undefined;
   private readonly listeners: Array<() => void> = [];
-  private running: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
   /** Set while this object sends its own signal: its own reload is under way already. */
   private notifying = false;
   private readonly unlisten: () => void;
@@ -426,37 +424,16 @@ export class SyncConfig {
   }
 
   /** A reload whose reads start from now: the running one's may have started before a commit. */
-  private reload(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (!this.running) return this.startReload();
-    const queued = this.running
-      .catch(() => {})
-      .then(() => {
-        this.queued = undefined;
-        return this.startReload();
-      });
-    this.queued = queued;
-    return queued;
-  }
-
-  private startReload(): Promise<void> {
-    const reload = (async () => {
+  private readonly reload = freshReload(async () => {
+    this.current = await this.storage.read(this.plans.snapshot());
+    for (const listener of [...this.listeners]) {
       try {
-        this.current = await this.storage.read(this.plans.snapshot());
-      } finally {
-        this.running = undefined;
+        listener();
+      } catch (error) {
+        this.onError(error);
       }
-      for (const listener of [...this.listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          this.onError(error);
-        }
-      }
-    })();
-    this.running = reload;
-    return reload;
-  }
+    }
+  });
 
   /** One write in a transaction of its own; settles once this process's snapshot shows it. */
   private async commit<T>(make: () => Plan<T>): Promise<T> {

@@ -1,4 +1,4 @@
-import { all, isSync, type Plan, run, type Storage, sql } from "../storage";
+import { all, freshReload, isSync, type Plan, run, type Storage, sql } from "../storage";
 import { SqliteStorage } from "../storage/sqlite";
 import { badRequest } from "../util/errors";
 import { type FieldDefinition, type TableDefinition, tableDefinitionSchema } from "./types";
@@ -78,8 +78,6 @@ function snapshotOf(definitions: TableDefinition[]): Snapshot {
  */
 export class TableRegistry {
   private current: Snapshot | undefined;
-  private reloading: Promise<void> | undefined;
-  private queued: Promise<void> | undefined;
   private notifying = false;
   private readonly unlisten: () => void;
 
@@ -126,30 +124,9 @@ export class TableRegistry {
   }
 
   /** A reload whose read starts from now (the running one's may have started before a commit). */
-  reload(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (!this.reloading) return this.startReload();
-    const queued = this.reloading
-      .catch(() => {})
-      .then(() => {
-        this.queued = undefined;
-        return this.startReload();
-      });
-    this.queued = queued;
-    return queued;
-  }
-
-  private startReload(): Promise<void> {
-    const reload = (async () => {
-      try {
-        this.current = snapshotOf(await this.storage.read(tableRegistryPlans.list()));
-      } finally {
-        this.reloading = undefined;
-      }
-    })();
-    this.reloading = reload;
-    return reload;
-  }
+  readonly reload = freshReload(async () => {
+    this.current = snapshotOf(await this.storage.read(tableRegistryPlans.list()));
+  });
 
   private snapshot(): Snapshot {
     if (!this.current) {

@@ -1,6 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
-import { metrics, observeTransaction } from "../../observability/metrics";
+import { metrics } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay, type RetryPolicy } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -87,18 +87,8 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
     return soonest - now;
   }
 
-  protected async write(batch: InboundResult[]): Promise<void> {
-    const t0 = performance.now();
-    try {
-      const written = await this.deps.store.complete(batch, this.now());
-      if (written < batch.length)
-        this.logger.warn(
-          { rows: batch.length - written },
-          "inbound outcomes dropped: their leases ran out and the rows were claimed again",
-        );
-    } finally {
-      observeTransaction("inbound_complete", t0);
-    }
+  protected complete(batch: InboundResult[]): Promise<number> {
+    return this.deps.store.complete(batch, this.now());
   }
 
   private launch(row: InboundRow): void {

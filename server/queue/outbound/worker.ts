@@ -1,6 +1,6 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
-import { metrics, observeTransaction } from "../../observability/metrics";
+import { metrics } from "../../observability/metrics";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -112,18 +112,8 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     return soonest - now;
   }
 
-  protected async write(batch: OutboundResult[]): Promise<void> {
-    const t0 = performance.now();
-    try {
-      const written = await this.deps.store.complete(batch, this.now());
-      if (written < batch.length)
-        this.logger.warn(
-          { rows: batch.length - written },
-          "outbound outcomes dropped: their leases ran out and the rows were claimed again",
-        );
-    } finally {
-      observeTransaction("outbound_complete", t0);
-    }
+  protected complete(batch: OutboundResult[]): Promise<number> {
+    return this.deps.store.complete(batch, this.now());
   }
 
   private count(row: OutboundRow, outcome: "processed" | "error" | "retry"): void {
