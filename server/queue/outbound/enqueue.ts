@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import { afterCommit, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import { newMessageId } from "../../util/ids";
 import { encodePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
@@ -45,7 +45,7 @@ export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<numb
   if (pg) yield* run(Q.laneLock, laneKey);
   const seq = (yield* get(Q.nextSeq, laneKey))?.seq ?? 1;
   const values = [
-    randomUUID(),
+    newMessageId(now),
     row.processEvent,
     row.remoteSystemId,
     row.captureDefinitionId,
