@@ -48,6 +48,16 @@ const SQL_DEFAULTS: Record<string, SQL> = {
 
 const sqliteDialect = new SQLiteSyncDialect();
 
+/**
+ * A partial index's WHERE, copied as text: only a term without parameters (a column compared
+ * with a literal reads the same in both dialects) is mapped.
+ */
+function partialTerm(table: string, index: string, term: SQL): SQL {
+  const query = sqliteDialect.sqlToQuery(term);
+  if (query.params.length > 0) throw new Error(`${table}: partial index ${index} has parameters, not mapped`);
+  return sql.raw(query.sql);
+}
+
 function where(table: string, column?: string): string {
   return column ? `${table}.${column}` : table;
 }
@@ -156,9 +166,9 @@ function pgTableFrom(sqliteTable: SQLiteTable, resolve: (t: SQLiteTable) => PgTa
       ),
       ...config.uniqueConstraints.map((uc) => unique(uc.getName()).on(...cols(uc.columns, "unique"))),
       ...config.indexes.map((ix) => {
-        if (ix.config.where) throw new Error(`${name}: partial index ${ix.config.name} is not mapped`);
         const build = ix.config.unique ? uniqueIndex : index;
-        return build(ix.config.name).on(...cols(ix.config.columns, `index ${ix.config.name}`));
+        const built = build(ix.config.name).on(...cols(ix.config.columns, `index ${ix.config.name}`));
+        return ix.config.where ? built.where(partialTerm(name, ix.config.name, ix.config.where)) : built;
       }),
       ...config.foreignKeys.map((fk) => {
         const ref = fk.reference();
