@@ -67,8 +67,8 @@ describe("journal sampling", () => {
     const old = Date.now() - 10 * 86_400_000;
     db.$client
       .prepare(
-        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id, lane_key,
-           lane_seq, payload, status, received_at, finished_at) VALUES (?, 'r', 'e', 'update', 'c', 'l', 1, '{}', 'processed', ?, ?)`,
+        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
+           lane_seq, payload, status, received_at, finished_at) VALUES (?, 'r', 'e', 'update', 'c', 1, '{}', 'processed', ?, ?)`,
       )
       .run("m1", old, old);
     const seq = (db.$client.prepare("SELECT sequence FROM inbound_queue").get() as { sequence: number })

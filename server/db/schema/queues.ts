@@ -28,7 +28,10 @@ export const outboundQueue = sqliteTable(
     operation: text("operation").notNull(),
     tableName: text("table_name").notNull(),
     recordSysId: text("record_sys_id").notNull(),
-    laneKey: text("lane_key").notNull(), // remote system id + ":" + record sys_id
+    // remote system id + ":" + record sys_id, computed, not stored (issue 14: 65 bytes a row)
+    laneKey: text("lane_key")
+      .notNull()
+      .generatedAlwaysAs(sql`remote_system_id || ':' || record_sys_id`, { mode: "virtual" }),
     laneSeq: integer("lane_seq").notNull(),
     payload: text("payload").notNull(), // JSON of the captured payload (SPEC 3.1)
     attempts: integer("attempts").notNull().default(0),
@@ -76,7 +79,10 @@ export const inboundQueue = sqliteTable(
     operation: text("operation").notNull(),
     localCorrelationId: text("local_correlation_id"), // = sender's receiver_correlation_id, or assigned
     remoteCorrelationId: text("remote_correlation_id").notNull(), // = sender_correlation_id
-    laneKey: text("lane_key").notNull(), // remote system id + ":" + remote correlation id
+    // remote system id + ":" + remote correlation id, computed, not stored (as in outbound_queue)
+    laneKey: text("lane_key")
+      .notNull()
+      .generatedAlwaysAs(sql`remote_system_id || ':' || remote_correlation_id`, { mode: "virtual" }),
     laneSeq: integer("lane_seq").notNull(), // the sender's lane sequence
     payload: text("payload").notNull(),
     status: text("status", { enum: statuses }).notNull().default("ready"),
