@@ -68,7 +68,7 @@ function sqliteShape(sqlite: Database.Database): Record<string, TableShape> {
   for (const { name } of tables) {
     const info = sqlite
       .prepare<[], { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>(
-        `PRAGMA table_info("${name}")`,
+        `PRAGMA table_xinfo("${name}")`, // xinfo: computed columns (lane_key) too
       )
       .all();
     const indexes = sqlite
