@@ -12,13 +12,13 @@ import { AlertEvaluator, alertPlans } from "./alert-evaluator";
 
 const outboundRow = sql(
   `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation,
-     table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
-   VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', 'r', ?, 1, '{}', 0, '[]', ?, ?)`,
+     table_name, record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
+   VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?, ?)`,
 );
 const inboundRow = sql(
   `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
-     lane_key, lane_seq, payload, status, received_at, finished_at)
-   VALUES (?, ?, 'e', 'create', 'c', ?, 1, '{}', ?, ?, ?)`,
+     lane_seq, payload, status, received_at, finished_at)
+   VALUES (?, ?, 'e', 'create', ?, 1, '{}', ?, ?, ?)`,
 );
 const alertRows = sql<{ kind: string; state: string; value: number }>(
   "SELECT kind, state, value FROM remote_alert ORDER BY kind",

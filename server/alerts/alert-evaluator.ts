@@ -56,10 +56,10 @@ interface StateRow {
 const Q = {
   // Each look-up walks a claim index and stops at the first row: cheap at any queue size.
   oldestOutbound: sql<{ t: number }>(
-    "SELECT created_at AS t FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY id LIMIT 1",
+    "SELECT created_at AS t FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready' AND status <> 'processed' ORDER BY id LIMIT 1",
   ),
   oldestInbound: sql<{ t: number }>(
-    "SELECT received_at AS t FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready' ORDER BY sequence LIMIT 1",
+    "SELECT received_at AS t FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready' AND status <> 'processed' ORDER BY sequence LIMIT 1",
   ),
   // one text for both dialects: no SQLite total(), no boolean arithmetic, the derived table named
   rate: sql<{ errors: number; total: number }>(

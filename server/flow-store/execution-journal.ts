@@ -1,5 +1,11 @@
 import type { StepRecord } from "../../flows";
-import { isPackedSummary, unpackSummary } from "./journal-sampling";
+import {
+  isCompactSummary,
+  isPackedSummary,
+  type SummaryContext,
+  unpackCompact,
+  unpackSummary,
+} from "./journal-sampling";
 
 // A run's steps repeat the flow's payload (Send's inputs, for one, are the payload itself).
 // Stored once per execution and referenced from the steps, the journal shrinks to a fraction
@@ -38,10 +44,16 @@ export function packSteps(steps: StepRecord[], inputs: unknown): string {
 
 /**
  * The steps back from JSON: a whole journal, references to the payload resolved against the
- * run's inputs, or a summary (journal-sampling.ts), in its packed rows or as written before them.
+ * run's inputs, or a summary (journal-sampling.ts): compact (its start and node types from
+ * `context`, the execution row and its version's graph), in packed rows, or as written before them.
  */
-export function unpackSteps(text: string | null, inputs: unknown): StepRecord[] {
+export function unpackSteps(
+  text: string | null,
+  inputs: unknown,
+  context: SummaryContext = { startedAt: 0, types: new Map() },
+): StepRecord[] {
   if (!text) return [];
+  if (isCompactSummary(text)) return unpackCompact(text, context);
   if (text.startsWith("{")) {
     const parsed: unknown = JSON.parse(text);
     if (isPackedSummary(parsed)) return unpackSummary(parsed);

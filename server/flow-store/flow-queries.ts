@@ -211,12 +211,14 @@ function* executionDetail(id: string): Plan<ExecutionDetail | null> {
   const version = yield* get(Q.versionGraph, row.flow_id, row.version);
   const logs = (yield* all(Q.logs, id)).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
   const inputs = parse<unknown>(row.inputs);
+  const graph = parse<CanvasGraph>(version?.graph ?? null);
+  const types = new Map((graph?.nodes ?? []).map((n) => [n.id, n.type]));
   return {
     ...summaryOf(row),
     inputs,
     outputs: parse<unknown>(row.outputs),
-    steps: unpackSteps(row.steps, inputs),
-    graph: parse<CanvasGraph>(version?.graph ?? null),
+    steps: unpackSteps(row.steps, inputs, { startedAt: row.started_at, types }),
+    graph,
     logs,
   };
 }

@@ -26,7 +26,7 @@ const insertLog = sql(
 );
 const insertInbound = sql(
   `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
-     lane_key, lane_seq, payload, received_at) VALUES (?, 'r1', 'incident', 'insert', ?, ?, 1, ?, ?)`,
+     lane_seq, payload, received_at) VALUES (?, 'r1', 'incident', 'insert', ?, 1, ?, ?)`,
 );
 
 export function flowStoreContract(fresh: () => Promise<Storage>): void {
@@ -210,7 +210,7 @@ export function flowStoreContract(fresh: () => Promise<Storage>): void {
   it("gives recent inbound payloads as samples, the raw text when it is not JSON", async () => {
     const storage = await fresh();
     const add = (id: string, payload: string, at: number) =>
-      storage.write(() => run(insertInbound, id, `rc-${id}`, `lane-${id}`, payload, at));
+      storage.write(() => run(insertInbound, id, `rc-${id}`, payload, at));
     await add("m1", '{"number":"INC1"}', 10);
     await add("m2", "not json", 20);
     const samples = await inboundSamples(storage, 20);

@@ -67,8 +67,8 @@ describe("journal sampling", () => {
     const old = Date.now() - 10 * 86_400_000;
     db.$client
       .prepare(
-        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id, lane_key,
-           lane_seq, payload, status, received_at, finished_at) VALUES (?, 'r', 'e', 'update', 'c', 'l', 1, '{}', 'processed', ?, ?)`,
+        `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
+           lane_seq, payload, status, received_at, finished_at) VALUES (?, 'r', 'e', 'update', 'c', 1, '{}', 'processed', ?, ?)`,
       )
       .run("m1", old, old);
     const seq = (db.$client.prepare("SELECT sequence FROM inbound_queue").get() as { sequence: number })
@@ -191,5 +191,141 @@ describe("journal sampling", () => {
     const before = JSON.stringify(summarise(plain)).length;
     expect(packed / run.length).toBeLessThan(55);
     expect(packed / before).toBeLessThan(0.4);
+  });
+});
+
+describe("compact summaries", () => {
+  const t0 = 1_796_345_745_516;
+  const plain: StepRecord[] = [
+    {
+      nodeId: "start",
+      type: "flow_inputs",
+      status: "completed",
+      port: "next",
+      inputs: {},
+      outputs: {},
+      startedAt: t0,
+      durationMs: 0.004,
+    },
+    {
+      nodeId: "found",
+      type: "if",
+      status: "completed",
+      port: "false",
+      inputs: {},
+      outputs: {},
+      startedAt: t0 + 0.09,
+      durationMs: 0,
+    },
+    {
+      nodeId: "each",
+      type: "map_fields",
+      status: "completed",
+      iteration: "2.0",
+      port: "next",
+      inputs: {},
+      outputs: {},
+      startedAt: t0 + 0.1375,
+      durationMs: 0.1776,
+    },
+    {
+      nodeId: "end",
+      type: "end",
+      status: "completed",
+      inputs: null,
+      outputs: null,
+      startedAt: t0 + 26.284,
+      durationMs: 0,
+    },
+  ];
+  const types = new Map(plain.map((s) => [s.nodeId, s.type]));
+
+  it("a run whose steps all completed plainly keeps ~20 bytes a step, read back with the row's start and the graph's types", () => {
+    const stored = packSummary(plain, t0 + 0.4);
+    expect(stored.startsWith("~")).toBe(true);
+    expect(stored.length / plain.length).toBeLessThan(22);
+    expect(stored).not.toContain("map_fields"); // the type is the graph's
+    const back = unpackSteps(stored, null, { startedAt: t0 + 0.4, types });
+    expect(back).toEqual(
+      summarise(plain).map((s) => ({
+        ...s,
+        startedAt: expect.closeTo(s.startedAt, 2),
+        durationMs: expect.closeTo(s.durationMs, 2),
+      })),
+    );
+    // a node the graph does not have (the version is gone) reads with an empty type
+    expect(unpackSteps(stored, null, { startedAt: t0, types: new Map() })[0]?.type).toBe("");
+  });
+
+  it("a step it cannot spell keeps the JSON rows", () => {
+    const failedStep: StepRecord = {
+      ...plain[1],
+      status: "error",
+      error: { message: "x", code: "E", retriable: false },
+    } as StepRecord;
+    for (const odd of [
+      [plain[0], failedStep],
+      [{ ...plain[0], nodeId: "a,b" }],
+      [{ ...plain[0], port: "x;y" }],
+      [{ ...plain[0], replayed: true }],
+    ] as StepRecord[][]) {
+      const stored = packSummary(odd, t0);
+      expect(stored.startsWith("{")).toBe(true);
+      expect(unpackSteps(stored, null).map((s) => s.nodeId)).toEqual(odd.map((s) => s.nodeId));
+    }
+  });
+
+  it("the execution view reads a compact summary with its version's node types", async () => {
+    const { db, storage } = memoryInstance();
+    const graph = {
+      schemaVersion: 2,
+      name: "f",
+      kind: "inbound",
+      nodes: plain.map((s, i) => ({
+        id: s.nodeId,
+        type: s.type,
+        typeVersion: 1,
+        position: { x: i, y: 0 },
+        config: {},
+      })),
+      edges: [],
+    };
+    db.$client
+      .prepare(
+        "INSERT INTO flow (id, name, kind, draft, latest_version, created_at, updated_at, updated_by) VALUES ('f1', 'f', 'inbound', ?, 1, 0, 0, 'u')",
+      )
+      .run(JSON.stringify(graph));
+    db.$client
+      .prepare(
+        "INSERT INTO flow_version (flow_id, version, graph, dag, published_at, published_by) VALUES ('f1', 1, ?, '{}', 0, 'u')",
+      )
+      .run(JSON.stringify(graph));
+    const writer = new ExecutionWriter(storage, Date.now, new JournalSampler({ keepFirst: 0, oneIn: 0 }));
+    writer.add({
+      id: "e1",
+      flowId: "f1",
+      version: 1,
+      status: "completed",
+      queue: "inbound",
+      queueRowId: 1,
+      runKey: "in:r:m1:send",
+      inputs: { payload: { a: 1 } },
+      outputs: {},
+      steps: plain,
+      error: null,
+      errorNodeId: null,
+      startedAt: t0,
+      durationMs: 27,
+    });
+    await writer.flush();
+    const e = await getExecution(storage, "e1");
+    expect(e?.detail).toBe("summary");
+    expect(e?.steps.map((s) => [s.nodeId, s.type, s.status, s.port ?? null])).toEqual(
+      plain.map((s) => [s.nodeId, s.type, s.status, s.port ?? null]),
+    );
+    // the summary's run key is its queue row's, not stored again
+    expect(db.$client.prepare("SELECT run_key AS k FROM flow_execution WHERE id = 'e1'").get()).toEqual({
+      k: "",
+    });
   });
 });

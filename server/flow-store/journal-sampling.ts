@@ -65,7 +65,8 @@ export function summarise(steps: StepRecord[]): StepRecord[] {
 }
 
 /**
- * A summary as stored: the run's start once, then one short row per step,
+ * A summary as stored when a step is not plain (see packCompact below for the common form):
+ * the run's start once, then one short row per step,
  * `[nodeId, type, "c" | "e", port | null, start offset ms, duration ms, outputs?, extras?]`
  * with times to 0.01 ms (outputs are null; rows written before summaries dropped side-effect
  * outputs may hold them). Spelt out as objects the summary took ~150 bytes a step (key names,
@@ -83,7 +84,10 @@ const hundredths = (ms: number) => Math.round(ms * 100) / 100;
 
 export function packSummary(steps: StepRecord[], runStartedAt: number): string {
   const t0 = Math.floor(runStartedAt);
-  const rows = summarise(steps).map((s): SummaryRow => {
+  const summary = summarise(steps);
+  const compact = packCompact(summary, t0);
+  if (compact !== undefined) return compact;
+  const rows = summary.map((s): SummaryRow => {
     const row: SummaryRow = [
       s.nodeId,
       s.type,
@@ -102,6 +106,70 @@ export function packSummary(steps: StepRecord[], runStartedAt: number): string {
     return row;
   });
   return JSON.stringify({ t0, rows } satisfies PackedSummary);
+}
+
+/**
+ * The common summary (issue 14), a run whose every step completed plainly (no error, no outputs,
+ * not replayed): `~` then one `nodeId,port,offset,duration[,iteration]` per step, `;` between.
+ * The node's type is not written (the version's graph has it, and the run's start is the
+ * execution's started_at), the port "next" is written empty and no port as `-`. The JSON rows
+ * took ~50 bytes a step; this ~20. A step this cannot spell (a `,` or `;` in an id or port, an
+ * error, outputs) keeps the whole summary in the JSON rows.
+ */
+const COMPACT = "~";
+const plainText = (text: string) => !/[,;]/.test(text);
+
+function packCompact(steps: StepRecord[], t0: number): string | undefined {
+  const parts: string[] = [];
+  for (const s of steps) {
+    if (
+      s.status !== "completed" ||
+      s.error !== undefined ||
+      s.replayed ||
+      (s.outputs !== null && s.outputs !== undefined)
+    )
+      return undefined;
+    if (!plainText(s.nodeId) || (s.port !== undefined && (!plainText(s.port) || s.port === "-")))
+      return undefined;
+    if (s.iteration !== undefined && !plainText(s.iteration)) return undefined;
+    const port = s.port === undefined ? "-" : s.port === "next" ? "" : s.port;
+    const fields = [s.nodeId, port, String(hundredths(s.startedAt - t0)), String(hundredths(s.durationMs))];
+    if (s.iteration !== undefined) fields.push(s.iteration);
+    parts.push(fields.join(","));
+  }
+  return COMPACT + parts.join(";");
+}
+
+/** What a compact summary leaves to the execution row: its start and its version's node types. */
+export interface SummaryContext {
+  startedAt: number;
+  /** Node id → type, from the version's graph; a node not in it reads as type "". */
+  types: ReadonlyMap<string, string>;
+}
+
+export function isCompactSummary(text: string): boolean {
+  return text.startsWith(COMPACT);
+}
+
+export function unpackCompact(text: string, context: SummaryContext): StepRecord[] {
+  const t0 = Math.floor(Number(context.startedAt));
+  const body = text.slice(COMPACT.length);
+  if (body === "") return [];
+  return body.split(";").map((part) => {
+    const [nodeId = "", port = "", offset = "0", duration = "0", iteration] = part.split(",");
+    const step: StepRecord = {
+      nodeId,
+      type: context.types.get(nodeId) ?? "",
+      status: "completed",
+      inputs: null,
+      outputs: null,
+      startedAt: t0 + Number(offset),
+      durationMs: Number(duration),
+    };
+    if (iteration !== undefined) step.iteration = iteration;
+    if (port !== "-") step.port = port === "" ? "next" : port;
+    return step;
+  });
 }
 
 export function isPackedSummary(value: unknown): value is PackedSummary {

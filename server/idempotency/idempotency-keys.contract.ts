@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import type { Storage } from "../storage";
-import { IdempotencyKeys, idempotencyKeyPlans } from "./idempotency-keys";
+import { all, run, type Storage, sql } from "../storage";
+import { IdempotencyKeys, idempotencyKeyPlans, storedKey } from "./idempotency-keys";
 
 // IdempotencyKeys' behaviour on every dialect (issue 13): SQLite in idempotency-keys.test.ts,
 // a real PostgreSQL in tests/integration/storage-seam.test.ts.
@@ -31,6 +31,30 @@ export function idempotencyKeysContract(fresh: () => Promise<Storage>): void {
       return { again, found: yield* idempotencyKeyPlans.find("k") };
     });
     expect(outcome).toEqual({ again: false, found: "1" });
+  });
+
+  it("stores a key as a short digest, and still finds a key stored spelt out before", async () => {
+    const storage = await fresh();
+    const keys = new IdempotencyKeys(storage);
+    const key = "in:437c205d5f1fbbd3ec1d3375e43cb5b0:a1fff535-e725-4b84-bae9-91eb958eb1d6:send:create";
+    await keys.save(key, '{"sys_id":"a"}');
+    const stored = await storage.read(all(sql<{ key: string }>("SELECT key FROM idempotency_key")));
+    expect(stored).toEqual([{ key: storedKey(key) }]);
+    expect(storedKey(key)).toHaveLength(22);
+    expect(storedKey(key)).not.toContain(":");
+    const before = "in:r:m9:create";
+    await storage.write(function* () {
+      yield* run(
+        sql("INSERT INTO idempotency_key (key, result, created_at) VALUES (?, ?, ?)"),
+        before,
+        "old",
+        1,
+      );
+    });
+    expect(await keys.find(before)).toBe("old");
+    await keys.save(before, "new");
+    expect(await keys.find(before)).toBe("old"); // the first result recorded still wins
+    expect(await keys.find(key)).toBe('{"sys_id":"a"}');
   });
 
   it("purges the keys recorded before a time, only those", async () => {

@@ -32,14 +32,14 @@ describe("observability", () => {
     });
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-         record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at)
-       VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', ?, ?, 1, '{}', 0, '[]', ?)`,
+         record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at)
+       VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?)`,
     );
     const now = Date.now();
-    insert.run("m1", "ready", remote.id, "r1", "l1", now - 5_000);
-    insert.run("m2", "ready", remote.id, "r2", "l2", now - 1_000);
-    insert.run("m3", "error", remote.id, "r3", "l3", now);
-    insert.run("m4", "processed", remote.id, "r4", "l4", now - 60_000);
+    insert.run("m1", "ready", remote.id, "r1", now - 5_000);
+    insert.run("m2", "ready", remote.id, "r2", now - 1_000);
+    insert.run("m3", "error", remote.id, "r3", now);
+    insert.run("m4", "processed", remote.id, "r4", now - 60_000);
     installQueueGauges({ storage, config });
     const text = await metrics().registry.metrics();
     expect(text).toContain('tandem_queue_depth{queue="outbound",remote="beta",status="ready"} 2');

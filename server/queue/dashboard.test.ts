@@ -10,12 +10,12 @@ describe("dashboard", () => {
     const now = Date.UTC(2026, 10, 29, 16, 30);
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-         record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
-       VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, ?, 1, '{}', 0, '[]', ?, ?)`,
+         record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
+       VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?, ?)`,
     );
-    insert.run("m1", "processed", "r1", "l1", now - 600_000, now - 500_000);
-    insert.run("m2", "processed", "r2", "l2", now - 400_000, now - 300_000);
-    insert.run("m3", "error", "r3", "l3", now - 200_000, now - 100_000);
+    insert.run("m1", "processed", "r1", now - 600_000, now - 500_000);
+    insert.run("m2", "processed", "r2", now - 400_000, now - 300_000);
+    insert.run("m3", "error", "r3", now - 200_000, now - 100_000);
     const view = await dashboard(storage, new SyncConfig(storage, SecretBox.forTests()), now);
     const last = view.outbound.hours.at(-1);
     expect(last).toMatchObject({ processed: 2, errors: 1 });
@@ -28,11 +28,11 @@ describe("dashboard", () => {
     const now = Date.UTC(2026, 10, 29, 16, 30);
     const insert = db.$client.prepare(
       `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-         record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
-       VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, ?, 1, '{}', 0, '[]', ?, ?)`,
+         record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
+       VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?, ?)`,
     );
-    insert.run("old", "processed", "r1", "l1", now - 3 * 86_400_000, now - 3 * 86_400_000);
-    insert.run("new", "error", "r2", "l2", now - 90_000, now - 90_000);
+    insert.run("old", "processed", "r1", now - 3 * 86_400_000, now - 3 * 86_400_000);
+    insert.run("new", "error", "r2", now - 90_000, now - 90_000);
     const config = new SyncConfig(storage, SecretBox.forTests());
     const sum = async (w: "1h" | "24h" | "7d") =>
       (await dashboard(storage, config, now, w)).outbound.series.buckets.reduce(

@@ -12,8 +12,8 @@ describe("queue monitor filtered to rows that failed at a node", () => {
     const { db, storage } = memoryInstance();
     const writer = new ExecutionWriter(storage);
     const insert = db.$client.prepare(
-      `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id, lane_key,
-         lane_seq, payload, status, flow_execution_id, received_at) VALUES (?, 'r', 'e', 'update', ?, ?, 1, '{}', ?, ?, 0)`,
+      `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
+         lane_seq, payload, status, flow_execution_id, received_at) VALUES (?, 'r', 'e', 'update', ?, 1, '{}', ?, ?, 0)`,
     );
     const cases = [
       { version: 2, node: "update", status: "error" }, // listed
@@ -39,7 +39,7 @@ describe("queue monitor filtered to rows that failed at a node", () => {
         startedAt: 1,
         durationMs: 1,
       });
-      insert.run(`m${i}`, `c${i}`, `r:c${i}`, c.status, `x${i}`);
+      insert.run(`m${i}`, `c${i}`, c.status, `x${i}`);
     }
     await writer.flush();
     const monitor = new QueueMonitor(storage, new SyncConfig(storage, SecretBox.forTests()));

@@ -165,6 +165,8 @@ export class QueueMonitor {
     if (filter.statuses?.length) {
       where.push(`status IN (${filter.statuses.map(() => "?").join(", ")})`);
       params.push(...filter.statuses);
+      // Rows not processed are in the partial claim indexes (server/db/schema/queues.ts).
+      if (!filter.statuses.includes("processed")) where.push("status <> 'processed'");
     }
     if (filter.remoteId) {
       where.push("remote_system_id = ?");

@@ -9,13 +9,13 @@ import { installQueueGauges, queueGaugePlans } from "./queue-gauges";
 
 const outboundRow = sql(
   `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-     record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at)
-   VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', ?, ?, 1, '{}', 0, '[]', ?)`,
+     record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at)
+   VALUES (?, ?, 'e', ?, 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?)`,
 );
 const inboundRow = sql(
   `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
-     lane_key, lane_seq, payload, status, received_at)
-   VALUES (?, ?, 'e', 'create', 'c', ?, 1, '{}', ?, ?)`,
+     lane_seq, payload, status, received_at)
+   VALUES (?, ?, 'e', 'create', 'c', 1, '{}', ?, ?)`,
 );
 
 export function queueGaugesContract(fresh: () => Promise<Storage>): void {
@@ -23,12 +23,12 @@ export function queueGaugesContract(fresh: () => Promise<Storage>): void {
     const storage = await fresh();
     const now = Date.now();
     await storage.transaction(function* () {
-      yield* run(outboundRow, "m1", "ready", "r-beta", "r1", "l1", now - 5_000);
-      yield* run(outboundRow, "m2", "ready", "r-beta", "r2", "l2", now - 1_000);
-      yield* run(outboundRow, "m3", "error", "r-beta", "r3", "l3", now);
-      yield* run(outboundRow, "m4", "processed", "r-beta", "r4", "l4", now - 60_000);
-      yield* run(outboundRow, "m5", "ready", "r-gamma", "r5", "l5", now - 90_000);
-      yield* run(inboundRow, "i1", "r-beta", "l6", "processing", now - 2_000);
+      yield* run(outboundRow, "m1", "ready", "r-beta", "r1", now - 5_000);
+      yield* run(outboundRow, "m2", "ready", "r-beta", "r2", now - 1_000);
+      yield* run(outboundRow, "m3", "error", "r-beta", "r3", now);
+      yield* run(outboundRow, "m4", "processed", "r-beta", "r4", now - 60_000);
+      yield* run(outboundRow, "m5", "ready", "r-gamma", "r5", now - 90_000);
+      yield* run(inboundRow, "i1", "r-beta", "processing", now - 2_000);
     });
     return { storage, now };
   }

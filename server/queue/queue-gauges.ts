@@ -12,17 +12,17 @@ type Waiting = (typeof waiting)[number];
 
 const Q = {
   outboundCount: sql<{ n: number }>(
-    "SELECT count(*) AS n FROM outbound_queue WHERE remote_system_id = ? AND status = ?",
+    "SELECT count(*) AS n FROM outbound_queue WHERE remote_system_id = ? AND status = ? AND status <> 'processed'",
   ),
   inboundCount: sql<{ n: number }>(
-    "SELECT count(*) AS n FROM inbound_queue WHERE remote_system_id = ? AND status = ?",
+    "SELECT count(*) AS n FROM inbound_queue WHERE remote_system_id = ? AND status = ? AND status <> 'processed'",
   ),
   outboundOldest: sql<{ at: number }>(
-    `SELECT created_at AS at FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready'
+    `SELECT created_at AS at FROM outbound_queue WHERE remote_system_id = ? AND status = 'ready' AND status <> 'processed'
      ORDER BY id LIMIT 1`,
   ),
   inboundOldest: sql<{ at: number }>(
-    `SELECT received_at AS at FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready'
+    `SELECT received_at AS at FROM inbound_queue WHERE remote_system_id = ? AND status = 'ready' AND status <> 'processed'
      ORDER BY sequence LIMIT 1`,
   ),
 };

@@ -8,13 +8,13 @@ import { purgeFinishedRows } from "./retention";
 const day = 86_400_000;
 const outboundRow = sql(
   `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-     record_sys_id, lane_key, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
-   VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, ?, 1, '{}', 0, '[]', ?, ?)`,
+     record_sys_id, lane_seq, payload, next_attempt_at, retry_history, created_at, finished_at)
+   VALUES (?, ?, 'e', 'r', 'b', 'create', 'incident', ?, 1, '{}', 0, '[]', ?, ?)`,
 );
 const inboundRow = sql(
   `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, remote_correlation_id,
-     lane_key, lane_seq, payload, status, received_at, finished_at)
-   VALUES (?, 'r', 'e', 'create', ?, ?, 1, '{}', ?, ?, ?)`,
+     lane_seq, payload, status, received_at, finished_at)
+   VALUES (?, 'r', 'e', 'create', ?, 1, '{}', ?, ?, ?)`,
 );
 const keyRow = sql("INSERT INTO idempotency_key (key, result, created_at) VALUES (?, '{}', ?)");
 const execution = sql(
@@ -31,8 +31,8 @@ export function retentionContract(fresh: () => Promise<Storage>): void {
     const old = Date.now() - 10 * day;
     await storage.transaction(function* () {
       for (const [i, status] of ["processed", "skipped", "ready", "error"].entries())
-        yield* run(outboundRow, `m${i}`, status, `r${i}`, `l${i}`, old, old);
-      yield* run(outboundRow, "fresh", "processed", "r9", "l9", Date.now(), Date.now());
+        yield* run(outboundRow, `m${i}`, status, `r${i}`, old, old);
+      yield* run(outboundRow, "fresh", "processed", "r9", Date.now(), Date.now());
       // rows 1 (processed) and 3 (ready) ran: the first's execution goes with it
       yield* run(execution, "x-processed", "outbound", 1, "k1", old);
       yield* run(execution, "x-ready", "outbound", 3, "k3", old);
@@ -51,13 +51,13 @@ export function retentionContract(fresh: () => Promise<Storage>): void {
     const now = Date.now();
     await storage.transaction(function* () {
       // Ten days ago: a row that was processed (purged now) and its key.
-      yield* run(inboundRow, "m-old", "c-old", "l-old", "processed", now - 10 * day, now - 10 * day);
+      yield* run(inboundRow, "m-old", "c-old", "processed", now - 10 * day, now - 10 * day);
       yield* run(keyRow, "in:r:m-old:create", now - 10 * day);
       // Nine days ago: a row still in error, which a person may reprocess, and its key.
-      yield* run(inboundRow, "m-error", "c-error", "l-error", "error", now - 9 * day, null);
+      yield* run(inboundRow, "m-error", "c-error", "error", now - 9 * day, null);
       yield* run(keyRow, "in:r:m-error:create", now - 9 * day + 1000);
       // Yesterday: a processed row inside the retention and its key.
-      yield* run(inboundRow, "m-new", "c-new", "l-new", "processed", now - day, now - day);
+      yield* run(inboundRow, "m-new", "c-new", "processed", now - day, now - day);
       yield* run(keyRow, "in:r:m-new:create", now - day);
     });
     expect(await purgeFinishedRows(storage, 7 * day, now)).toEqual({ outbound: 0, inbound: 1, keys: 1 });

@@ -14,14 +14,14 @@ import { queueHistoryOfRecord } from "./record-history";
 
 const outboundRow = sql(
   `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, flow_binding_id, operation, table_name,
-     record_sys_id, lane_key, lane_seq, payload, attempts, next_attempt_at, retry_history, last_error, error_kind,
+     record_sys_id, lane_seq, payload, attempts, next_attempt_at, retry_history, last_error, error_kind,
      flow_execution_id, created_at, started_at, finished_at, processing_ms)
-   VALUES (?, ?, ?, ?, 'b', 'create', 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+   VALUES (?, ?, ?, ?, 'b', 'create', 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const inboundRow = sql(
   `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-     remote_correlation_id, lane_key, lane_seq, payload, status, attempts, next_attempt_at, received_at, finished_at)
-   VALUES (?, ?, ?, 'update', ?, ?, ?, ?, '{}', ?, 0, 0, ?, ?)`,
+     remote_correlation_id, lane_seq, payload, status, attempts, next_attempt_at, received_at, finished_at)
+   VALUES (?, ?, ?, 'update', ?, ?, ?, '{}', ?, 0, 0, ?, ?)`,
 );
 const action = sql(
   'INSERT INTO queue_action (queue, row_id, action, "user", detail, at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -37,7 +37,6 @@ interface Out {
   event?: string;
   remote: string;
   sysId?: string;
-  lane?: string;
   seq?: number;
   payload?: string;
   attempts?: number;
@@ -59,8 +58,8 @@ function* outbound(o: Out): Plan<void> {
     o.status,
     o.event ?? "Incident Create",
     o.remote,
-    o.sysId ?? "s1",
-    o.lane ?? `lane-${o.message}`,
+    // the lane is the remote and the record: rows of one record share it
+    o.sysId ?? `s-${o.message}`,
     o.seq ?? 1,
     o.payload ?? "{}",
     o.attempts ?? 0,
@@ -89,9 +88,16 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
     const { storage, config, remote, monitor } = await setup(fresh);
     const t = 1_700_000_000_000;
     await storage.transaction(function* () {
-      yield* outbound({ message: "m1", status: "processed", remote, createdAt: t, finishedAt: t + 5 });
-      yield* outbound({ message: "m2", status: "error", remote, lane: "L", seq: 1, createdAt: t + 10 });
-      yield* outbound({ message: "m3", status: "ready", remote, lane: "L", seq: 2, createdAt: t + 20 });
+      yield* outbound({
+        message: "m1",
+        status: "processed",
+        remote,
+        sysId: "s1",
+        createdAt: t,
+        finishedAt: t + 5,
+      });
+      yield* outbound({ message: "m2", status: "error", remote, sysId: "L", seq: 1, createdAt: t + 10 });
+      yield* outbound({ message: "m3", status: "ready", remote, sysId: "L", seq: 2, createdAt: t + 20 });
       yield* outbound({ message: "m4", status: "ready", remote, event: "Change", createdAt: t + 30 });
       yield* outbound({ message: "m5", status: "error", remote, errorKind: "connection", createdAt: t + 40 });
     });
@@ -180,19 +186,7 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
       });
       yield* run(action, "outbound", 1, "reprocess", "ann", null, 10);
       yield* run(action, "outbound", 1, "skip", "bob", "not needed", 20);
-      yield* run(
-        inboundRow,
-        "i1",
-        remote,
-        "Incident Update",
-        "loc-1",
-        "rem-1",
-        "r:rem-1",
-        1,
-        "ready",
-        7,
-        null,
-      );
+      yield* run(inboundRow, "i1", remote, "Incident Update", "loc-1", "rem-1", 1, "ready", 7, null);
     });
     const row = await monitor.row("outbound", 1, 100);
     expect(row).toMatchObject({
@@ -332,7 +326,7 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
       await config.setRemoteState(remote, { outbound: "active", message: "ok" });
       expect(await live.poll()).toEqual(["remotes"]);
       await storage.write(() =>
-        run(inboundRow, "i1", remote, "Incident Update", null, "rem-1", "r:rem-1", 1, "ready", 7, null),
+        run(inboundRow, "i1", remote, "Incident Update", null, "rem-1", 1, "ready", 7, null),
       );
       expect(await live.poll()).toEqual(["inbound"]);
       expect(seen).toEqual([
@@ -359,12 +353,13 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
         status: "error",
         remote,
         sysId: "rec",
+        seq: 2,
         lastError: "boom",
         createdAt: 3,
       });
-      yield* run(inboundRow, "i1", remote, "Incident Update", "c1", "r1", "l1", 1, "processed", 4, 5);
-      yield* run(inboundRow, "i2", remote, "Incident Update", "c2", "r2", "l2", 1, "ready", 6, null);
-      yield* run(inboundRow, "i3", remote, "Incident Update", "c9", "r9", "l9", 1, "ready", 7, null);
+      yield* run(inboundRow, "i1", remote, "Incident Update", "c1", "r1", 1, "processed", 4, 5);
+      yield* run(inboundRow, "i2", remote, "Incident Update", "c2", "r2", 1, "ready", 6, null);
+      yield* run(inboundRow, "i3", remote, "Incident Update", "c9", "r9", 1, "ready", 7, null);
     });
     const history = await queueHistoryOfRecord(
       storage,

@@ -119,7 +119,8 @@ export class ExecutionWriter {
         e.status,
         e.queue,
         e.queueRowId,
-        e.runKey,
+        // A summary's run key is its queue row's (message id, inbound run key): not kept twice.
+        whole || e.queue === "none" ? e.runKey : "",
         whole ? JSON.stringify(e.inputs) : null,
         whole ? JSON.stringify(e.outputs) : null,
         whole ? packSteps(e.steps, e.inputs) : packSummary(e.steps, e.startedAt),

@@ -68,7 +68,7 @@ function sqliteShape(sqlite: Database.Database): Record<string, TableShape> {
   for (const { name } of tables) {
     const info = sqlite
       .prepare<[], { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }>(
-        `PRAGMA table_info("${name}")`,
+        `PRAGMA table_xinfo("${name}")`, // xinfo: computed columns (lane_key) too
       )
       .all();
     const indexes = sqlite
@@ -271,7 +271,6 @@ describe("values on both dialects", () => {
           operation: "insert",
           localCorrelationId: null,
           remoteCorrelationId: "c-1",
-          laneKey: "rs-1:c-1",
           laneSeq: 1,
           payload: JSON.stringify({ short_description: "ünïcode ✓", nested: { n: 1.5 } }),
           retryHistory: [{ at: late, outcome: "retry" as const, error: "timeout" }],
@@ -285,7 +284,6 @@ describe("values on both dialects", () => {
           processEvent: "Hardware",
           operation: "update",
           remoteCorrelationId: "c-1",
-          laneKey: "rs-1:c-1",
           laneSeq: 2,
           payload: "{}",
           receivedAt: late + 1,
@@ -303,6 +301,7 @@ describe("values on both dialects", () => {
         .from(pgSchema.inboundQueue)
         .orderBy(asc(pgSchema.inboundQueue.sequence));
       expect(fromPg).toEqual(fromSqlite);
+      expect(fromPg.map((r) => r.laneKey)).toEqual(["rs-1:c-1", "rs-1:c-1"]); // computed from remote and correlation
       expect(fromPg[0]?.receivedAt).toBe(late);
       expect(fromPg[0]?.retryHistory).toEqual(rows[0]?.retryHistory);
       expect(fromPg[1]).toMatchObject({ status: "ready", attempts: 0, retryHistory: [], domain: "global" });

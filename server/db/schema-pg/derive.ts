@@ -48,6 +48,16 @@ const SQL_DEFAULTS: Record<string, SQL> = {
 
 const sqliteDialect = new SQLiteSyncDialect();
 
+/**
+ * A partial index's WHERE, copied as text: only a term without parameters (a column compared
+ * with a literal reads the same in both dialects) is mapped.
+ */
+function partialTerm(table: string, index: string, term: SQL): SQL {
+  const query = sqliteDialect.sqlToQuery(term);
+  if (query.params.length > 0) throw new Error(`${table}: partial index ${index} has parameters, not mapped`);
+  return sql.raw(query.sql);
+}
+
 function where(table: string, column?: string): string {
   return column ? `${table}.${column}` : table;
 }
@@ -60,6 +70,7 @@ type AnyBuilder = PgColumnBuilderBase & {
   $defaultFn(fn: () => unknown): AnyBuilder;
   $onUpdateFn(fn: () => unknown): AnyBuilder;
   generatedByDefaultAsIdentity(): AnyBuilder;
+  generatedAlwaysAs(as: SQL): AnyBuilder;
 };
 
 /** A PostgreSQL type that stores what the SQLite column stores and converts as it does. */
@@ -100,6 +111,21 @@ function columnBuilder(table: string, column: SQLiteColumn, onlyPrimaryKey: bool
   throw new Error(`${where(table, column.name)}: SQLite type ${storage} (${kind}) has no PostgreSQL mapping`);
 }
 
+/**
+ * A computed column's expression, copied as text (PostgreSQL stores what SQLite computes on
+ * read: it has no virtual columns). Only an SQL expression without parameters is mapped.
+ */
+function generatedAs(table: string, column: SQLiteColumn): SQL {
+  const as = column.generated?.as;
+  const expression = typeof as === "function" ? as() : as;
+  if (!is(expression, SQL))
+    throw new Error(`${where(table, column.name)}: a generated value that is not SQL is not mapped`);
+  const query = sqliteDialect.sqlToQuery(expression);
+  if (query.params.length > 0)
+    throw new Error(`${where(table, column.name)}: a generated column with parameters is not mapped`);
+  return sql.raw(query.sql);
+}
+
 function defaultOf(table: string, column: SQLiteColumn): unknown {
   if (is(column.default, SQL)) {
     const text = sqliteDialect.sqlToQuery(column.default).sql;
@@ -127,8 +153,8 @@ function pgTableFrom(sqliteTable: SQLiteTable, resolve: (t: SQLiteTable) => PgTa
   }
   const builders: Record<string, AnyBuilder> = {};
   for (const [key, column] of Object.entries(columns)) {
-    if (column.generated) throw new Error(`${where(name, column.name)}: generated columns are not mapped`);
     let builder = columnBuilder(name, column, onlyPrimaryKey);
+    if (column.generated) builder = builder.generatedAlwaysAs(generatedAs(name, column));
     if (column.notNull) builder = builder.notNull();
     if (column.default !== undefined) builder = builder.default(defaultOf(name, column));
     if (column.defaultFn) builder = builder.$defaultFn(column.defaultFn);
@@ -156,9 +182,9 @@ function pgTableFrom(sqliteTable: SQLiteTable, resolve: (t: SQLiteTable) => PgTa
       ),
       ...config.uniqueConstraints.map((uc) => unique(uc.getName()).on(...cols(uc.columns, "unique"))),
       ...config.indexes.map((ix) => {
-        if (ix.config.where) throw new Error(`${name}: partial index ${ix.config.name} is not mapped`);
         const build = ix.config.unique ? uniqueIndex : index;
-        return build(ix.config.name).on(...cols(ix.config.columns, `index ${ix.config.name}`));
+        const built = build(ix.config.name).on(...cols(ix.config.columns, `index ${ix.config.name}`));
+        return ix.config.where ? built.where(partialTerm(name, ix.config.name, ix.config.where)) : built;
       }),
       ...config.foreignKeys.map((fk) => {
         const ref = fk.reference();

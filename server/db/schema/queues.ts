@@ -1,9 +1,19 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // The outbound and inbound queues (SPEC 3.2, 3.4). A lane is the ordered stream of one
 // record to or from one remote system; rows of a lane run strictly in lane_seq order.
 
 const statuses = ["ready", "processing", "processed", "error", "skipped"] as const;
+
+/**
+ * The claim-path indexes hold only the rows not processed (issue 14): nearly every row ends
+ * processed and stays for the retention period, and an entry per row in each of them cost ~60
+ * bytes per synced record per index. SQLite uses a partial index only when the query's WHERE
+ * holds the index's term word for word, so every query meant to walk them says
+ * `status <> 'processed'` besides its own status condition (server/queue/claim-indexes.test.ts).
+ */
+const unfinished = sql`status <> 'processed'`;
 
 export const outboundQueue = sqliteTable(
   "outbound_queue",
@@ -18,7 +28,10 @@ export const outboundQueue = sqliteTable(
     operation: text("operation").notNull(),
     tableName: text("table_name").notNull(),
     recordSysId: text("record_sys_id").notNull(),
-    laneKey: text("lane_key").notNull(), // remote system id + ":" + record sys_id
+    // remote system id + ":" + record sys_id, computed, not stored (issue 14: 65 bytes a row)
+    laneKey: text("lane_key")
+      .notNull()
+      .generatedAlwaysAs(sql`remote_system_id || ':' || record_sys_id`, { mode: "virtual" }),
     laneSeq: integer("lane_seq").notNull(),
     payload: text("payload").notNull(), // JSON of the captured payload (SPEC 3.1)
     attempts: integer("attempts").notNull().default(0),
@@ -43,8 +56,8 @@ export const outboundQueue = sqliteTable(
   },
   (t) => [
     // Claiming walks a remote's ready rows in id order and stops after the rows it needs.
-    index("outbound_claim").on(t.remoteSystemId, t.status, t.id),
-    index("outbound_due").on(t.remoteSystemId, t.status, t.nextAttemptAt),
+    index("outbound_claim").on(t.remoteSystemId, t.status, t.id).where(unfinished),
+    index("outbound_due").on(t.remoteSystemId, t.status, t.nextAttemptAt).where(unfinished),
     uniqueIndex("outbound_lane").on(t.laneKey, t.laneSeq),
     index("outbound_record").on(t.tableName, t.recordSysId),
   ],
@@ -66,7 +79,10 @@ export const inboundQueue = sqliteTable(
     operation: text("operation").notNull(),
     localCorrelationId: text("local_correlation_id"), // = sender's receiver_correlation_id, or assigned
     remoteCorrelationId: text("remote_correlation_id").notNull(), // = sender_correlation_id
-    laneKey: text("lane_key").notNull(), // remote system id + ":" + remote correlation id
+    // remote system id + ":" + remote correlation id, computed, not stored (as in outbound_queue)
+    laneKey: text("lane_key")
+      .notNull()
+      .generatedAlwaysAs(sql`remote_system_id || ':' || remote_correlation_id`, { mode: "virtual" }),
     laneSeq: integer("lane_seq").notNull(), // the sender's lane sequence
     payload: text("payload").notNull(),
     status: text("status", { enum: statuses }).notNull().default("ready"),
@@ -90,8 +106,8 @@ export const inboundQueue = sqliteTable(
   },
   (t) => [
     uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction
-    index("inbound_claim").on(t.remoteSystemId, t.status, t.sequence),
-    index("inbound_status").on(t.status),
+    index("inbound_claim").on(t.remoteSystemId, t.status, t.sequence).where(unfinished),
+    index("inbound_status").on(t.status).where(unfinished),
     index("inbound_lane").on(t.laneKey, t.sequence),
   ],
 );

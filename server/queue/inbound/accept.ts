@@ -39,11 +39,11 @@ const Q = {
   // and does nothing, and returns no row.
   insert: sql<{ sequence: number }>({
     sqlite: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-       remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
+       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
     postgres: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-       remote_correlation_id, lane_key, lane_seq, payload, status, received_at, domain, trace_context)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
+       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
      ON CONFLICT (remote_system_id, message_id) DO NOTHING RETURNING sequence`,
   }),
 };
@@ -87,8 +87,7 @@ export function* acceptPlan(
       m.process_event,
       m.operation,
       localId,
-      m.sender_correlation_id,
-      laneKey,
+      m.sender_correlation_id, // lane_key is computed from it (server/db/schema/queues.ts)
       m.lane_sequence,
       encodePayload(m.payload),
       Date.now(),

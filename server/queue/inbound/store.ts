@@ -54,7 +54,7 @@ export type InboundResult =
     };
 
 // Ascending sequence per lane: a row waits while an earlier row of its lane is unfinished.
-const LANE_HEAD = `q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
+const LANE_HEAD = `q.status = 'ready' AND q.status <> 'processed' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM inbound_queue p WHERE p.lane_key = q.lane_key AND p.sequence < q.sequence
                   AND p.status NOT IN ('processed', 'skipped'))`;
 
@@ -75,7 +75,7 @@ const Q = {
      FROM picked WHERE inbound_queue.sequence = picked.sequence RETURNING inbound_queue.*`,
   ),
   nextDue: sql<{ at: number | null }>(
-    "SELECT min(next_attempt_at) AS at FROM inbound_queue WHERE status = 'ready' AND remote_system_id = ?",
+    "SELECT min(next_attempt_at) AS at FROM inbound_queue WHERE status = 'ready' AND status <> 'processed' AND remote_system_id = ?",
   ),
   // Outcomes land only on rows the writer still holds (see outbound). A first-time success leaves
   // the history alone (the hot path); after retries it records the end.
@@ -106,14 +106,20 @@ const Q = {
        WHERE sequence = ? AND claimed_by = ?`,
     ),
   ),
-  recover: sql("UPDATE inbound_queue SET status = 'ready' WHERE status = 'processing'"),
+  recover: sql(
+    "UPDATE inbound_queue SET status = 'ready' WHERE status = 'processing' AND status <> 'processed'",
+  ),
   // Along the inbound_status index: rows processing are few.
   sweep: sql(
     `UPDATE inbound_queue SET status = 'ready', claimed_by = NULL, lease_until = NULL
-     WHERE status = 'processing' AND coalesce(lease_until, 0) < ?`,
+     WHERE status = 'processing' AND status <> 'processed' AND coalesce(lease_until, 0) < ?`,
   ),
-  renew: sql("UPDATE inbound_queue SET lease_until = ? WHERE status = 'processing' AND claimed_by = ?"),
-  backlog: sql<{ n: number }>("SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready'"),
+  renew: sql(
+    "UPDATE inbound_queue SET lease_until = ? WHERE status = 'processing' AND status <> 'processed' AND claimed_by = ?",
+  ),
+  backlog: sql<{ n: number }>(
+    "SELECT count(*) AS n FROM inbound_queue WHERE status = 'ready' AND status <> 'processed'",
+  ),
 };
 
 /**

@@ -27,9 +27,9 @@ const Q = {
   // SQLite: the rowid from run() (cheaper than RETURNING on this hot path); PostgreSQL: RETURNING.
   insert: sql<{ id: number }>(
     `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
-       flow_binding_id, operation, table_name, record_sys_id, lane_key, lane_seq, payload, next_attempt_at,
+       flow_binding_id, operation, table_name, record_sys_id, lane_seq, payload, next_attempt_at,
        retry_history, created_at, domain, warning, trace_context)
-     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
+     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
   ),
 };
 const insertReturning = sql<{ id: number }>(`${Q.insert.postgres} RETURNING id`);
@@ -52,8 +52,7 @@ export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<numb
     row.flowBindingId,
     row.operation,
     row.tableName,
-    row.recordSysId,
-    laneKey,
+    row.recordSysId, // lane_key is computed from remote and record (server/db/schema/queues.ts)
     seq,
     encodePayload(row.payload),
     now,

@@ -59,7 +59,7 @@ export type OutboundResult =
     };
 
 // Lane heads only: an earlier row of the same lane that is not processed or skipped blocks.
-const LANE_HEAD = `q.status = 'ready' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
+const LANE_HEAD = `q.status = 'ready' AND q.status <> 'processed' AND q.remote_system_id = ? AND q.next_attempt_at <= ?
   AND NOT EXISTS (SELECT 1 FROM outbound_queue p WHERE p.lane_key = q.lane_key AND p.lane_seq < q.lane_seq
                   AND p.status NOT IN ('processed', 'skipped'))`;
 
@@ -80,7 +80,7 @@ const Q = {
      FROM picked WHERE outbound_queue.id = picked.id RETURNING outbound_queue.*`,
   ),
   nextDue: sql<{ at: number | null }>(
-    "SELECT min(next_attempt_at) AS at FROM outbound_queue WHERE status = 'ready' AND remote_system_id = ?",
+    "SELECT min(next_attempt_at) AS at FROM outbound_queue WHERE status = 'ready' AND status <> 'processed' AND remote_system_id = ?",
   ),
   // Outcomes land only on rows the writer still holds: a row whose lease ran out and that another
   // process claimed again is that process's now.
@@ -111,20 +111,22 @@ const Q = {
          retry_history = ${append} WHERE id = ? AND claimed_by = ?`,
     ),
   ),
-  recover: sql("UPDATE outbound_queue SET status = 'ready' WHERE status = 'processing'"),
+  recover: sql(
+    "UPDATE outbound_queue SET status = 'ready' WHERE status = 'processing' AND status <> 'processed'",
+  ),
   // Per remote, along the outbound_claim index (remote, status, id): rows processing are few.
   sweep: sql(
     `UPDATE outbound_queue SET status = 'ready', claimed_by = NULL, lease_until = NULL
-     WHERE remote_system_id = ? AND status = 'processing' AND coalesce(lease_until, 0) < ?`,
+     WHERE remote_system_id = ? AND status = 'processing' AND status <> 'processed' AND coalesce(lease_until, 0) < ?`,
   ),
   renew: sql(
     `UPDATE outbound_queue SET lease_until = ?
-     WHERE remote_system_id = ? AND status = 'processing' AND claimed_by = ?`,
+     WHERE remote_system_id = ? AND status = 'processing' AND status <> 'processed' AND claimed_by = ?`,
   ),
   get: sql<OutboundRow>("SELECT * FROM outbound_queue WHERE id = ?"),
   requeueConnectionErrors: sql(
     `UPDATE outbound_queue SET status = 'ready', attempts = 0, next_attempt_at = ?, error_kind = NULL
-     WHERE remote_system_id = ? AND status = 'error' AND error_kind = 'connection'`,
+     WHERE remote_system_id = ? AND status = 'error' AND status <> 'processed' AND error_kind = 'connection'`,
   ),
 };
 
