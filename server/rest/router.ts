@@ -1,3 +1,4 @@
+import type { ApiRequest } from "../http/api-request";
 import { bodyFullyRead } from "../http/body";
 import { ApiError, errorResponse } from "../http/responses";
 import {
@@ -70,7 +71,7 @@ export function matchRoute(path: readonly string[]): RouteMatch | null {
 
 /** Answers one request to /api/now/{path}. Authentication comes first, so nothing is revealed to strangers. */
 export async function handleNow(
-  request: Request,
+  request: ApiRequest,
   path: readonly string[],
   inst: RestDeps,
 ): Promise<Response> {
