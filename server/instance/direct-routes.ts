@@ -3,7 +3,7 @@ import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { type ApiRequest, NodeApiRequest } from "../http/api-request";
-import { failure } from "../http/responses";
+import { type Answer, failureReply, JsonReply } from "../http/responses";
 import { staticSecurityHeaders } from "../http/security-headers";
 import { nowRoutePattern, timedRoute } from "../observability/http";
 import { handleNow } from "../rest/router";
@@ -33,7 +33,7 @@ const MESSAGES_PATH = "/api/sync/v1/messages";
 const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /** A route's handler; `path` is the request's path (no query), as directRoute matched it. */
-type Route = (req: IncomingMessage, path: string) => Promise<Response>;
+type Route = (req: IncomingMessage, path: string) => Promise<Answer>;
 
 /** The segments below /api/now, as the Next route's [...path] gives them. */
 const segmentsOf = (path: string) => path.slice("/api/now/".length).split("/");
@@ -147,13 +147,19 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  let body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+async function writeResponse(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
+  let body: Buffer | undefined;
   for (const { key, value } of staticSecurityHeaders) res.setHeader(key, value);
-  response.headers.forEach((value, key) => {
-    res.setHeader(key, value);
-  });
-  if (body && body.length >= COMPRESS_FROM_BYTES && !response.headers.has("content-encoding")) {
+  if (answer instanceof JsonReply) {
+    body = Buffer.from(answer.body);
+    for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
+  } else {
+    body = answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined;
+    answer.headers.forEach((value, key) => {
+      res.setHeader(key, value);
+    });
+  }
+  if (body && body.length >= COMPRESS_FROM_BYTES && !res.hasHeader("content-encoding")) {
     res.setHeader("vary", "Accept-Encoding");
     if (acceptsGzip(req)) {
       body = await gzip(body);
@@ -171,7 +177,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     req.removeAllListeners("data");
     req.resume();
   }
-  res.statusCode = response.status;
+  res.statusCode = answer.status;
   res.end(body);
 }
 
@@ -216,7 +222,7 @@ async function serve(route: Route, path: string, req: IncomingMessage, res: Serv
       await writeResponse(
         req,
         res,
-        failure(500, "Internal server error", "The error was logged on the instance", {
+        failureReply(500, "Internal server error", "The error was logged on the instance", {
           Connection: "close",
         }),
       ).catch(() => res.destroy());

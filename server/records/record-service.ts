@@ -309,18 +309,30 @@ export class RecordService {
     applyDerivedFields(table, data);
     yield* this.checkMandatoryAndUnique(def, data, sysId);
     const now = this.now();
+    const row: RecordRow = {
+      sys_id: sysId,
+      table_name: table,
+      data: JSON.stringify(data),
+      sys_created_on: now,
+      sys_created_by: actor.userName,
+      sys_updated_on: now,
+      sys_updated_by: actor.userName,
+      sys_mod_count: 0,
+      sys_domain: "global",
+    };
     yield* run(
       Q.insert,
-      sysId,
-      table,
-      JSON.stringify(data),
-      now,
-      actor.userName,
-      now,
-      actor.userName,
-      "global",
+      row.sys_id,
+      row.table_name,
+      row.data,
+      row.sys_created_on,
+      row.sys_created_by,
+      row.sys_updated_on,
+      row.sys_updated_by,
+      row.sys_domain,
     );
-    const after = yield* this.requirePlan(table, sysId);
+    // The record as a read would give it back, without reading it: exactly the row just inserted.
+    const after = rowToValues(row);
     const entries = yield* this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
     const changedFields = Object.keys(data).filter((k) => data[k] !== "");
     yield* this.audit(def, sysId, "create", changedFields, null, after, actor, now);
