@@ -331,8 +331,9 @@ export class RecordService {
       row.sys_updated_by,
       row.sys_domain,
     );
-    // The record as a read would give it back, without reading it: exactly the row just inserted.
-    const after = rowToValues(row);
+    // The record as a read would give it back (rowToValues of the row just inserted), without
+    // reading or parsing it again: the stored data are these strings.
+    const after = valuesOf(row, data);
     const entries = yield* this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
     const changedFields = Object.keys(data).filter((k) => data[k] !== "");
     yield* this.audit(def, sysId, "create", changedFields, null, after, actor, now);
@@ -548,7 +549,11 @@ function journalRowToEntry(r: JournalRow): JournalEntry {
 }
 
 function rowToValues(row: RecordRow): RecordValues {
-  const data = JSON.parse(row.data) as FieldValues;
+  return valuesOf(row, JSON.parse(row.data) as FieldValues);
+}
+
+/** A record's values: its stored fields (`data`, row.data parsed) and its sys_ columns. */
+function valuesOf(row: RecordRow, data: FieldValues): RecordValues {
   return {
     ...data,
     sys_id: row.sys_id,
