@@ -148,10 +148,12 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 async function writeResponse(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
-  let body: Buffer | undefined;
+  // A JSON reply's text goes out as it is: node:http then writes the head and the body in one
+  // piece (a Buffer body is a second chunk of a writev).
+  let body: Buffer | string | undefined;
   for (const { key, value } of staticSecurityHeaders) res.setHeader(key, value);
   if (answer instanceof JsonReply) {
-    body = Buffer.from(answer.body);
+    body = answer.body;
     for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
   } else {
     body = answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined;
@@ -159,7 +161,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, answer: 
       res.setHeader(key, value);
     });
   }
-  if (body && body.length >= COMPRESS_FROM_BYTES && !res.hasHeader("content-encoding")) {
+  if (body && Buffer.byteLength(body) >= COMPRESS_FROM_BYTES && !res.hasHeader("content-encoding")) {
     res.setHeader("vary", "Accept-Encoding");
     if (acceptsGzip(req)) {
       body = await gzip(body);
