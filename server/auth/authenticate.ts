@@ -1,8 +1,15 @@
+import type { HeaderReader } from "../net/headers";
 import type { AuthUser } from "./roles";
 import type { SessionStore } from "./sessions";
 import { sessionCookie } from "./sessions";
 import { type SignInGuard, throttledMessage } from "./sign-in-guard";
 import type { UserDirectory } from "./users";
+
+/** What authentication reads of a request (a web Request is one). */
+export interface AuthRequest {
+  method: string;
+  headers: HeaderReader;
+}
 
 export type AuthResult =
   | { ok: true; user: AuthUser }
@@ -34,7 +41,7 @@ export function parseBasic(header: string | null): { userName: string; password:
  * cross-site request forgery even where SameSite is not honoured.
  */
 export async function authenticate(
-  request: Request,
+  request: AuthRequest,
   deps: { users: UserDirectory; sessions: SessionStore; signIns: SignInGuard },
 ): Promise<AuthResult> {
   const basic = parseBasic(request.headers.get("authorization"));
@@ -82,7 +89,7 @@ export async function authenticate(
   return { ok: true, user };
 }
 
-function sameOrigin(request: Request): boolean {
+function sameOrigin(request: AuthRequest): boolean {
   const origin = request.headers.get("origin");
   if (!origin) return request.headers.get("sec-fetch-site") !== "cross-site";
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");

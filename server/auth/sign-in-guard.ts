@@ -1,6 +1,7 @@
 import type { BlockList } from "node:net";
 import type { Logger } from "../log/logger";
 import { clientAddress } from "../net/client-address";
+import type { HeaderReader } from "../net/headers";
 import { type Plan, run, type Storage, sql } from "../storage";
 import { toGlideDateTime } from "../util/time";
 import type { AuthUser } from "./roles";
@@ -14,7 +15,7 @@ export type SignInOutcome =
 
 export interface SignInFrom {
   /** The request's headers: the client address comes from them (see client-address.ts). */
-  headers: Headers;
+  headers: HeaderReader;
   via: "basic" | "form";
 }
 
@@ -51,7 +52,7 @@ export class SignInGuard {
     },
   ) {}
 
-  addressOf(headers: Headers): string {
+  addressOf(headers: HeaderReader): string {
     return clientAddress(headers, this.deps.trustedProxies);
   }
 

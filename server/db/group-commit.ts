@@ -19,16 +19,35 @@ import type Database from "better-sqlite3";
 export class GroupCommit {
   private queue: Array<Pending<unknown>> = [];
   private scheduled = false;
+  /**
+   * The group's transaction and each write's savepoint in it (a better-sqlite3 transaction
+   * function called inside a transaction is a savepoint), made once: making one per write cost
+   * more than some of the writes.
+   */
+  private readonly inTransaction: (group: Array<Pending<unknown>>, outcomes: Outcome[]) => void;
+  private readonly inSavepoint: (pending: Pending<unknown>) => unknown;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly options: {
       /** Binds a queued write to the caller's context (tracing), so its spans keep their parent. */
       bind?: <T>(fn: () => T) => () => T;
       /** Called after each group's transaction with its duration and size. */
       observe?: (ms: number, writes: number) => void;
     } = {},
-  ) {}
+  ) {
+    this.inSavepoint = sqlite.transaction((pending: Pending<unknown>) => settledNow(pending.run()));
+    this.inTransaction = sqlite.transaction((group: Array<Pending<unknown>>, outcomes: Outcome[]) => {
+      for (const pending of group) {
+        // A nested better-sqlite3 transaction is a savepoint: a write that throws undoes only itself.
+        try {
+          outcomes.push({ ok: true, value: this.inSavepoint(pending) });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+    });
+  }
 
   /** Queues a synchronous write; resolves with its result once the group it ran in has committed. */
   write<T>(fn: () => T): Promise<T> {
@@ -48,19 +67,10 @@ export class GroupCommit {
     const group = this.queue;
     this.queue = [];
     if (group.length === 0) return;
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    const outcomes: Outcome[] = [];
     const t0 = performance.now();
     try {
-      this.sqlite.transaction(() => {
-        for (const pending of group) {
-          // A nested better-sqlite3 transaction is a savepoint: a write that throws undoes only itself.
-          try {
-            outcomes.push({ ok: true, value: this.sqlite.transaction(() => settledNow(pending.run()))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      })();
+      this.inTransaction(group, outcomes);
     } catch (error) {
       // BEGIN or COMMIT failed: the whole group was rolled back, so no write of it happened.
       for (const pending of group) pending.reject(error);
@@ -75,6 +85,8 @@ export class GroupCommit {
     });
   }
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Pending<T> {
   run: () => T;

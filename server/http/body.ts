@@ -1,3 +1,4 @@
+import type { ApiRequest } from "./api-request";
 import { ApiError } from "./responses";
 
 // Request bodies are read with a hard byte limit: first from Content-Length (so an honest client
@@ -5,7 +6,7 @@ import { ApiError } from "./responses";
 // lying client cannot make us buffer more than the limit).
 
 /** 413 when the declared length is over the limit; the declared length (or null when absent). */
-export function checkDeclaredLength(request: Request, maxBytes: number, what: string): number | null {
+export function checkDeclaredLength(request: ApiRequest, maxBytes: number, what: string): number | null {
   const header = request.headers.get("content-length");
   if (header === null) return null;
   const declared = Number(header);
@@ -20,20 +21,26 @@ export function tooLarge(what: string, maxBytes: number): ApiError {
   return new ApiError(413, `${what} too large`, `The limit is ${maxBytes} bytes`);
 }
 
-const fullyRead = new WeakSet<Request>();
+const fullyRead = new WeakSet<ApiRequest>();
 
 /**
  * Whether the request has no body or it was read to the end. When an answer goes out before
  * that (an early 4xx), the connection must close: the unread rest of the body would otherwise
  * be taken as the next request on a kept-alive connection.
  */
-export function bodyFullyRead(request: Request): boolean {
+export function bodyFullyRead(request: ApiRequest): boolean {
   return request.body === null || fullyRead.has(request);
 }
 
 /** The body as chunks, for consumers that stream (attachments); they enforce their own limit. */
-export async function* bodyChunks(request: Request): AsyncGenerator<Uint8Array> {
+export async function* bodyChunks(request: ApiRequest): AsyncGenerator<Uint8Array> {
   if (!request.body) return;
+  if (!(request.body instanceof ReadableStream)) {
+    // A node:http body (server/http/api-request.ts): giving up early stops reading it.
+    yield* request.body.chunks();
+    fullyRead.add(request);
+    return;
+  }
   const reader = request.body.getReader();
   try {
     for (;;) {
@@ -51,16 +58,19 @@ export async function* bodyChunks(request: Request): AsyncGenerator<Uint8Array> 
 }
 
 /** Reads the whole body, refusing (413) as soon as it passes maxBytes. */
-export async function readLimited(request: Request, maxBytes: number, what: string): Promise<Uint8Array> {
+export async function readLimited(request: ApiRequest, maxBytes: number, what: string): Promise<Uint8Array> {
   checkDeclaredLength(request, maxBytes, what);
   const parts: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of bodyChunks(request)) {
+  // A node:http body is read from its own generator (one fewer to pass each chunk through).
+  const source = request.body && !(request.body instanceof ReadableStream) ? request.body.chunks() : null;
+  for await (const chunk of source ?? bodyChunks(request)) {
     size += chunk.byteLength;
     if (size > maxBytes) throw tooLarge(what, maxBytes);
     parts.push(chunk);
   }
-  return Buffer.concat(parts, size);
+  fullyRead.add(request);
+  return parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size);
 }
 
 // Only JSON is accepted. Refusing form and text/plain bodies also refuses the "simple" cross-site
@@ -72,7 +82,10 @@ function isJsonType(contentType: string | null): boolean {
 }
 
 /** Reads a JSON object body: 415 for other media types, 400 for malformed JSON or a non-object. */
-export async function readJsonObject(request: Request, maxBytes: number): Promise<Record<string, unknown>> {
+export async function readJsonObject(
+  request: ApiRequest,
+  maxBytes: number,
+): Promise<Record<string, unknown>> {
   if (!isJsonType(request.headers.get("content-type"))) {
     throw new ApiError(
       415,

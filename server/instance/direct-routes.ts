@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { failure } from "../http/responses";
+import { type ApiRequest, NodeApiRequest } from "../http/api-request";
+import { type Answer, failureReply, JsonReply } from "../http/responses";
 import { staticSecurityHeaders } from "../http/security-headers";
 import { nowRoutePattern, timedRoute } from "../observability/http";
 import { handleNow } from "../rest/router";
@@ -15,8 +16,10 @@ import { instance } from "./instance";
 // tracer, the NextRequest adapters, piping the response); answered here, 331 µs, and creates/s
 // with 32 writers went from 1,126 to 3,012 (same machine, same run of bench/_prof-table).
 // The handlers are the very ones the Next routes call (app/api/now, app/api/sync/v1/messages),
-// with the same Request in and Response out, the same timing metric and the same static
-// security headers. Only requests whose shape is plain are taken: HEAD, OPTIONS, paths with a
+// with the same Response out, the same timing metric and the same static security headers; the
+// Table API handlers read the request through ApiRequest (server/http/api-request.ts), which
+// is built here straight from node:http (a web Request, its Headers and body stream cost about
+// 30 µs of a create's CPU), the messages handler a web Request as Next builds it. Only requests whose shape is plain are taken: HEAD, OPTIONS, paths with a
 // percent sign, a dot segment or a trailing slash, attachments and everything else go to Next exactly as
 // before, so its redirects, the path guard in proxy.ts and streamed uploads keep their one
 // implementation. scripts/server.mjs consults this; under a bare `next start` it is unused and
@@ -30,19 +33,23 @@ const MESSAGES_PATH = "/api/sync/v1/messages";
 const TABLE_METHODS = new Set(["GET", "POST", "PUT", "PATCH", "DELETE"]);
 
 /** A route's handler; `path` is the request's path (no query), as directRoute matched it. */
-type Route = (request: Request, path: string) => Promise<Response>;
+type Route = (req: IncomingMessage, path: string) => Promise<Answer>;
 
 /** The segments below /api/now, as the Next route's [...path] gives them. */
 const segmentsOf = (path: string) => path.slice("/api/now/".length).split("/");
 
-const tableRoute: Route = timedRoute(
-  (_request: Request, path: string) => nowRoutePattern(segmentsOf(path)),
-  async (request: Request, path: string) => handleNow(request, segmentsOf(path), await instance()),
+// The Table API handlers read the request through ApiRequest, so they get one straight from
+// node:http (server/http/api-request.ts); the messages handler reads a web Request.
+const timedTable = timedRoute(
+  (_request: ApiRequest, path: string) => nowRoutePattern(segmentsOf(path)),
+  async (request: ApiRequest, path: string) => handleNow(request, segmentsOf(path), await instance()),
 );
+const tableRoute: Route = (req, path) => timedTable(new NodeApiRequest(req), path);
 
-const messagesRoute: Route = timedRoute(MESSAGES_PATH, async (request: Request) =>
+const timedMessages = timedRoute(MESSAGES_PATH, async (request: Request) =>
   handleMessages(request, (await instance()).sync.api),
 );
+const messagesRoute: Route = (req) => timedMessages(toRequest(req));
 
 /** The route this request takes here with its path, or undefined when Next should answer it. */
 export function directRoute(
@@ -140,13 +147,21 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
-async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  let body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+async function writeResponse(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
+  // A JSON reply's text goes out as it is: node:http then writes the head and the body in one
+  // piece (a Buffer body is a second chunk of a writev).
+  let body: Buffer | string | undefined;
   for (const { key, value } of staticSecurityHeaders) res.setHeader(key, value);
-  response.headers.forEach((value, key) => {
-    res.setHeader(key, value);
-  });
-  if (body && body.length >= COMPRESS_FROM_BYTES && !response.headers.has("content-encoding")) {
+  if (answer instanceof JsonReply) {
+    body = answer.body;
+    for (const name in answer.headers) res.setHeader(name, answer.headers[name] as string);
+  } else {
+    body = answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined;
+    answer.headers.forEach((value, key) => {
+      res.setHeader(key, value);
+    });
+  }
+  if (body && Buffer.byteLength(body) >= COMPRESS_FROM_BYTES && !res.hasHeader("content-encoding")) {
     res.setHeader("vary", "Accept-Encoding");
     if (acceptsGzip(req)) {
       body = await gzip(body);
@@ -164,7 +179,7 @@ async function writeResponse(req: IncomingMessage, res: ServerResponse, response
     req.removeAllListeners("data");
     req.resume();
   }
-  res.statusCode = response.status;
+  res.statusCode = answer.status;
   res.end(body);
 }
 
@@ -201,7 +216,7 @@ function discardRest(req: IncomingMessage): Promise<void> {
 /** Answers one request taken by directRoute. Never throws: a failure is a 500 or a cut connection. */
 async function serve(route: Route, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    await writeResponse(req, res, await route(toRequest(req), path));
+    await writeResponse(req, res, await route(req, path));
   } catch (error) {
     (await instance()).logger.error({ err: error, method: req.method, url: req.url }, "direct route failed");
     if (res.headersSent) res.destroy();
@@ -209,7 +224,7 @@ async function serve(route: Route, path: string, req: IncomingMessage, res: Serv
       await writeResponse(
         req,
         res,
-        failure(500, "Internal server error", "The error was logged on the instance", {
+        failureReply(500, "Internal server error", "The error was logged on the instance", {
           Connection: "close",
         }),
       ).catch(() => res.destroy());

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import type { HeaderReader } from "./headers";
 
 /**
  * The header that carries the TCP peer's address into route handlers. Next's route handlers
@@ -46,7 +47,7 @@ export function inList(list: BlockList, address: string): boolean {
  * `x-forwarded-for` entry that is not itself a trusted proxy. Without trusted proxies,
  * `x-forwarded-for` is ignored (anyone can send it).
  */
-export function clientAddress(headers: Headers, trustedProxies: BlockList | null): string {
+export function clientAddress(headers: HeaderReader, trustedProxies: BlockList | null): string {
   const peer = normaliseAddress(headers.get(peerAddressHeader)?.trim() || "unknown");
   if (!trustedProxies || !inList(trustedProxies, peer)) return peer;
   const forwarded = (headers.get("x-forwarded-for") ?? "")
@@ -61,7 +62,7 @@ export function clientAddress(headers: Headers, trustedProxies: BlockList | null
 }
 
 /** Whether the request came over https: the socket, or a trusted proxy's x-forwarded-proto. */
-export function forwardedHttps(headers: Headers, trustedProxies: BlockList | null): boolean {
+export function forwardedHttps(headers: HeaderReader, trustedProxies: BlockList | null): boolean {
   const peer = headers.get(peerAddressHeader)?.trim() ?? "";
   if (!trustedProxies || !inList(trustedProxies, peer)) return false;
   return headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";

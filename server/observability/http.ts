@@ -5,10 +5,14 @@ import { metrics } from "./metrics";
  * path: ids in paths would make a label value per record). `route` may be a function of the
  * request for handlers that serve several patterns (the Table API).
  */
-export function timedRoute<A extends unknown[]>(
-  route: string | ((request: Request, ...rest: A) => string | Promise<string>),
-  handler: (request: Request, ...rest: A) => Promise<Response>,
-): (request: Request, ...rest: A) => Promise<Response> {
+export function timedRoute<
+  A extends unknown[],
+  R extends { method: string } = Request,
+  T extends { status: number } = Response,
+>(
+  route: string | ((request: R, ...rest: A) => string | Promise<string>),
+  handler: (request: R, ...rest: A) => Promise<T>,
+): (request: R, ...rest: A) => Promise<T> {
   return async (request, ...rest) => {
     const t0 = performance.now();
     let status = 500;

@@ -27,6 +27,18 @@ describe("RecordService", () => {
     expect(a.sys_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("answers a create with the record exactly as a read gives it back", async () => {
+    const created = await env.records.create(
+      "incident",
+      { short_description: "Read back", assignment_group: hardware, description: "d" },
+      testActor,
+    );
+    expect(created).toEqual(await env.records.get("incident", created.sys_id));
+    expect(Object.keys(created)).toEqual(
+      Object.keys((await env.records.get("incident", created.sys_id)) ?? {}),
+    );
+  });
+
   it("resolves references by sys_id or display value and rejects unknown ones naming the field", async () => {
     const inc = await env.records.create(
       "incident",

@@ -309,18 +309,31 @@ export class RecordService {
     applyDerivedFields(table, data);
     yield* this.checkMandatoryAndUnique(def, data, sysId);
     const now = this.now();
+    const row: RecordRow = {
+      sys_id: sysId,
+      table_name: table,
+      data: JSON.stringify(data),
+      sys_created_on: now,
+      sys_created_by: actor.userName,
+      sys_updated_on: now,
+      sys_updated_by: actor.userName,
+      sys_mod_count: 0,
+      sys_domain: "global",
+    };
     yield* run(
       Q.insert,
-      sysId,
-      table,
-      JSON.stringify(data),
-      now,
-      actor.userName,
-      now,
-      actor.userName,
-      "global",
+      row.sys_id,
+      row.table_name,
+      row.data,
+      row.sys_created_on,
+      row.sys_created_by,
+      row.sys_updated_on,
+      row.sys_updated_by,
+      row.sys_domain,
     );
-    const after = yield* this.requirePlan(table, sysId);
+    // The record as a read would give it back (rowToValues of the row just inserted), without
+    // reading or parsing it again: the stored data are these strings.
+    const after = valuesOf(row, data);
     const entries = yield* this.appendJournal(def, sysId, journal, options.journalEntries, actor, now);
     const changedFields = Object.keys(data).filter((k) => data[k] !== "");
     yield* this.audit(def, sysId, "create", changedFields, null, after, actor, now);
@@ -536,7 +549,11 @@ function journalRowToEntry(r: JournalRow): JournalEntry {
 }
 
 function rowToValues(row: RecordRow): RecordValues {
-  const data = JSON.parse(row.data) as FieldValues;
+  return valuesOf(row, JSON.parse(row.data) as FieldValues);
+}
+
+/** A record's values: its stored fields (`data`, row.data parsed) and its sys_ columns. */
+function valuesOf(row: RecordRow, data: FieldValues): RecordValues {
   return {
     ...data,
     sys_id: row.sys_id,

@@ -5,6 +5,7 @@ import type { SessionStore } from "../auth/sessions";
 import type { SignInGuard } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import type { InstanceConfig } from "../config/env";
+import type { ApiRequest } from "../http/api-request";
 import { ApiError } from "../http/responses";
 import type { Logger } from "../log/logger";
 import type { RecordService } from "../records/record-service";
@@ -29,7 +30,7 @@ export interface RestDeps {
 
 /** What every REST handler works with: the instance, the caller, and the request. */
 export interface RestContext {
-  request: Request;
+  request: ApiRequest;
   url: URL;
   inst: RestDeps;
   user: AuthUser;
@@ -40,7 +41,7 @@ export interface RestContext {
 }
 
 /** Authenticates the caller (401 / 403) and checks that it may use the Table API at all. */
-export async function restContext(request: Request, inst: RestDeps): Promise<RestContext> {
+export async function restContext(request: ApiRequest, inst: RestDeps): Promise<RestContext> {
   const auth = await authenticate(request, inst);
   if (!auth.ok)
     throw new ApiError(

@@ -19,7 +19,7 @@ export interface ViewOptions {
   displayValue: DisplayMode;
   excludeReferenceLink: boolean;
   /** Requested fields (unknown names are omitted, as ServiceNow does); undefined for all. */
-  fields?: string[];
+  fields?: readonly string[];
   /** Public base URL of this instance, for reference links. */
   baseUrl: string;
 }
@@ -73,7 +73,7 @@ interface Column {
   field: FieldDefinition | undefined;
 }
 
-function outputColumns(def: TableDefinition, requested: string[] | undefined): Column[] {
+function outputColumns(def: TableDefinition, requested: readonly string[] | undefined): Column[] {
   const all: Column[] = [
     ...def.fields.map((field) => ({ name: field.name, field })),
     ...systemFields.map((name) => ({ name, field: undefined })),

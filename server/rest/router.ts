@@ -1,5 +1,6 @@
+import type { ApiRequest } from "../http/api-request";
 import { bodyFullyRead } from "../http/body";
-import { ApiError, errorResponse } from "../http/responses";
+import { type Answer, ApiError, errorReply } from "../http/responses";
 import {
   deleteAttachment,
   downloadAttachment,
@@ -14,7 +15,7 @@ import { createRecord, deleteRecord, getRecord, listRecords, updateRecord } from
 // /api/now/v2/…. The Next.js route only hands over the path; this module picks the handler.
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-type Handler = (ctx: RestContext, params: Record<string, string>) => Promise<Response>;
+type Handler = (ctx: RestContext, params: Record<string, string>) => Promise<Answer>;
 
 interface Route {
   /** Literal segments, or ":name" for a parameter. */
@@ -70,10 +71,10 @@ export function matchRoute(path: readonly string[]): RouteMatch | null {
 
 /** Answers one request to /api/now/{path}. Authentication comes first, so nothing is revealed to strangers. */
 export async function handleNow(
-  request: Request,
+  request: ApiRequest,
   path: readonly string[],
   inst: RestDeps,
-): Promise<Response> {
+): Promise<Answer> {
   try {
     const ctx = await restContext(request, inst);
     const match = matchRoute(path);
@@ -96,10 +97,10 @@ export async function handleNow(
     }
     return await handler(ctx, match.params);
   } catch (error) {
-    const response = errorResponse(error, (e) =>
+    const reply = errorReply(error, (e) =>
       inst.logger.error({ err: e, method: request.method, path: path.join("/") }, "REST request failed"),
     );
-    if (!bodyFullyRead(request)) response.headers.set("Connection", "close");
-    return response;
+    if (!bodyFullyRead(request)) reply.headers.connection = "close";
+    return reply;
   }
 }

@@ -1,5 +1,5 @@
 import { readJsonObject } from "../http/body";
-import { noContent, resultResponse } from "../http/responses";
+import { type JsonReply, noContent, resultReply } from "../http/responses";
 import type { RecordValues } from "../records/types";
 import type { TableDefinition } from "../tables/types";
 import { requireWrite } from "./access";
@@ -15,7 +15,7 @@ import { saveRecord } from "./user-password";
 type Params = Record<string, string>;
 
 /** GET /table/{table} */
-export async function listRecords(ctx: RestContext, params: Params): Promise<Response> {
+export async function listRecords(ctx: RestContext, params: Params): Promise<JsonReply> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams);
   const { rows, total } = await ctx.inst.records.list(def.name, {
@@ -23,21 +23,21 @@ export async function listRecords(ctx: RestContext, params: Params): Promise<Res
     limit: p.limit,
     offset: p.offset,
   });
-  return resultResponse(await render(ctx, def, rows, p), {
+  return resultReply(await render(ctx, def, rows, p), {
     headers: pagingHeaders(ctx.url, ctx.baseUrl, { total, limit: p.limit, offset: p.offset }),
   });
 }
 
 /** GET /table/{table}/{sys_id} */
-export async function getRecord(ctx: RestContext, params: Params): Promise<Response> {
+export async function getRecord(ctx: RestContext, params: Params): Promise<JsonReply> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams);
   const row = await ctx.inst.records.require(def.name, params.sys_id ?? "");
-  return resultResponse((await render(ctx, def, [row], p))[0]);
+  return resultReply((await render(ctx, def, [row], p))[0]);
 }
 
 /** POST /table/{table}: 201 with the new record and its Location. */
-export async function createRecord(ctx: RestContext, params: Params): Promise<Response> {
+export async function createRecord(ctx: RestContext, params: Params): Promise<JsonReply> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams); // before writing: a bad parameter changes nothing
   requireWrite(ctx.user, def.name);
@@ -45,14 +45,14 @@ export async function createRecord(ctx: RestContext, params: Params): Promise<Re
   // The Table API lets a client choose the sys_id of a new record (imports, sync peers).
   const sysId = typeof body.sys_id === "string" && body.sys_id !== "" ? body.sys_id : undefined;
   const created = await saveRecord(ctx, def.name, null, body, { sysId });
-  return resultResponse((await render(ctx, def, [created], p))[0], {
+  return resultReply((await render(ctx, def, [created], p))[0], {
     status: 201,
     headers: { Location: `${ctx.baseUrl}/api/now/table/${def.name}/${created.sys_id}` },
   });
 }
 
 /** PUT and PATCH /table/{table}/{sys_id}: both change only the fields given, as in ServiceNow. */
-export async function updateRecord(ctx: RestContext, params: Params): Promise<Response> {
+export async function updateRecord(ctx: RestContext, params: Params): Promise<JsonReply> {
   const def = table(ctx, params);
   const p = parseTableParams(ctx.url.searchParams);
   requireWrite(ctx.user, def.name);
@@ -60,7 +60,7 @@ export async function updateRecord(ctx: RestContext, params: Params): Promise<Re
   await ctx.inst.records.require(def.name, sysId); // 404 before reading the body
   const body = await readJsonObject(ctx.request, ctx.inst.config.maxBodyBytes);
   const updated = await saveRecord(ctx, def.name, sysId, body);
-  return resultResponse((await render(ctx, def, [updated], p))[0]);
+  return resultReply((await render(ctx, def, [updated], p))[0]);
 }
 
 /** DELETE /table/{table}/{sys_id}: 204. */

@@ -1,3 +1,4 @@
+import { toResponse } from "@/server/http/responses";
 import { instance } from "@/server/instance/instance";
 import { nowRoutePattern, timedRoute } from "@/server/observability/http";
 import { handleNow } from "@/server/rest/router";
@@ -12,7 +13,7 @@ type Context = { params: Promise<{ path: string[] }> };
 const handle = timedRoute(
   async (_request: Request, context: Context) => nowRoutePattern((await context.params).path),
   async (request: Request, context: Context) =>
-    handleNow(request, (await context.params).path, await instance()),
+    toResponse(await handleNow(request, (await context.params).path, await instance())),
 );
 
 export const GET = handle;
