@@ -101,8 +101,9 @@ export class ExecutionWriter {
   }
 
   /**
-   * One write: the executions and the per-node figures they add (server/stats). On SQLite it joins
-   * the group commit of the flows' own writes of the same turn instead of committing alone.
+   * One transaction of its own: the executions and the per-node figures they add (server/stats).
+   * Not the group commit: that would land a run's execution a turn after its queue row's outcome,
+   * which already names it.
    */
   private async insert(batch: ExecutionRecord[]): Promise<void> {
     const stats = new StatsBatch();
@@ -132,7 +133,7 @@ export class ExecutionWriter {
         whole ? "full" : "summary",
       ];
     });
-    await this.storage.write(() => writeExecutions(rows, stats, purge ? now : null));
+    await this.storage.transaction(() => writeExecutions(rows, stats, purge ? now : null));
     if (purge) this.lastPurge = now;
     observeTransaction("executions", t0);
   }
