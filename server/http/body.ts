@@ -62,14 +62,11 @@ export async function readLimited(request: ApiRequest, maxBytes: number, what: s
   checkDeclaredLength(request, maxBytes, what);
   const parts: Uint8Array[] = [];
   let size = 0;
-  // A node:http body is read from its own generator (one fewer to pass each chunk through).
-  const source = request.body && !(request.body instanceof ReadableStream) ? request.body.chunks() : null;
-  for await (const chunk of source ?? bodyChunks(request)) {
+  for await (const chunk of bodyChunks(request)) {
     size += chunk.byteLength;
     if (size > maxBytes) throw tooLarge(what, maxBytes);
     parts.push(chunk);
   }
-  fullyRead.add(request);
   return parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size);
 }
 

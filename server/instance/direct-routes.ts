@@ -16,12 +16,12 @@ import { instance } from "./instance";
 // tracer, the NextRequest adapters, piping the response); answered here, 331 µs, and creates/s
 // with 32 writers went from 1,126 to 3,012 (same machine, same run of bench/_prof-table).
 // The handlers are the very ones the Next routes call (app/api/now, app/api/sync/v1/messages),
-// with the same Response out, the same timing metric and the same static security headers; the
-// Table API handlers read the request through ApiRequest (server/http/api-request.ts), which
-// is built here straight from node:http (a web Request, its Headers and body stream cost about
-// 30 µs of a create's CPU), the messages handler a web Request as Next builds it. Only requests whose shape is plain are taken: HEAD, OPTIONS, paths with a
-// percent sign, a dot segment or a trailing slash, attachments and everything else go to Next exactly as
-// before, so its redirects, the path guard in proxy.ts and streamed uploads keep their one
+// with the same answers, the same timing metric and the same static security headers. The
+// Table API handlers read the request through ApiRequest (server/http/api-request.ts), built
+// here straight from node:http (a web Request, its Headers and body stream cost about 30 µs of a
+// create's CPU); the messages handler reads a web Request as Next builds it. Only requests whose
+// shape is plain are taken: HEAD, OPTIONS, paths with a percent sign, a dot segment or a
+// trailing slash, attachments and everything else go to Next exactly as before, so its redirects, the path guard in proxy.ts and streamed uploads keep their one
 // implementation. scripts/server.mjs consults this; under a bare `next start` it is unused and
 // every request takes the Next route, with the same answers.
 
@@ -38,8 +38,6 @@ type Route = (req: IncomingMessage, path: string) => Promise<Answer>;
 /** The segments below /api/now, as the Next route's [...path] gives them. */
 const segmentsOf = (path: string) => path.slice("/api/now/".length).split("/");
 
-// The Table API handlers read the request through ApiRequest, so they get one straight from
-// node:http (server/http/api-request.ts); the messages handler reads a web Request.
 const timedTable = timedRoute(
   (_request: ApiRequest, path: string) => nowRoutePattern(segmentsOf(path)),
   async (request: ApiRequest, path: string) => handleNow(request, segmentsOf(path), await instance()),

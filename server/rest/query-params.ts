@@ -57,28 +57,12 @@ export interface TableParams {
   excludeReferenceLink: boolean;
 }
 
-const paramNames = Object.keys(schema.shape);
-/** Parsed parameters by their raw values: clients repeat the same few (a create's sysparm_fields). */
-const parsedCache = new Map<string, Readonly<TableParams>>();
-const PARSED_CACHE_SIZE = 500;
-
-export function parseTableParams(search: URLSearchParams): Readonly<TableParams> {
+export function parseTableParams(search: URLSearchParams): TableParams {
   const raw: Record<string, string> = {};
-  let key = "";
-  for (const name of paramNames) {
-    const value = search.get(name);
-    if (value !== null) raw[name] = value;
-    key += value === null ? "\u0001" : `\u0000${value}`;
+  for (const key of Object.keys(schema.shape)) {
+    const value = search.get(key);
+    if (value !== null) raw[key] = value;
   }
-  const cached = parsedCache.get(key);
-  if (cached) return cached;
-  const params = parseRaw(raw);
-  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.clear();
-  parsedCache.set(key, params);
-  return params;
-}
-
-function parseRaw(raw: Record<string, string>): Readonly<TableParams> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -86,12 +70,12 @@ function parseRaw(raw: Record<string, string>): Readonly<TableParams> {
     throw new ApiError(400, `Invalid ${name}`, `"${raw[name] ?? ""}": ${issue?.message ?? "invalid"}`);
   }
   const p = parsed.data;
-  return Object.freeze({
+  return {
     query: p.sysparm_query,
-    fields: p.sysparm_fields && p.sysparm_fields.length > 0 ? Object.freeze(p.sysparm_fields) : undefined,
+    fields: p.sysparm_fields && p.sysparm_fields.length > 0 ? p.sysparm_fields : undefined,
     limit: p.sysparm_limit,
     offset: p.sysparm_offset,
     displayValue: p.sysparm_display_value,
     excludeReferenceLink: p.sysparm_exclude_reference_link,
-  });
+  };
 }
