@@ -5,6 +5,7 @@ import { correlationsRouter } from "./routers/correlations";
 import { dashboardRouter } from "./routers/dashboard";
 import { flowStatsRouter } from "./routers/flow-stats";
 import { flowsRouter } from "./routers/flows";
+import { initialSyncRouter } from "./routers/initial-sync";
 import { queuesRouter } from "./routers/queues";
 import { recordsRouter } from "./routers/records";
 import { syncConfigRouter } from "./routers/sync-config";
@@ -24,6 +25,7 @@ export const appRouter = router({
   flowStats: flowStatsRouter,
   alerts: alertsRouter,
   tryDraft: tryDraftRouter,
+  initialSync: initialSyncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,6 +13,9 @@ import type { InstanceConfig } from "../config/env";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
+import { InitialSync } from "../initial-sync/initial-sync";
+import { InitialSyncReceiver } from "../initial-sync/receiver";
+import type { ReportApiDeps } from "../initial-sync/report-api";
 import type { Logger } from "../log/logger";
 import { guardedFetch } from "../net/guarded-fetch";
 import { OutboundGuard } from "../net/url-guard";
@@ -162,11 +165,23 @@ export function createSyncEngine(core: CoreDeps) {
     run: (row) => runner.runOutbound(row),
     onRemoteError: (remoteId, reason) => runner.runErrorSubflow(remoteId, reason),
   });
+  // Initial sync (issue 17): job messages are classified (created, linked, conflict...) before
+  // their inbound flow runs; the sender's jobs enqueue existing records into the outbound queue.
+  const initialSyncReceiver = new InitialSyncReceiver(core.storage, records);
+  const initialSync = new InitialSync({
+    storage: core.storage,
+    records,
+    config,
+    offer,
+    callRemote: (remoteId, path, body) => client.call(remoteId, path, body),
+    wakeOutbound: () => core.storage.signals.notify("outbound"),
+    logger,
+  });
   inboundWorker = new InboundWorker({
     store: inboundStore,
     config,
     logger,
-    run: (row) => runner.runInbound(row),
+    run: (row) => initialSyncReceiver.run(row, () => runner.runInbound(row)),
     retryPolicy: {
       retryTimes: core.cfg.inboundRetryTimes,
       retryIntervalMs: core.cfg.inboundRetryIntervalMs,
@@ -261,6 +276,8 @@ export function createSyncEngine(core: CoreDeps) {
     inboundStore,
     api,
     attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
+    initialSync,
+    initialSyncApi: { ...api, initialSync: initialSyncReceiver } satisfies ReportApiDeps,
     validateAndActivate: activate,
     start(): void {
       for (const worker of [outboundWorker, inboundWorker])
@@ -268,6 +285,7 @@ export function createSyncEngine(core: CoreDeps) {
           ?.start()
           .catch((error: unknown) => logger.error({ err: error }, "a queue worker did not start"));
       sender.start();
+      initialSync.start();
       housekeeping = setInterval(() => {
         purgeFinishedRows(core.storage, core.cfg.queueRetentionMs).then(
           (purged) => {
@@ -291,7 +309,12 @@ export function createSyncEngine(core: CoreDeps) {
       if (housekeeping) clearInterval(housekeeping);
       if (alertTimer) clearInterval(alertTimer);
       live.stop();
-      await Promise.allSettled([outboundWorker?.stop(), inboundWorker?.stop(), sender.stop()]);
+      await Promise.allSettled([
+        initialSync.stop(),
+        outboundWorker?.stop(),
+        inboundWorker?.stop(),
+        sender.stop(),
+      ]);
       await executions.flush();
       uninstallCapture();
       await client.close();

@@ -11,7 +11,7 @@ import { dialect, get, type Plan, type Query, type Storage, sql } from "../stora
 // changed; subscribers get the topic names and refetch what they show. Nothing is missed (no hook
 // to forget when a new write path appears) and an idle instance does no work at all.
 
-export type LiveTopic = "outbound" | "inbound" | "remotes" | "executions";
+export type LiveTopic = "outbound" | "inbound" | "remotes" | "executions" | "initialSync";
 type Listener = (topics: LiveTopic[]) => void;
 
 // SQLite's total(condition) is FILTER on PostgreSQL; its || takes numbers, PostgreSQL's text.
@@ -30,6 +30,11 @@ const signatures: Record<LiveTopic, Query<{ s: string }>> = {
   remotes: sql({
     sqlite: "SELECT count(*) || ':' || coalesce(max(updated_at), 0) AS s FROM remote_system",
     postgres: "SELECT concat_ws(':', count(*), coalesce(max(updated_at), 0)) AS s FROM remote_system",
+  }),
+  // Initial sync jobs (issue 17): every change of a job (progress, status) moves its updated_at.
+  initialSync: sql({
+    sqlite: "SELECT count(*) || ':' || coalesce(max(updated_at), 0) AS s FROM initial_sync_job",
+    postgres: "SELECT concat_ws(':', count(*), coalesce(max(updated_at), 0)) AS s FROM initial_sync_job",
   }),
   // The live canvas: a new run (its figures are written in the same transaction). max(rowid) is
   // one index probe, however many runs are kept; PostgreSQL has no rowid: runs counted, and the

@@ -27,6 +27,23 @@ describe("RecordService", () => {
     expect(a.sys_id).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("keeps a number given in the table's form (migrated records) and numbers on past it", async () => {
+    const migrated = await env.records.create(
+      "incident",
+      { short_description: "M", number: "INC0012345" },
+      testActor,
+    );
+    const malformed = await env.records.create(
+      "incident",
+      { short_description: "X", number: "12345" },
+      testActor,
+    );
+    const next = await env.records.create("incident", { short_description: "N" }, testActor);
+    expect(migrated.number).toBe("INC0012345");
+    expect(malformed.number).toBe("INC0012346");
+    expect(next.number).toBe("INC0012347");
+  });
+
   it("answers a create with the record exactly as a read gives it back", async () => {
     const created = await env.records.create(
       "incident",

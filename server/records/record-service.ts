@@ -7,7 +7,7 @@ import { badRequest, notFound, RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 import { type Clock, systemClock, toGlideDateTime } from "../util/time";
 import { applyDerivedFields } from "./derived-fields";
-import { parseEncodedQuery } from "./encoded-query";
+import { type EncodedQuery, parseEncodedQuery } from "./encoded-query";
 import { type JournalInput, normalizeInput, referenceLookups } from "./field-values";
 import { queryToSql } from "./query-sql";
 import type { Actor, FieldValues, JournalEntry, RecordChange, RecordValues } from "./types";
@@ -76,6 +76,11 @@ const Q = {
   nextNumber: sql<{ n: number }>(
     "UPDATE number_counter SET next = next + 1 WHERE table_name = ? RETURNING next - 1 AS n",
   ),
+  // an imported number moves the counter past it, so numbers given later never repeat it
+  passNumber: sql({
+    sqlite: "UPDATE number_counter SET next = max(next, ?) WHERE table_name = ?",
+    postgres: "UPDATE number_counter SET next = GREATEST(next, ?) WHERE table_name = ?",
+  }),
   // two processes may start a table's counter at once: the second one's insert changes nothing
   startNumber: sql({
     sqlite: "INSERT OR IGNORE INTO number_counter (table_name, next) VALUES (?, 10001)",
@@ -270,6 +275,14 @@ export class RecordService {
     return row ? rowToValues(row) : null;
   }
 
+  /** Up to `limit` records of `table` whose `field` is exactly `value` (parsed, so any value is safe). */
+  *matchingPlan(table: string, field: string, value: string, limit: number): Plan<RecordValues[]> {
+    const def = this.registry.require(table);
+    const query: EncodedQuery = { disjunction: [[[{ field, operator: "=", value }]]], orderBy: [] };
+    const { where, orderBy, params } = queryToSql(def, query, yield* dialect());
+    return (yield* all(this.select(where, orderBy), table, ...params, limit, 0)).map(rowToValues);
+  }
+
   *journalPlan(sysId: string): Plan<JournalEntry[]> {
     return (yield* all(Q.journal, sysId)).map(journalRowToEntry);
   }
@@ -305,7 +318,7 @@ export class RecordService {
     if (yield* get(Q.exists, sysId))
       throw new RecordError(409, "Record already exists", `sys_id ${sysId} is taken`);
     const data = withDefaults(def, values);
-    if (def.numberPrefix) data.number = yield* this.nextNumber(def);
+    if (def.numberPrefix) data.number = yield* this.numberFor(def, input.number);
     applyDerivedFields(table, data);
     yield* this.checkMandatoryAndUnique(def, data, sysId);
     const now = this.now();
@@ -425,6 +438,20 @@ export class RecordService {
       if (!resolved.has(key)) resolved.set(key, yield* this.resolveReferencePlan(target, value));
     }
     return normalizeInput(def, input, (target, value) => resolved.get(`${target}\u0000${value}`) ?? null);
+  }
+
+  /**
+   * The number of a new record: the next one, or the one given when it has the table's form
+   * (records migrated from elsewhere keep their numbers, so an initial sync can link by them);
+   * the counter then moves past a given number.
+   */
+  private *numberFor(def: TableDefinition, given: unknown): Plan<string> {
+    const prefix = def.numberPrefix ?? "";
+    const digits = typeof given === "string" && given.startsWith(prefix) ? given.slice(prefix.length) : "";
+    if (!/^\d{7,12}$/.test(digits)) return yield* this.nextNumber(def);
+    yield* run(Q.startNumber, def.name);
+    yield* run(Q.passNumber, Number(digits) + 1, def.name);
+    return `${prefix}${digits}`;
   }
 
   private *nextNumber(def: TableDefinition): Plan<string> {

@@ -38,4 +38,7 @@ export const {
   idempotencyKey,
   attachmentTransfer,
   attachmentPush,
+  initialSyncJob,
+  initialSyncEvent,
+  initialSyncOutcome,
 } = tables;

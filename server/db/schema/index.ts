@@ -2,6 +2,7 @@
 
 export * from "./alerts";
 export * from "./flows";
+export * from "./initial-sync";
 export * from "./queues";
 export * from "./records";
 export * from "./sync";

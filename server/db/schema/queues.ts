@@ -53,6 +53,9 @@ export const outboundQueue = sqliteTable(
     // PostgreSQL a row whose lease ran out (its process died) goes back to `ready`.
     claimedBy: text("claimed_by"),
     leaseUntil: integer("lease_until"),
+    // The initial sync job that enqueued the row (issue 17); null for live changes, which are
+    // claimed first.
+    initialSyncJobId: text("initial_sync_job_id"),
   },
   (t) => [
     // Claiming walks a remote's ready rows in id order and stops after the rows it needs.
@@ -60,6 +63,9 @@ export const outboundQueue = sqliteTable(
     index("outbound_due").on(t.remoteSystemId, t.status, t.nextAttemptAt).where(unfinished),
     uniqueIndex("outbound_lane").on(t.laneKey, t.laneSeq),
     index("outbound_record").on(t.tableName, t.recordSysId),
+    index("outbound_initial_sync")
+      .on(t.initialSyncJobId, t.status)
+      .where(sql`initial_sync_job_id IS NOT NULL`),
   ],
 );
 

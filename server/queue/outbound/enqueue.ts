@@ -15,6 +15,8 @@ export interface OutboundRowInput {
   warning?: string | null;
   /** W3C trace context of the write that captured the change (JSON), when tracing is on. */
   traceContext?: string | null;
+  /** The initial sync job that enqueued the row (issue 17); live changes have none. */
+  initialSyncJobId?: string | null;
 }
 
 const Q = {
@@ -28,8 +30,8 @@ const Q = {
   insert: sql<{ id: number }>(
     `INSERT INTO outbound_queue (message_id, status, process_event, remote_system_id, capture_definition_id,
        flow_binding_id, operation, table_name, record_sys_id, lane_seq, payload, next_attempt_at,
-       retry_history, created_at, domain, warning, trace_context)
-     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
+       retry_history, created_at, domain, warning, trace_context, initial_sync_job_id)
+     VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?, ?)`,
   ),
 };
 const insertReturning = sql<{ id: number }>(`${Q.insert.postgres} RETURNING id`);
@@ -60,6 +62,7 @@ export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<numb
     row.domain,
     row.warning ?? null,
     row.traceContext ?? null,
+    row.initialSyncJobId ?? null,
   ];
   if (pg) return Number((yield* get(insertReturning, ...values))?.id);
   return Number((yield* run(Q.insert, ...values)).lastInsertRowid);

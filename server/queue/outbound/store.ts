@@ -29,6 +29,8 @@ export interface OutboundRow {
   /** The process that claimed the row last, and until when its lease runs (issue 13). */
   claimed_by?: string | null;
   lease_until?: number | null;
+  /** The initial sync job that enqueued the row (issue 17); null for a live change. */
+  initial_sync_job_id?: string | null;
 }
 
 export type OutboundResult =
@@ -63,22 +65,33 @@ const LANE_HEAD = `q.status = 'ready' AND q.status <> 'processed' AND q.remote_s
   AND NOT EXISTS (SELECT 1 FROM outbound_queue p WHERE p.lane_key = q.lane_key AND p.lane_seq < q.lane_seq
                   AND p.status NOT IN ('processed', 'skipped'))`;
 
+// Live changes are claimed before the rows of initial sync jobs (issue 17: a change made while a
+// job runs is sent ahead of the job's backlog), so each claim asks for the two kinds apart.
+const LIVE = "q.initial_sync_job_id IS NULL";
+const JOB = "q.initial_sync_job_id IS NOT NULL";
+const eligible = (kind: string) =>
+  sql<OutboundRow>(`SELECT q.* FROM outbound_queue q WHERE ${LANE_HEAD} AND ${kind} ORDER BY q.id LIMIT ?`);
+// PostgreSQL (several processes): heads another process is claiming right now are skipped, and
+// the rows behind them wait as their heads are unfinished; one statement claims the lot.
+const claimSkipLocked = (kind: string) =>
+  sql<OutboundRow>(
+    `WITH picked AS MATERIALIZED (
+       SELECT q.id FROM outbound_queue q WHERE ${LANE_HEAD} AND ${kind} ORDER BY q.id LIMIT ? FOR UPDATE OF q SKIP LOCKED)
+     UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
+       started_at = coalesce(started_at, ?), claimed_by = ?, lease_until = ?
+     FROM picked WHERE outbound_queue.id = picked.id RETURNING outbound_queue.*`,
+  );
+
 const Q = {
   // SQLite (one process, the claim transaction holds the write lock): read the heads, then claim them.
-  eligible: sql<OutboundRow>(`SELECT q.* FROM outbound_queue q WHERE ${LANE_HEAD} ORDER BY q.id LIMIT ?`),
+  eligibleLive: eligible(LIVE),
+  eligibleJob: eligible(JOB),
   claim: sql(
     `UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
        started_at = coalesce(started_at, ?), claimed_by = ?, lease_until = ? WHERE id = ? AND status = 'ready'`,
   ),
-  // PostgreSQL (several processes): heads another process is claiming right now are skipped, and
-  // the rows behind them wait as their heads are unfinished; one statement claims the lot.
-  claimSkipLocked: sql<OutboundRow>(
-    `WITH picked AS MATERIALIZED (
-       SELECT q.id FROM outbound_queue q WHERE ${LANE_HEAD} ORDER BY q.id LIMIT ? FOR UPDATE OF q SKIP LOCKED)
-     UPDATE outbound_queue SET status = 'processing', attempts = attempts + 1,
-       started_at = coalesce(started_at, ?), claimed_by = ?, lease_until = ?
-     FROM picked WHERE outbound_queue.id = picked.id RETURNING outbound_queue.*`,
-  ),
+  claimLive: claimSkipLocked(LIVE),
+  claimJob: claimSkipLocked(JOB),
   nextDue: sql<{ at: number | null }>(
     "SELECT min(next_attempt_at) AS at FROM outbound_queue WHERE status = 'ready' AND status <> 'processed' AND remote_system_id = ?",
   ),
@@ -135,19 +148,27 @@ const Q = {
  * for a caller that runs them in a transaction of its own; OutboundStore runs them for the worker.
  */
 export const outboundPlans = {
-  /** Claims up to `limit` lane heads of one remote for `processId`; run it in a transaction. */
+  /**
+   * Claims up to `limit` lane heads of one remote for `processId`, live changes first, then at
+   * most `jobLimit` rows of initial sync jobs; run it in a transaction.
+   */
   *claim(
     remoteId: string,
     now: number,
     limit: number,
     processId: string,
     leaseUntil: number,
+    jobLimit = limit,
   ): Plan<OutboundRow[]> {
     if ((yield* dialect()) === "postgres") {
-      const rows = yield* all(Q.claimSkipLocked, remoteId, now, limit, now, processId, leaseUntil);
+      const rows = yield* all(Q.claimLive, remoteId, now, limit, now, processId, leaseUntil);
+      const jobs = Math.min(limit - rows.length, jobLimit);
+      if (jobs > 0) rows.push(...(yield* all(Q.claimJob, remoteId, now, jobs, now, processId, leaseUntil)));
       return rows.sort((a, b) => a.id - b.id);
     }
-    const rows = yield* all(Q.eligible, remoteId, now, limit);
+    const rows = yield* all(Q.eligibleLive, remoteId, now, limit);
+    const jobs = Math.min(limit - rows.length, jobLimit);
+    if (jobs > 0) rows.push(...(yield* all(Q.eligibleJob, remoteId, now, jobs)));
     for (const row of rows) {
       yield* run(Q.claim, now, processId, leaseUntil, row.id);
       row.status = "processing";
@@ -284,10 +305,10 @@ export class OutboundStore {
     return this.storage.transaction(() => outboundPlans.renew(this.processId, now + this.leaseMs, remoteIds));
   }
 
-  /** Claims up to `limit` lane heads of one remote in one transaction. */
-  claim(remoteId: string, now: number, limit: number): Promise<OutboundRow[]> {
+  /** Claims up to `limit` lane heads of one remote in one transaction (at most `jobLimit` of initial sync jobs). */
+  claim(remoteId: string, now: number, limit: number, jobLimit = limit): Promise<OutboundRow[]> {
     return this.storage.transaction(() =>
-      outboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs),
+      outboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs, jobLimit),
     );
   }
 

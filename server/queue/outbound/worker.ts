@@ -28,6 +28,8 @@ export interface OutboundWorkerDeps {
   /** Rows in flight across all remotes, and per remote (fair sharing: a dead remote never starves the rest). */
   concurrency?: number;
   perRemote?: number;
+  /** Rows of initial sync jobs in flight per remote (issue 17; default 32). */
+  perRemoteJobs?: number;
   /** The safety net: how long it sleeps without a wake-up or a retry due (default 1 s on SQLite, 10 s when shared). */
   idleMs?: number;
   now?: () => number;
@@ -42,6 +44,8 @@ export interface OutboundWorkerDeps {
  */
 export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly perRemoteInFlight = new Map<string, number>();
+  /** Rows of initial sync jobs in flight per remote: few, so live changes always find room. */
+  private readonly jobInFlight = new Map<string, number>();
   /**
    * Remotes whose last attempt could not connect: they get one row at a time until one goes
    * through (a half-open circuit), so a peer that is down is probed, not flooded, and the
@@ -55,6 +59,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
   private readonly erroring = new Set<string>();
   private readonly concurrency: number;
   private readonly perRemote: number;
+  private readonly perRemoteJobs: number;
   private readonly now: () => number;
   private readonly idleMs: number;
 
@@ -62,6 +67,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     super(deps.logger, "outbound", deps.store.shared);
     this.concurrency = deps.concurrency ?? 512;
     this.perRemote = deps.perRemote ?? 400;
+    this.perRemoteJobs = deps.perRemoteJobs ?? 32;
     this.now = deps.now ?? Date.now;
     this.idleMs = deps.idleMs ?? (deps.store.shared ? 10_000 : 1000);
   }
@@ -102,7 +108,8 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
         this.concurrency - this.inFlight,
       );
       if (free <= 0) continue;
-      const rows = await this.deps.store.claim(remote.id, now, free);
+      const jobFree = Math.max(0, this.perRemoteJobs - (this.jobInFlight.get(remote.id) ?? 0));
+      const rows = await this.deps.store.claim(remote.id, now, free, jobFree);
       for (const row of rows) this.launch(row);
       if (rows.length < free) {
         const due = await this.deps.store.nextDue(remote.id);
@@ -124,7 +131,9 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
 
   private launch(row: OutboundRow): void {
     const remoteId = row.remote_system_id;
+    const job = Boolean(row.initial_sync_job_id);
     this.perRemoteInFlight.set(remoteId, (this.perRemoteInFlight.get(remoteId) ?? 0) + 1);
+    if (job) this.jobInFlight.set(remoteId, (this.jobInFlight.get(remoteId) ?? 0) + 1);
     const started = this.now();
     const work = this.deps
       .run(row)
@@ -140,6 +149,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
       .then((outcome) => this.settle(row, outcome, this.now() - started))
       .finally(() => {
         this.perRemoteInFlight.set(remoteId, (this.perRemoteInFlight.get(remoteId) ?? 1) - 1);
+        if (job) this.jobInFlight.set(remoteId, (this.jobInFlight.get(remoteId) ?? 1) - 1);
       });
     this.track(work);
   }
