@@ -504,7 +504,7 @@ export class InitialSync {
   /** Enqueues up to `n` more records of the job, and moves its cursor past them, in one transaction. */
   private *producePlan(jobId: string, n: number): Plan<number> {
     const job = yield* jobPlans.lock(jobId);
-    if (!job || job.status !== "running" || job.exhausted) return 0;
+    if (job?.status !== "running" || job.exhausted) return 0;
     const snapshot = this.deps.config.snapshot();
     const capture = [...snapshot.capturesByTable.values()]
       .flat()

@@ -91,13 +91,14 @@ describe("InitialSyncReceiver", () => {
     expect(report.items.linked[0]).toMatchObject({ sourceSysId: "s1", localSysId: one.sys_id });
   });
 
-  it("counts an already correlated record as unchanged and does not link another", async () => {
+  it("counts an already correlated record as unchanged, never links a record that stands for another, and refuses a second claim", async () => {
     const env = instance();
     const rec = await env.records.create(
       "incident",
       { short_description: "x", number: "INC0000005" },
       testActor,
     );
+    await env.records.create("incident", { short_description: "y", number: "INC0000006" }, testActor);
     const correlations = new CorrelationStore(env.storage);
     await correlations.create({
       remoteSystem: REMOTE,
@@ -108,11 +109,17 @@ describe("InitialSyncReceiver", () => {
     });
     const receiver = new InitialSyncReceiver(env.storage, env.records);
     const flow = vi.fn(async () => ({ kind: "processed" as const, executionId: "x" }));
-    await receiver.run(jobRow(5, { value: "INC0000005" }), flow);
-    // Another sender record with the same number: the one match is linked already.
-    const taken = await receiver.run(jobRow(6, { value: "INC0000005" }), flow);
-    expect(taken.kind === "processed" && taken.warning).toMatch(/already linked/);
-    expect(await receiver.progress(REMOTE, "job1")).toMatchObject({ unchanged: 1, conflicts: 1 });
+    await receiver.run(jobRow(5, { value: "INC0000005" }), flow); // its own record: unchanged
+    await receiver.run(jobRow(9, { value: "INC0000005" }), flow); // the match stands for c5: created
+    await receiver.run(jobRow(6, { value: "INC0000006" }), flow); // linked
+    const twice = await receiver.run(jobRow(7, { value: "INC0000006" }), flow); // claimed twice
+    expect(twice.kind === "processed" && twice.warning).toMatch(/already linked/);
+    expect(await receiver.progress(REMOTE, "job1")).toMatchObject({
+      unchanged: 1,
+      created: 1,
+      linked: 1,
+      conflicts: 1,
+    });
   });
 
   it("refuses a malformed instruction with a clear error, and leaves live messages alone", async () => {

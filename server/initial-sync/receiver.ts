@@ -14,8 +14,9 @@ import type { JobReport, RemoteProgress, ReportItem } from "./jobs";
 //   - link, exactly one local record has the value, not linked to another record of the sender →
 //     the correlation is recorded here and the flow applies the fields by the field-clock rules
 //     (its Look Up Correlation finds the link): linked;
-//   - link, several records match (or the one match is linked to another record) → conflict:
-//     nothing is touched, the flow does not run;
+//   - link, several records match (or the one match was linked by this job to another record)
+//     → conflict: nothing is touched, the flow does not run; records correlated with the sender
+//     already (synced before, or created by this job) stand for other records and are no match;
 //   - otherwise → created (the flow creates the record).
 // The classification is kept (one row per message), so a re-run after a crash or a reprocess
 // keeps the first one, and the sender's job page reads the totals from here.
@@ -43,6 +44,14 @@ const Q = {
   insert: sql(
     `INSERT INTO initial_sync_outcome (remote_system_id, message_id, job_id, outcome, source_sys_id, label, local_sys_id,
        detail, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  // The record's creation, as audited (server/records/record-service.ts): by an inbound flow of this remote?
+  createdFor: sql<{ one: number }>(
+    "SELECT 1 AS one FROM audit_entry WHERE record_sys_id = ? AND operation = 'create' AND origin_remote = ? LIMIT 1",
+  ),
+  linkedBy: sql<{ one: number }>(
+    `SELECT 1 AS one FROM initial_sync_outcome WHERE remote_system_id = ? AND job_id = ? AND outcome = 'linked'
+       AND local_sys_id = ? LIMIT 1`,
   ),
   counts: sql<{ outcome: Outcome; n: number }>(
     "SELECT outcome, count(*) AS n FROM initial_sync_outcome WHERE remote_system_id = ? AND job_id = ? GROUP BY outcome",
@@ -154,27 +163,38 @@ export class InitialSyncReceiver {
     }
     if (link && link.value !== "") {
       const matches = yield* this.records.matchingPlan(link.table, link.field, link.value, 10);
-      if (matches.length === 1) {
-        const [match] = matches;
-        const taken = match ? yield* correlationPlans.byRecord(remoteId, link.table, match.sys_id) : null;
-        if (match && !taken && row.local_correlation_id) {
-          yield* correlationPlans.create({
-            remoteSystem: remoteId,
-            table: link.table,
-            sysId: match.sys_id,
-            localCorrelationId: row.local_correlation_id,
-            remoteCorrelationId: row.remote_correlation_id,
-          });
-          yield* record("linked", match.sys_id, null);
-          return { outcome: "linked", detail: null };
-        }
-        const detail = `${link.field} ${link.value} matches ${match?.sys_id}, which is already linked to another record of the sender`;
-        yield* record("conflict", match?.sys_id ?? null, detail);
-        return { outcome: "conflict", detail };
+      // A match correlated with the sender, or created here on its behalf, already stands for
+      // another of its records (synced before, or created by this job): never a link target. One this job linked is claimed
+      // twice, though: a conflict.
+      const free: typeof matches = [];
+      const claimed: string[] = [];
+      for (const m of matches) {
+        const standsForAnother =
+          (yield* correlationPlans.byRecord(remoteId, link.table, m.sys_id)) ??
+          // created by an inbound flow for the sender, its correlation maybe not written yet
+          (yield* get(Q.createdFor, m.sys_id, remoteId));
+        if (!standsForAnother) free.push(m);
+        else if (yield* get(Q.linkedBy, remoteId, instruction.job, m.sys_id))
+          claimed.push(m.number || m.sys_id);
       }
-      if (matches.length > 1) {
-        const shown = matches.map((m) => m.number || m.sys_id).join(", ");
-        const detail = `${link.field} ${link.value} matches ${matches.length === 10 ? "10 or more" : matches.length} records here (${shown})`;
+      const [match] = free;
+      if (match && free.length === 1 && claimed.length === 0 && row.local_correlation_id) {
+        yield* correlationPlans.create({
+          remoteSystem: remoteId,
+          table: link.table,
+          sysId: match.sys_id,
+          localCorrelationId: row.local_correlation_id,
+          remoteCorrelationId: row.remote_correlation_id,
+        });
+        yield* record("linked", match.sys_id, null);
+        return { outcome: "linked", detail: null };
+      }
+      if (free.length + claimed.length > 1 || claimed.length > 0) {
+        const shown = [...free.map((m) => m.number || m.sys_id), ...claimed].join(", ");
+        const detail =
+          claimed.length > 0 && free.length === 0
+            ? `${link.field} ${link.value} matches ${shown}, which this job already linked to another record of the sender`
+            : `${link.field} ${link.value} matches ${matches.length === 10 ? "10 or more" : free.length + claimed.length} records here (${shown})`;
         yield* record("conflict", null, detail);
         return { outcome: "conflict", detail };
       }

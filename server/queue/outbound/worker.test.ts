@@ -40,9 +40,10 @@ function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
   });
   const enqueuer = new OutboundEnqueuer(storage);
   // One row committed on its own (SQLite runs the plan at once), as a captured change does.
-  const enqueue = (remoteSystemId: string, record: string) =>
+  const enqueue = (remoteSystemId: string, record: string, initialSyncJobId: string | null = null) =>
     storage.runSync(
       enqueuer.enqueuePlan({
+        initialSyncJobId,
         processEvent: "e",
         remoteSystemId,
         captureDefinitionId: null,
@@ -70,6 +71,38 @@ function setup(run: (row: OutboundRow) => Promise<RunOutcome> | RunOutcome) {
 const ok: RunOutcome = { kind: "processed", executionId: null, flowVersion: 1 };
 
 describe("OutboundWorker", () => {
+  /* 50 rows of an initial sync job wait; a live change made after them goes first, and the job
+     never has more than its share of rows in flight. */
+  it("sends a live change ahead of an initial sync job's rows, and caps the job's rows in flight", async () => {
+    const order: string[] = [];
+    let jobInFlight = 0;
+    let maxJobInFlight = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const t = setup(async (row) => {
+      order.push(row.record_sys_id);
+      if (row.initial_sync_job_id) {
+        jobInFlight += 1;
+        maxJobInFlight = Math.max(maxJobInFlight, jobInFlight);
+        await gate;
+        jobInFlight -= 1;
+      }
+      return ok;
+    });
+    const r = await t.remote("beta");
+    for (let i = 0; i < 50; i++) t.enqueue(r, `job${i}`, "job1");
+    t.enqueue(r, "live");
+    t.worker.start();
+    await t.until(() => order.includes("live"), "the live row sent");
+    expect(order[0]).toBe("live");
+    release();
+    await t.until(() => order.length === 51, "every row sent");
+    expect(maxJobInFlight).toBeLessThanOrEqual(32);
+    await t.worker.stop();
+  });
+
   it("sends a lane's rows strictly in order, one at a time", async () => {
     const order: string[] = [];
     const t = setup(async (row) => {
