@@ -128,14 +128,22 @@ export function DefinitionView({ id }: { id: string }) {
         title={def.name}
         subtitle={def.description || "Process sync definition"}
         actions={
-          <Button
-            size="sm"
-            data-testid="definition-edit"
-            aria-expanded={editing?.kind === "definition"}
-            onClick={() => setEditing({ kind: "definition" })}
-          >
-            Edit
-          </Button>
+          <>
+            <Link
+              className={buttonClass("secondary", "sm")}
+              href={`/sync/initial-sync/new?definition=${encodeURIComponent(def.id)}`}
+            >
+              Bring existing records across
+            </Link>
+            <Button
+              size="sm"
+              data-testid="definition-edit"
+              aria-expanded={editing?.kind === "definition"}
+              onClick={() => setEditing({ kind: "definition" })}
+            >
+              Edit
+            </Button>
+          </>
         }
       >
         <Link href="/sync" className="text-xs text-slate-500 hover:text-brand-700">

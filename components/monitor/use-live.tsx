@@ -7,7 +7,7 @@ import { useTRPC } from "../trpc/client";
 // Subscribes to /api/live (server-sent "this changed" ticks) and refetches the tRPC queries that
 // show the changed topics. EventSource reconnects by itself; the status says whether we are live.
 
-type Topic = "outbound" | "inbound" | "remotes" | "executions";
+type Topic = "outbound" | "inbound" | "remotes" | "executions" | "initialSync";
 export type LiveStatus = "connecting" | "live" | "offline";
 
 export function useLive(): LiveStatus {
@@ -29,6 +29,7 @@ export function useLive(): LiveStatus {
       }
       if (topics.has("remotes")) void queryClient.invalidateQueries(trpc.syncConfig.overview.pathFilter());
       if (topics.has("executions")) void queryClient.invalidateQueries(trpc.flowStats.pathFilter());
+      if (topics.has("initialSync")) void queryClient.invalidateQueries(trpc.initialSync.pathFilter());
       void queryClient.invalidateQueries(trpc.dashboard.pathFilter());
     };
     source.addEventListener("ready", () => setStatus("live"));

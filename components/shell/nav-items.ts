@@ -30,6 +30,7 @@ export const navSections: NavSection[] = [
     items: [
       { href: "/flows", label: "Flows", icon: "flow", area: "flows" },
       { href: "/sync", label: "Sync configuration", icon: "sync", area: "sync" },
+      { href: "/sync/initial-sync", label: "Initial sync", icon: "sync", area: "sync" },
       { href: "/queues", label: "Queues", icon: "queue", area: "queues" },
     ],
   },
