@@ -140,7 +140,11 @@ export function JobView({ id }: { id: string }) {
               value={j.ratePerSecond ? `${Math.round(j.ratePerSecond).toLocaleString()}/s` : "—"}
             />
             <Figure label="Time left" value={open ? formatEta(j.etaSeconds) : "—"} />
-            <Figure label="Errors" value={figures.errors.toLocaleString()} testId="initial-sync-errors" />
+            <Figure
+              label="Errors"
+              value={figures.errors.toLocaleString()}
+              testId="initial-sync-error-count"
+            />
           </dl>
         </section>
         <section
@@ -169,7 +173,7 @@ export function JobView({ id }: { id: string }) {
               </button>
             ))}
           </div>
-          <div role="tabpanel" className="p-4 text-sm">
+          <div role="tabpanel" className="max-h-[32rem] overflow-auto p-4 text-sm">
             {j.report ? (
               <Items
                 items={j.report.items[shown]}
