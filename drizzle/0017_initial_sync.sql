@@ -46,5 +46,6 @@ CREATE TABLE `initial_sync_outcome` (
 );
 --> statement-breakpoint
 CREATE INDEX `initial_sync_outcome_job` ON `initial_sync_outcome` (`remote_system_id`,`job_id`,`outcome`);--> statement-breakpoint
+ALTER TABLE `inbound_queue` ADD `initial_sync_job_id` text;--> statement-breakpoint
 ALTER TABLE `outbound_queue` ADD `initial_sync_job_id` text;--> statement-breakpoint
 CREATE INDEX `outbound_initial_sync` ON `outbound_queue` (`initial_sync_job_id`,`status`) WHERE initial_sync_job_id IS NOT NULL;

@@ -43,6 +43,7 @@ CREATE TABLE "initial_sync_outcome" (
 	CONSTRAINT "initial_sync_outcome_remote_system_id_message_id_pk" PRIMARY KEY("remote_system_id","message_id")
 );
 --> statement-breakpoint
+ALTER TABLE "inbound_queue" ADD COLUMN "initial_sync_job_id" text;--> statement-breakpoint
 ALTER TABLE "outbound_queue" ADD COLUMN "initial_sync_job_id" text;--> statement-breakpoint
 CREATE INDEX "initial_sync_event_job" ON "initial_sync_event" USING btree ("job_id","id");--> statement-breakpoint
 CREATE INDEX "initial_sync_job_status" ON "initial_sync_job" USING btree ("status");--> statement-breakpoint

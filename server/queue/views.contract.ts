@@ -315,7 +315,7 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
     const seen: string[][] = [];
     const stop = live.subscribe((topics) => seen.push(topics));
     try {
-      expect(await live.poll()).toEqual(["outbound", "inbound", "remotes", "executions"]);
+      expect(await live.poll()).toEqual(["outbound", "inbound", "remotes", "initialSync", "executions"]);
       expect(await live.poll()).toEqual([]);
       await storage.write(() => outbound({ message: "m1", status: "ready", remote, createdAt: 1 }));
       expect(await live.poll()).toEqual(["outbound"]);
@@ -329,13 +329,23 @@ export function queueViewsContract(fresh: () => Promise<Storage>): void {
         run(inboundRow, "i1", remote, "Incident Update", null, "rem-1", 1, "ready", 7, null),
       );
       expect(await live.poll()).toEqual(["inbound"]);
+      await storage.write(() =>
+        run(
+          sql(`INSERT INTO initial_sync_job (id, definition_id, remote_system_id, capture_definition_id, table_name,
+             mode, status, total, created_by, created_at, updated_at) VALUES ('j1', 'd', ?, 'c', 'incident', 'create',
+             'running', 3, 'admin', 1, 1)`),
+          remote,
+        ),
+      );
+      expect(await live.poll()).toEqual(["initialSync"]);
       expect(seen).toEqual([
-        ["outbound", "inbound", "remotes", "executions"],
+        ["outbound", "inbound", "remotes", "initialSync", "executions"],
         ["outbound"],
         ["outbound"],
         ["executions"],
         ["remotes"],
         ["inbound"],
+        ["initialSync"],
       ]);
     } finally {
       stop();

@@ -109,6 +109,8 @@ export const inboundQueue = sqliteTable(
     traceContext: text("trace_context"), // W3C trace context (JSON) of the accept, so the inbound flow continues the trace
     claimedBy: text("claimed_by"), // as in outbound_queue: the process working the row, and its lease
     leaseUntil: integer("lease_until"),
+    // The sender's initial sync job (issue 17); null for live changes, which are claimed first.
+    initialSyncJobId: text("initial_sync_job_id"),
   },
   (t) => [
     uniqueIndex("inbound_message").on(t.remoteSystemId, t.messageId), // dedup in the storing transaction

@@ -39,14 +39,22 @@ const Q = {
   // and does nothing, and returns no row.
   insert: sql<{ sequence: number }>({
     sqlite: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)`,
+       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context, initial_sync_job_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?, ?)`,
     postgres: `INSERT INTO inbound_queue (message_id, remote_system_id, process_event, operation, local_correlation_id,
-       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?)
+       remote_correlation_id, lane_seq, payload, status, received_at, domain, trace_context, initial_sync_job_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ready', ?, ?, ?, ?)
      ON CONFLICT (remote_system_id, message_id) DO NOTHING RETURNING sequence`,
   }),
 };
+
+/** The initial sync job a message belongs to (issue 17), from its payload; null for a live change. */
+function initialSyncJobOf(m: WireMessage): string | null {
+  const instruction = m.payload.initial_sync;
+  if (!instruction || typeof instruction !== "object") return null;
+  const job = (instruction as { job?: unknown }).job;
+  return typeof job === "string" && job !== "" ? job.slice(0, 100) : null;
+}
 
 const duplicate = (m: WireMessage, seen: ExistingRow): MessageResult => ({
   id: m.id,
@@ -93,6 +101,7 @@ export function* acceptPlan(
       Date.now(),
       domain,
       traceContext(m),
+      initialSyncJobOf(m),
     ];
     const sequence = pg
       ? (yield* get(Q.insert, ...values))?.sequence

@@ -26,6 +26,8 @@ export interface InboundRow {
   /** The process that claimed the row last, and until when its lease runs (issue 13). */
   claimed_by?: string | null;
   lease_until?: number | null;
+  /** The sender's initial sync job the message belongs to (issue 17); null for a live change. */
+  initial_sync_job_id?: string | null;
 }
 
 export type InboundResult =
@@ -58,22 +60,34 @@ const LANE_HEAD = `q.status = 'ready' AND q.status <> 'processed' AND q.remote_s
   AND NOT EXISTS (SELECT 1 FROM inbound_queue p WHERE p.lane_key = q.lane_key AND p.sequence < q.sequence
                   AND p.status NOT IN ('processed', 'skipped'))`;
 
+// Live changes before the messages of an initial sync job (issue 17), as on the outbound side.
+const LIVE = "q.initial_sync_job_id IS NULL";
+const JOB = "q.initial_sync_job_id IS NOT NULL";
+const eligible = (kind: string) =>
+  sql<InboundRow>(
+    `SELECT q.* FROM inbound_queue q WHERE ${LANE_HEAD} AND ${kind} ORDER BY q.sequence LIMIT ?`,
+  );
+// PostgreSQL (several processes): heads being claimed by another process are skipped, the rows
+// behind them wait; one statement claims the lot.
+const claimSkipLocked = (kind: string) =>
+  sql<InboundRow>(
+    `WITH picked AS MATERIALIZED (
+       SELECT q.sequence FROM inbound_queue q WHERE ${LANE_HEAD} AND ${kind} ORDER BY q.sequence LIMIT ? FOR UPDATE OF q SKIP LOCKED)
+     UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?),
+       claimed_by = ?, lease_until = ?
+     FROM picked WHERE inbound_queue.sequence = picked.sequence RETURNING inbound_queue.*`,
+  );
+
 const Q = {
   // SQLite (one process): read the heads, then claim them in the same transaction.
-  eligible: sql<InboundRow>(`SELECT q.* FROM inbound_queue q WHERE ${LANE_HEAD} ORDER BY q.sequence LIMIT ?`),
+  eligibleLive: eligible(LIVE),
+  eligibleJob: eligible(JOB),
   claim: sql(
     `UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?),
        claimed_by = ?, lease_until = ? WHERE sequence = ? AND status = 'ready'`,
   ),
-  // PostgreSQL (several processes): heads being claimed by another process are skipped, the rows
-  // behind them wait; one statement claims the lot.
-  claimSkipLocked: sql<InboundRow>(
-    `WITH picked AS MATERIALIZED (
-       SELECT q.sequence FROM inbound_queue q WHERE ${LANE_HEAD} ORDER BY q.sequence LIMIT ? FOR UPDATE OF q SKIP LOCKED)
-     UPDATE inbound_queue SET status = 'processing', attempts = attempts + 1, started_at = coalesce(started_at, ?),
-       claimed_by = ?, lease_until = ?
-     FROM picked WHERE inbound_queue.sequence = picked.sequence RETURNING inbound_queue.*`,
-  ),
+  claimLive: claimSkipLocked(LIVE),
+  claimJob: claimSkipLocked(JOB),
   nextDue: sql<{ at: number | null }>(
     "SELECT min(next_attempt_at) AS at FROM inbound_queue WHERE status = 'ready' AND status <> 'processed' AND remote_system_id = ?",
   ),
@@ -128,19 +142,27 @@ const Q = {
  * `ready`, so the rows behind it in its lane keep waiting (order per lane).
  */
 export const inboundPlans = {
-  /** Claims up to `limit` lane heads of one remote for `processId`; run it in a transaction. */
+  /**
+   * Claims up to `limit` lane heads of one remote for `processId`, live changes first, then at
+   * most `jobLimit` messages of initial sync jobs; run it in a transaction.
+   */
   *claim(
     remoteId: string,
     now: number,
     limit: number,
     processId: string,
     leaseUntil: number,
+    jobLimit = limit,
   ): Plan<InboundRow[]> {
     if ((yield* dialect()) === "postgres") {
-      const rows = yield* all(Q.claimSkipLocked, remoteId, now, limit, now, processId, leaseUntil);
+      const rows = yield* all(Q.claimLive, remoteId, now, limit, now, processId, leaseUntil);
+      const jobs = Math.min(limit - rows.length, jobLimit);
+      if (jobs > 0) rows.push(...(yield* all(Q.claimJob, remoteId, now, jobs, now, processId, leaseUntil)));
       return rows.sort((a, b) => a.sequence - b.sequence);
     }
-    const rows = yield* all(Q.eligible, remoteId, now, limit);
+    const rows = yield* all(Q.eligibleLive, remoteId, now, limit);
+    const jobs = Math.min(limit - rows.length, jobLimit);
+    if (jobs > 0) rows.push(...(yield* all(Q.eligibleJob, remoteId, now, jobs)));
     for (const row of rows) {
       yield* run(Q.claim, now, processId, leaseUntil, row.sequence);
       row.status = "processing";
@@ -268,9 +290,9 @@ export class InboundStore {
     return this.storage.read(inboundPlans.nextDue(remoteId));
   }
 
-  claim(remoteId: string, now: number, limit: number): Promise<InboundRow[]> {
+  claim(remoteId: string, now: number, limit: number, jobLimit = limit): Promise<InboundRow[]> {
     return this.storage.transaction(() =>
-      inboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs),
+      inboundPlans.claim(remoteId, now, limit, this.processId, now + this.leaseMs, jobLimit),
     );
   }
 

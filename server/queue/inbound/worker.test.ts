@@ -36,7 +36,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
   });
   const acceptor = new InboundAcceptor(storage);
   let n = 0;
-  const receive = async (lane: string, seq: number) => {
+  const receive = async (lane: string, seq: number, job?: string) => {
     const m: WireMessage = {
       id: `m${++n}`,
       process_event: "e",
@@ -44,7 +44,7 @@ async function setup(run: (row: InboundRow) => InboundOutcome) {
       sender_correlation_id: lane,
       receiver_correlation_id: null,
       lane_sequence: seq,
-      payload: {},
+      payload: job ? { initial_sync: { job, record: lane, link: null } } : {},
     };
     return (await acceptor.accept(remote.id, [m], "global"))[0]?.sequence as number;
   };
@@ -80,6 +80,18 @@ const timeout: InboundOutcome = {
   executionId: null,
   retriable: true,
 };
+
+describe("InboundWorker and initial sync messages", () => {
+  it("runs a live change ahead of the initial sync messages received before it", async () => {
+    const t = await setup(() => done);
+    for (let i = 0; i < 80; i++) await t.receive(`J${i}`, 1, "job1");
+    await t.receive("LIVE", 1);
+    t.worker.start();
+    await until("every row run", () => t.runs.length === 81);
+    expect(t.runs[0]).toBe("LIVE#1");
+    await t.worker.stop();
+  });
+});
 
 describe("InboundWorker retries", () => {
   it("retries a transient failure later while its lane waits, then processes both in order", async () => {

@@ -30,6 +30,8 @@ export interface InboundWorkerDeps {
   run: (row: InboundRow) => Promise<InboundOutcome>;
   retryPolicy?: RetryPolicy;
   concurrency?: number;
+  /** Messages of initial sync jobs in flight (issue 17; default 64): live changes always find room. */
+  jobConcurrency?: number;
   /** The safety net: how long it sleeps without a wake-up or a retry due (default 1 s on SQLite, 10 s when shared). */
   idleMs?: number;
   now?: () => number;
@@ -45,6 +47,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   private readonly now: () => number;
   private readonly policy: RetryPolicy;
   private readonly idleMs: number;
+  private jobInFlight = 0;
 
   constructor(private readonly deps: InboundWorkerDeps) {
     super(deps.logger, "inbound", deps.store.shared);
@@ -77,7 +80,8 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
       if (remote.inboundState !== "active") continue;
       const free = limit - this.inFlight;
       if (free <= 0) break;
-      const rows = await this.deps.store.claim(remote.id, now, free);
+      const jobFree = Math.max(0, (this.deps.jobConcurrency ?? 64) - this.jobInFlight);
+      const rows = await this.deps.store.claim(remote.id, now, free, jobFree);
       for (const row of rows) this.launch(row);
       if (rows.length < free) {
         const due = await this.deps.store.nextDue(remote.id);
@@ -93,6 +97,8 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
 
   private launch(row: InboundRow): void {
     const started = this.now();
+    const job = Boolean(row.initial_sync_job_id);
+    if (job) this.jobInFlight += 1;
     const work = this.deps
       .run(row)
       .catch(
@@ -111,6 +117,9 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
           this.deps.config.snapshot().remotesById.get(row.remote_system_id)?.name ?? row.remote_system_id;
         metrics().queueRows.labels("inbound", remote, row.process_event, result.kind).inc();
         this.push(result);
+      })
+      .finally(() => {
+        if (job) this.jobInFlight -= 1;
       });
     this.track(work);
   }
