@@ -1,3 +1,11 @@
+CREATE TABLE `initial_sync_count` (
+	`remote_system_id` text NOT NULL,
+	`job_id` text NOT NULL,
+	`outcome` text NOT NULL,
+	`n` integer NOT NULL,
+	PRIMARY KEY(`remote_system_id`, `job_id`, `outcome`)
+);
+--> statement-breakpoint
 CREATE TABLE `initial_sync_event` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`job_id` text NOT NULL,

@@ -119,7 +119,7 @@ export class InitialSync {
   private readonly now: () => number;
 
   constructor(private readonly deps: InitialSyncDeps) {
-    this.batch = deps.batch ?? 200;
+    this.batch = deps.batch ?? 50;
     this.window = deps.window ?? 600;
     this.tickMs = deps.tickMs ?? 100;
     this.now = deps.now ?? Date.now;
@@ -428,9 +428,15 @@ export class InitialSync {
     }
     if (job.status !== "running") return;
     if (!job.exhausted) {
-      const room = this.window - (job.enqueued - progress.received);
-      if (room > 0) {
-        await this.deps.storage.transaction(() => this.producePlan(job.id, Math.min(this.batch, room)));
+      // Small transactions, the event loop free between them: a live change never waits
+      // behind a long one.
+      let room = this.window - (job.enqueued - progress.received);
+      while (room > 0 && !this.stopped) {
+        const asked = Math.min(this.batch, room);
+        const added = await this.deps.storage.transaction(() => this.producePlan(job.id, asked));
+        if (added < asked) break;
+        room -= added;
+        await new Promise((r) => setImmediate(r));
       }
       return;
     }

@@ -54,8 +54,14 @@ const Q = {
        AND local_sys_id = ? LIMIT 1`,
   ),
   counts: sql<{ outcome: Outcome; n: number }>(
-    "SELECT outcome, count(*) AS n FROM initial_sync_outcome WHERE remote_system_id = ? AND job_id = ? GROUP BY outcome",
+    "SELECT outcome, n FROM initial_sync_count WHERE remote_system_id = ? AND job_id = ?",
   ),
+  count: sql({
+    sqlite: `INSERT INTO initial_sync_count (remote_system_id, job_id, outcome, n) VALUES (?, ?, ?, 1)
+      ON CONFLICT (remote_system_id, job_id, outcome) DO UPDATE SET n = n + 1`,
+    postgres: `INSERT INTO initial_sync_count (remote_system_id, job_id, outcome, n) VALUES (?, ?, ?, 1)
+      ON CONFLICT (remote_system_id, job_id, outcome) DO UPDATE SET n = initial_sync_count.n + 1`,
+  }),
   // Unfinished inbound rows are few (the claim index holds only those): walk them, keep the job's.
   unfinished: sql<{ status: string; n: number }>(
     `SELECT q.status AS status, count(*) AS n FROM inbound_queue q
@@ -138,12 +144,13 @@ export class InitialSyncReceiver {
     const sourceSysId = instruction.record;
     const link = instruction.link;
     const label = link?.value ?? "";
-    const record = (outcome: Outcome, localSysId: string | null, detail: string | null) =>
-      run(
+    const job = instruction.job;
+    function* record(outcome: Outcome, localSysId: string | null, detail: string | null): Plan<void> {
+      yield* run(
         Q.insert,
         remoteId,
         row.message_id,
-        instruction.job,
+        job,
         outcome,
         sourceSysId,
         label,
@@ -151,6 +158,8 @@ export class InitialSyncReceiver {
         detail,
         Date.now(),
       );
+      yield* run(Q.count, remoteId, job, outcome);
+    }
 
     const correlated =
       (yield* correlationPlans.byRemoteId(remoteId, row.remote_correlation_id)) ??

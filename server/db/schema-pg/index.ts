@@ -41,4 +41,5 @@ export const {
   initialSyncJob,
   initialSyncEvent,
   initialSyncOutcome,
+  initialSyncCount,
 } = tables;

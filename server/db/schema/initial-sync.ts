@@ -67,3 +67,16 @@ export const initialSyncOutcome = sqliteTable(
     index("initial_sync_outcome_job").on(t.remoteSystemId, t.jobId, t.outcome),
   ],
 );
+
+// The receiver's running totals per job and outcome, moved in the transaction that classifies a
+// message: the sender asks for them every few hundred ms while its job runs (no count of rows).
+export const initialSyncCount = sqliteTable(
+  "initial_sync_count",
+  {
+    remoteSystemId: text("remote_system_id").notNull(),
+    jobId: text("job_id").notNull(),
+    outcome: text("outcome", { enum: ["created", "linked", "unchanged", "conflict"] }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.remoteSystemId, t.jobId, t.outcome] })],
+);

@@ -80,7 +80,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
       if (remote.inboundState !== "active") continue;
       const free = limit - this.inFlight;
       if (free <= 0) break;
-      const jobFree = Math.max(0, (this.deps.jobConcurrency ?? 64) - this.jobInFlight);
+      const jobFree = Math.max(0, (this.deps.jobConcurrency ?? 16) - this.jobInFlight);
       const rows = await this.deps.store.claim(remote.id, now, free, jobFree);
       for (const row of rows) this.launch(row);
       if (rows.length < free) {

@@ -67,7 +67,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
     super(deps.logger, "outbound", deps.store.shared);
     this.concurrency = deps.concurrency ?? 512;
     this.perRemote = deps.perRemote ?? 400;
-    this.perRemoteJobs = deps.perRemoteJobs ?? 32;
+    this.perRemoteJobs = deps.perRemoteJobs ?? 8;
     this.now = deps.now ?? Date.now;
     this.idleMs = deps.idleMs ?? (deps.store.shared ? 10_000 : 1000);
   }
