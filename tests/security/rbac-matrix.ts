@@ -121,6 +121,20 @@ export const procedureMatrix: Record<string, ProcedureAccess> = {
     input: () => ({ templateId: "no-such-template", name: "x" }),
   },
   "syncConfig.createInvitation": { allow: syncAdmin },
+  "initialSync.options": { allow: syncAdmin },
+  "initialSync.list": { allow: syncAdmin },
+  "initialSync.get": { allow: syncAdmin, input: () => ({ id: "no-such-job" }) },
+  "initialSync.preview": {
+    allow: syncAdmin,
+    input: (f) => ({ definitionId: f.definition, remoteSystemId: "no-such-remote", condition: "" }),
+  },
+  "initialSync.start": {
+    allow: syncAdmin,
+    input: (f) => ({ definitionId: f.definition, remoteSystemId: "no-such-remote", mode: "create" }),
+  },
+  "initialSync.pause": { allow: syncAdmin, input: () => ({ id: "no-such-job" }) },
+  "initialSync.resume": { allow: syncAdmin, input: () => ({ id: "no-such-job" }) },
+  "initialSync.cancel": { allow: syncAdmin, input: () => ({ id: "no-such-job" }) },
   "syncConfig.acceptInvitation": { allow: syncAdmin, input: () => ({ token: "not-a-token" }) },
 };
 
@@ -156,6 +170,7 @@ export const routeMatrix: Record<string, RouteAccess> = {
   "POST /api/sync/v1/attachments/request": { allow: "peer", body: () => JSON.stringify({}) },
   "POST /api/sync/v1/attachments/complete": { allow: "peer", body: () => JSON.stringify({}) },
   "PUT /api/sync/v1/attachments/:key": { allow: "peer", path: () => "/api/sync/v1/attachments/not-a-key" },
+  "POST /api/sync/v1/initial-sync/report": { allow: "peer", body: () => JSON.stringify({}) },
   "POST /logout": { allow: "public" },
   "GET /api/now/table/:table": { allow: tableReaders, path: () => "/api/now/table/incident?sysparm_limit=1" },
   "POST /api/now/table/:table": {

@@ -35,6 +35,8 @@ interface Known {
   flows: string[];
   executions: string[];
   queueRows: Array<{ queue: "outbound" | "inbound"; id: number }>;
+  /** Initial sync jobs of the instance (read from its database when the walk starts). */
+  jobs: string[];
 }
 
 /** Inputs per query, in walk order (list queries first). A query missing here fails the test. */
@@ -76,6 +78,10 @@ const walk: Array<[string, (k: Known) => unknown[]]> = [
   // The whole configuration as files: remote systems are in it, their secrets must not be.
   ["configAsCode.exportFiles", () => [undefined]],
   ["alerts.list", () => [undefined]],
+  ["initialSync.options", () => [undefined]],
+  ["initialSync.list", () => [undefined]],
+  ["initialSync.get", (k) => k.jobs.map((id) => ({ id }))],
+  ["initialSync.preview", (k) => k.jobs.map(() => ({ definitionId: "", remoteSystemId: "", condition: "" }))],
 ];
 
 function pages(): string[] {
@@ -131,6 +137,14 @@ describe("security: no secret in any response", () => {
       "beta to process the incident",
     );
     const invitation = await trpc<{ token: string }>(pair.alpha, "syncConfig.createInvitation", undefined);
+    // An initial sync job, so its page and report are walked too.
+    await trpc(pair.alpha, "initialSync.start", {
+      definitionId: query<{ id: string }>(pair.alpha, "SELECT id FROM sync_definition LIMIT 1")[0]?.id,
+      remoteSystemId: query<{ id: string }>(pair.alpha, "SELECT id FROM remote_system LIMIT 1")[0]?.id,
+      condition: "short_description=Secrets walk",
+      mode: "link",
+      linkField: "number",
+    });
 
     const needles: Needle[] = [];
     const secret = (label: string, value: string | undefined) => {
@@ -170,7 +184,8 @@ describe("security: no secret in any response", () => {
     );
 
     for (const member of [pair.alpha, pair.beta]) {
-      const known: Known = { tables: [], records: [], flows: [], executions: [], queueRows: [] };
+      const jobs = query<{ id: string }>(member, "SELECT id FROM initial_sync_job").map((j) => j.id);
+      const known: Known = { tables: [], records: [], flows: [], executions: [], queueRows: [], jobs };
       for (const [name, inputsOf] of walk) {
         for (const input of inputsOf(known)) {
           const { status, text, data } = await getQuery(member, name, input);
@@ -253,6 +268,7 @@ function expandPage(page: string, k: Known, member: PairMember): string[] {
     return k.executions.slice(0, 5).map((id) => page.replace("[id]", id));
   if (page === "/sync/remotes/[id]") return remotes.map((r) => `/sync/remotes/${r.id}`);
   if (page === "/sync/definitions/[id]") return definitions.map((d) => `/sync/definitions/${d.id}`);
+  if (page === "/sync/initial-sync/[id]") return k.jobs.map((id) => `/sync/initial-sync/${id}`);
   // "Try with draft" of a queue row: the row's flow opened with the row's dry run.
   if (page === "/flows/try/[queue]/[id]")
     return k.queueRows.slice(0, 5).map((r) => `/flows/try/${r.queue}/${r.id}`);
