@@ -15,10 +15,10 @@ import { cursorQuery, describeCondition } from "./condition";
 import {
   type InitialSyncJob,
   type JobEvent,
-  type JobMode,
   type JobReport,
   jobPlans,
   type LocalCounts,
+  type NewJob,
   type RemoteProgress,
 } from "./jobs";
 
@@ -232,11 +232,7 @@ export class InitialSync {
     return { id };
   }
 
-  private *startPlan(
-    job: Parameters<typeof jobPlans.create>[0],
-    remoteName: string,
-    now: number,
-  ): Plan<void> {
+  private *startPlan(job: NewJob, remoteName: string, now: number): Plan<void> {
     const running = yield* jobPlans.activeFor(job.remoteSystemId, job.captureDefinitionId);
     if (running) {
       throw new RecordError(
@@ -593,5 +589,3 @@ export class InitialSync {
     });
   }
 }
-
-export type { JobMode };

@@ -170,18 +170,20 @@ const Q = {
   ),
 };
 
-export interface NewJob {
-  id: string;
-  definitionId: string;
-  remoteSystemId: string;
-  captureDefinitionId: string;
-  tableName: string;
-  condition: string;
-  mode: JobMode;
-  linkField: string | null;
-  total: number;
-  createdBy: string;
-}
+/** What starting a job decides; the rest of a job's fields start at their defaults. */
+export type NewJob = Pick<
+  InitialSyncJob,
+  | "id"
+  | "definitionId"
+  | "remoteSystemId"
+  | "captureDefinitionId"
+  | "tableName"
+  | "condition"
+  | "mode"
+  | "linkField"
+  | "total"
+  | "createdBy"
+>;
 
 export const jobPlans = {
   *create(job: NewJob, now: number): Plan<void> {
