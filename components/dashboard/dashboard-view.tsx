@@ -11,11 +11,19 @@ import { useTRPC } from "../trpc/client";
 import { problemOf } from "../trpc/errors";
 import { Button } from "../ui/button";
 import { Skeleton } from "../ui/skeleton";
+import { FirstSyncChecklist } from "./first-sync-checklist";
 import { HourChart } from "./hour-chart";
 import { type ChartWindow, WindowPicker, windowLabels } from "./window-picker";
 
 /** The operations dashboard (SPEC 6), refreshed live. */
-export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
+export function DashboardView({
+  canOpenQueues,
+  canAdminSync,
+}: {
+  canOpenQueues: boolean;
+  /** Sync admins see the first-sync checklist (its steps are theirs to take). */
+  canAdminSync: boolean;
+}) {
   const trpc = useTRPC();
   const live = useLive();
   const [chartWindow, setChartWindow] = useState<ChartWindow>("24h");
@@ -54,6 +62,7 @@ export function DashboardView({ canOpenQueues }: { canOpenQueues: boolean }) {
         <LiveIndicator status={live} />
       </div>
       <AlertBanner variant="section" />
+      {canAdminSync ? <FirstSyncChecklist /> : null}
       <section aria-label="Remote systems" className="rounded-lg border border-slate-200 bg-white">
         <h2 className="border-b border-slate-100 px-4 py-2.5 text-sm font-semibold text-slate-800">
           Remote systems

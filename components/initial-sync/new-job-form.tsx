@@ -17,7 +17,16 @@ import { useDebounced } from "../ui/use-debounced";
  * (an encoded query, with the number of matches previewed as you type), and what to do with a
  * record the remote may already hold.
  */
-export function NewJobForm({ definition, remote }: { definition?: string; remote?: string }) {
+export function NewJobForm({
+  definition,
+  remote,
+  mode: initialMode = "link",
+}: {
+  definition?: string | undefined;
+  remote?: string | undefined;
+  /** The first sync of a fresh pair creates (the same numbers there name other records). */
+  mode?: "create" | "link";
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const options = useQuery(trpc.initialSync.options.queryOptions());
@@ -25,7 +34,7 @@ export function NewJobForm({ definition, remote }: { definition?: string; remote
   const [remoteSystemId, setRemoteSystemId] = useState(remote ?? "");
   const [captureDefinitionId, setCaptureDefinitionId] = useState("");
   const [condition, setCondition] = useState("");
-  const [mode, setMode] = useState<"create" | "link">("link");
+  const [mode, setMode] = useState<"create" | "link">(initialMode);
   const [linkField, setLinkField] = useState("number");
   const start = useMutation(trpc.initialSync.start.mutationOptions());
   const ids = { definition: useId(), remote: useId(), capture: useId(), condition: useId(), link: useId() };

@@ -41,6 +41,8 @@ import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
 import { Pairing } from "../sync/pairing";
 import type { SecretBox } from "../sync/secrets";
+import type { TemplateSetApiDeps } from "../sync/template-sets/peer-api";
+import { TemplateSets } from "../sync/template-sets/template-sets";
 import { SyncClient } from "../transport/client";
 import type { SyncApiDeps } from "../transport/handler";
 
@@ -236,6 +238,13 @@ export function createSyncEngine(core: CoreDeps) {
     guard,
     fetch: guardedFetch(guard),
   });
+  const templateSets = new TemplateSets({
+    storage: core.storage,
+    config,
+    flows,
+    instance: core.cfg.instance,
+    callRemote: (remoteId, path, body) => client.call(remoteId, path, body),
+  });
   const live = new LiveChanges(core.storage, 400, (error) => logger.warn({ err: error }, "live changes"));
   const alerts = new AlertEvaluator({
     storage: core.storage,
@@ -278,6 +287,8 @@ export function createSyncEngine(core: CoreDeps) {
     attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
     initialSync,
     initialSyncApi: { ...api, initialSync: initialSyncReceiver } satisfies ReportApiDeps,
+    templateSets,
+    templateSetApi: { ...api, templateSets } satisfies TemplateSetApiDeps,
     validateAndActivate: activate,
     start(): void {
       for (const worker of [outboundWorker, inboundWorker])

@@ -9,6 +9,7 @@ import {
   restart,
   startPair,
   trpc,
+  trpcError,
   waitFor,
 } from "../support/pair";
 
@@ -35,20 +36,6 @@ interface JobView {
     items: Record<string, Array<{ sourceSysId: string; label: string; localSysId: string | null }>>;
   } | null;
   events: Array<{ action: string; user: string }>;
-}
-
-async function trpcError(member: Pair["alpha"], path: string, input: unknown): Promise<string> {
-  const res = await fetch(`${member.inst.url}/api/trpc/${path}`, {
-    method: "POST",
-    headers: {
-      authorization: `Basic ${Buffer.from("admin:admin").toString("base64")}`,
-      "content-type": "application/json",
-    },
-    body: JSON.stringify(input),
-  });
-  const json = (await res.json()) as { error?: { message: string; data?: { detail?: string } } };
-  expect(res.ok).toBe(false);
-  return `${json.error?.message ?? ""} ${JSON.stringify(json.error?.data ?? {})}`;
 }
 
 describe("initial sync", () => {

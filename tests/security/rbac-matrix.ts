@@ -121,6 +121,11 @@ export const procedureMatrix: Record<string, ProcedureAccess> = {
     input: () => ({ templateId: "no-such-template", name: "x" }),
   },
   "syncConfig.createInvitation": { allow: syncAdmin },
+  "syncConfig.setup": { allow: syncAdmin },
+  "syncConfig.applyTemplateSet": {
+    allow: syncAdmin,
+    input: () => ({ remoteSystemId: "no-such-remote", set: "incident" }),
+  },
   "initialSync.options": { allow: syncAdmin },
   "initialSync.list": { allow: syncAdmin },
   "initialSync.get": { allow: syncAdmin, input: () => ({ id: "no-such-job" }) },
@@ -171,6 +176,7 @@ export const routeMatrix: Record<string, RouteAccess> = {
   "POST /api/sync/v1/attachments/complete": { allow: "peer", body: () => JSON.stringify({}) },
   "PUT /api/sync/v1/attachments/:key": { allow: "peer", path: () => "/api/sync/v1/attachments/not-a-key" },
   "POST /api/sync/v1/initial-sync/report": { allow: "peer", body: () => JSON.stringify({}) },
+  "POST /api/sync/v1/template-sets/apply": { allow: "peer", body: () => JSON.stringify({}) },
   "POST /logout": { allow: "public" },
   "GET /api/now/table/:table": { allow: tableReaders, path: () => "/api/now/table/incident?sysparm_limit=1" },
   "POST /api/now/table/:table": {

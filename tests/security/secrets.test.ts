@@ -57,6 +57,7 @@ const walk: Array<[string, (k: Known) => unknown[]]> = [
   ["dashboard.summary", () => [undefined]],
   ["syncConfig.overview", () => [undefined]],
   ["syncConfig.choices", () => [undefined]],
+  ["syncConfig.setup", () => [undefined]],
   [
     "queues.list",
     () => [

@@ -134,6 +134,18 @@ export async function trpc<T>(member: PairMember, path: string, input: unknown):
   return json.result.data;
 }
 
+/** Calls a tRPC mutation that must fail; its message and data (the detail says what to do). */
+export async function trpcError(member: PairMember, path: string, input: unknown): Promise<string> {
+  const res = await fetch(`${member.inst.url}/api/trpc/${path}`, {
+    method: "POST",
+    headers: { authorization: admin, "content-type": "application/json" },
+    body: JSON.stringify(input),
+  });
+  const json = (await res.json()) as { error?: { message: string; data?: { detail?: string } } };
+  if (res.ok) throw new Error(`tRPC ${path} succeeded; a refusal was expected`);
+  return `${json.error?.message ?? ""} ${JSON.stringify(json.error?.data ?? {})}`;
+}
+
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,

@@ -11,7 +11,7 @@ export default async function Page() {
   return (
     <>
       <PageHeader title="Dashboard" subtitle="How process sync is doing on this instance, live." />
-      <DashboardView canOpenQueues={canOpen(user, "queues")} />
+      <DashboardView canOpenQueues={canOpen(user, "queues")} canAdminSync={canOpen(user, "sync")} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { FLOW_TEMPLATES } from "@/flows";
 import { checkConnectionUrl } from "../../sync/connection-check";
+import { setupChecklist } from "../../sync/template-sets/setup-checklist";
 import { roleProcedure, router } from "../trpc";
 
 // Sync configuration (SPEC 2) through the API: thin procedures over server/sync/config-store.ts,
@@ -99,4 +100,18 @@ export const syncConfigRouter = router({
   acceptInvitation: admin
     .input(z.object({ token: z.string().min(1).max(4000) }))
     .mutation(({ ctx, input }) => ctx.inst.sync.pairing.accept(input.token, { sysId: ctx.user.sysId })),
+  /** The dashboard's first-sync checklist (issue 17): how far each remote is from its first sync. */
+  setup: admin.query(({ ctx }) =>
+    setupChecklist({
+      storage: ctx.inst.storage,
+      config: ctx.inst.sync.config,
+      templateSets: ctx.inst.sync.templateSets,
+    }),
+  ),
+  /** Applies a template set on both sides of a pair in one action (the peer's half first). */
+  applyTemplateSet: admin
+    .input(z.object({ remoteSystemId: z.string().min(1), set: z.string().min(1).max(50) }))
+    .mutation(({ ctx, input }) =>
+      ctx.inst.sync.templateSets.apply(input.remoteSystemId, input.set, ctx.user.userName),
+    ),
 });

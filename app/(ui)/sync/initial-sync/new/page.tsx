@@ -9,9 +9,9 @@ export const metadata: Metadata = { title: "New initial sync" };
 export default async function Page({
   searchParams,
 }: {
-  searchParams: Promise<{ definition?: string; remote?: string }>;
+  searchParams: Promise<{ definition?: string; remote?: string; mode?: string }>;
 }) {
-  const { definition, remote } = await searchParams;
+  const { definition, remote, mode } = await searchParams;
   await requireUiUser({ path: "/sync/initial-sync/new", anyOf: pageRoles.sync });
   return (
     <>
@@ -19,7 +19,7 @@ export default async function Page({
         title="Bring existing records across"
         subtitle="The records go through the capture's payload and outbound flow, in batches that never hold up live changes."
       />
-      <NewJobForm definition={definition} remote={remote} />
+      <NewJobForm definition={definition} remote={remote} mode={mode === "create" ? "create" : "link"} />
     </>
   );
 }
