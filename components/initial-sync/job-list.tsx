@@ -63,7 +63,10 @@ export function JobList() {
                 </Link>{" "}
                 <span className="text-slate-500">by {j.createdBy}</span>
               </td>
-              <td className="px-3 py-2">{j.tableName}</td>
+              <td className="px-3 py-2">
+                {j.tableName}
+                {j.direction === "pull" ? <span className="text-slate-500"> · brought here</span> : null}
+              </td>
               <td className="px-3 py-2 font-mono text-xs">{j.condition || "every record"}</td>
               <td className="px-3 py-2 tabular-nums">{j.total.toLocaleString()}</td>
               <td className="px-3 py-2">

@@ -74,10 +74,12 @@ export function JobView({ id }: { id: string }) {
     errors: (p?.errors ?? 0) + j.local.error,
   };
   const open = j.status === "running" || j.status === "paused";
+  // A pull job runs on the remote: what it sent is its figure; the outcomes are this instance's.
+  const pulled = j.direction === "pull";
   return (
     <>
       <PageHeader
-        title={`Initial sync to ${j.remoteName}`}
+        title={pulled ? `Initial sync from ${j.remoteName}` : `Initial sync to ${j.remoteName}`}
         subtitle={`${j.definitionName} · ${j.tableName} · ${j.condition || "every record"} · ${
           j.mode === "link" ? `link by ${j.linkField}` : "create"
         }`}
@@ -134,7 +136,10 @@ export function JobView({ id }: { id: string }) {
             <div className="h-full bg-brand-700 transition-all" style={{ width: `${percent}%` }} />
           </div>
           <dl className="mt-3 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-            <Figure label="Sent" value={j.local.processed.toLocaleString()} />
+            <Figure
+              label={pulled ? `Sent by ${j.remoteName}` : "Sent"}
+              value={(pulled ? j.enqueued : j.local.processed).toLocaleString()}
+            />
             <Figure
               label="Rate"
               value={j.ratePerSecond ? `${Math.round(j.ratePerSecond).toLocaleString()}/s` : "—"}
@@ -180,6 +185,7 @@ export function JobView({ id }: { id: string }) {
                 total={figures[shown]}
                 table={j.tableName}
                 remote={j.remoteName}
+                pulled={pulled}
               />
             ) : (
               <p className="text-slate-500">
@@ -237,11 +243,14 @@ function Items({
   total,
   table,
   remote,
+  pulled,
 }: {
   items: Array<{ sourceSysId: string; label: string; localSysId: string | null; detail: string | null }>;
   total: number;
   table: string;
   remote: string;
+  /** The records came from the remote: the source is there, the local record here. */
+  pulled: boolean;
 }) {
   if (items.length === 0) return <p className="text-slate-500">None.</p>;
   return (
@@ -256,21 +265,29 @@ function Items({
           </tr>
         </thead>
         <tbody>
-          {items.map((i) => (
-            <tr key={`${i.sourceSysId}-${i.localSysId ?? ""}`} className="border-t border-slate-100">
-              <td className="py-1">
-                <Link
-                  className="font-mono text-xs text-brand-700 underline"
-                  href={`/records/${table}/${i.sourceSysId}`}
-                >
-                  {i.sourceSysId}
-                </Link>
-              </td>
-              <td className="py-1">{i.label || "—"}</td>
-              <td className="py-1 font-mono text-xs">{i.localSysId ?? "—"}</td>
-              <td className="py-1 text-slate-600">{i.detail ?? ""}</td>
-            </tr>
-          ))}
+          {items.map((i) => {
+            const here = pulled ? i.localSysId : i.sourceSysId;
+            const there = pulled ? i.sourceSysId : i.localSysId;
+            return (
+              <tr key={`${i.sourceSysId}-${i.localSysId ?? ""}`} className="border-t border-slate-100">
+                <td className="py-1">
+                  {here ? (
+                    <Link
+                      className="font-mono text-xs text-brand-700 underline"
+                      href={`/records/${table}/${here}`}
+                    >
+                      {here}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                <td className="py-1">{i.label || "—"}</td>
+                <td className="py-1 font-mono text-xs">{there ?? "—"}</td>
+                <td className="py-1 text-slate-600">{i.detail ?? ""}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {total > items.length ? (

@@ -36,19 +36,22 @@ export function NewJobForm({
   const [condition, setCondition] = useState("");
   const [mode, setMode] = useState<"create" | "link">(initialMode);
   const [linkField, setLinkField] = useState("number");
+  const [direction, setDirection] = useState<"push" | "pull">("push");
   const start = useMutation(trpc.initialSync.start.mutationOptions());
   const ids = { definition: useId(), remote: useId(), capture: useId(), condition: useId(), link: useId() };
 
   const defs = options.data ?? [];
   const def = defs.find((d) => d.id === definitionId) ?? (defs.length === 1 ? defs[0] : undefined);
-  const remotes = def?.remotes ?? [];
+  // A definition that only receives from its remotes can only bring their records here.
+  const pulling = direction === "pull" || def?.remotes.length === 0;
+  const remotes = (pulling ? def?.pullRemotes : def?.remotes) ?? [];
   const chosenRemote =
     remotes.find((r) => r.id === remoteSystemId) ?? (remotes.length === 1 ? remotes[0] : undefined);
-  const captures = (def?.captures ?? []).filter(
-    (c) => !chosenRemote || c.remoteIds.includes(chosenRemote.id),
-  );
+  // A pull uses the remote's capture: its table is known from the preview's answer.
+  const captures = pulling
+    ? []
+    : (def?.captures ?? []).filter((c) => !chosenRemote || c.remoteIds.includes(chosenRemote.id));
   const capture = captures.find((c) => c.id === captureDefinitionId) ?? captures[0];
-  const fields = useMemo(() => capture?.fields ?? [], [capture]);
 
   const settled = useDebounced(condition, 300);
   const preview = useQuery({
@@ -57,14 +60,28 @@ export function NewJobForm({
       remoteSystemId: chosenRemote?.id ?? "",
       captureDefinitionId: capture?.id,
       condition: settled,
+      direction,
     }),
-    enabled: Boolean(def && chosenRemote && capture),
+    enabled: Boolean(def && chosenRemote && (capture || pulling)),
     retry: false,
   });
 
   const problem = start.error ? problemOf(start.error) : null;
   const fieldError = (name: string) => (problem?.field === name ? (problem.detail ?? problem.message) : null);
   const previewProblem = preview.error ? problemOf(preview.error) : null;
+  const previewFields = preview.data?.fields;
+  const fields = useMemo(
+    () => (pulling ? (previewFields ?? []) : (capture?.fields ?? [])),
+    [pulling, previewFields, capture],
+  );
+  const table = capture?.table ?? preview.data?.table;
+  const inactive = chosenRemote
+    ? pulling && "inboundState" in chosenRemote && chosenRemote.inboundState !== "active"
+      ? chosenRemote.inboundState
+      : chosenRemote.outboundState !== "active"
+        ? chosenRemote.outboundState
+        : null
+    : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -77,6 +94,7 @@ export function NewJobForm({
         condition,
         mode,
         linkField: mode === "link" ? linkField : undefined,
+        direction,
       },
       { onSuccess: ({ id }) => router.push(`/sync/initial-sync/${id}`) },
     );
@@ -90,7 +108,7 @@ export function NewJobForm({
       </p>
     );
   }
-  if (defs.every((d) => d.remotes.length === 0)) {
+  if (defs.every((d) => d.remotes.length === 0 && d.pullRemotes.length === 0)) {
     return (
       <div className="p-6">
         <EmptyState
@@ -130,13 +148,43 @@ export function NewJobForm({
           ))}
         </select>
       </Field>
+      {def && def.pullRemotes.length > 0 ? (
+        <fieldset className="flex flex-col gap-2" data-testid="initial-sync-direction">
+          <legend className="mb-1 text-xs font-medium text-slate-600">Direction</legend>
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name="direction"
+              checked={!pulling}
+              disabled={def.remotes.length === 0}
+              onChange={() => {
+                setDirection("push");
+                setRemoteSystemId("");
+              }}
+            />
+            Send this instance's records to the remote
+          </label>
+          <label className="flex items-center gap-2 text-sm">
+            <input
+              type="radio"
+              name="direction"
+              checked={pulling}
+              onChange={() => {
+                setDirection("pull");
+                setRemoteSystemId("");
+              }}
+            />
+            Bring the remote's records here
+          </label>
+        </fieldset>
+      ) : null}
       <Field
         id={ids.remote}
-        label="Send to remote system"
+        label={pulling ? "Bring from remote system" : "Send to remote system"}
         mandatory
         error={
-          chosenRemote && chosenRemote.outboundState !== "active"
-            ? `${chosenRemote.name} is ${chosenRemote.outboundState}: use Validate and Activate on it first.`
+          chosenRemote && inactive
+            ? `${chosenRemote.name} is ${inactive}: use Validate and Activate on it first.`
             : null
         }
       >
@@ -176,7 +224,7 @@ export function NewJobForm({
       ) : null}
       <Field
         id={ids.condition}
-        label={`Which ${capture?.table ?? "records"}`}
+        label={`Which ${table ?? "records"}${pulling && chosenRemote ? ` on ${chosenRemote.name}` : ""}`}
         hint="An encoded query, e.g. active=true^priority<=2. Empty: every record of the table."
         error={
           fieldError("condition") ??
@@ -202,7 +250,7 @@ export function NewJobForm({
       </p>
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-xs font-medium text-slate-600">
-          When {chosenRemote?.name ?? "the remote"} may already hold a record
+          When {pulling ? "this instance" : (chosenRemote?.name ?? "the remote")} may already hold a record
         </legend>
         <label className="flex items-center gap-2 text-sm">
           <input type="radio" name="mode" checked={mode === "link"} onChange={() => setMode("link")} />
@@ -210,7 +258,7 @@ export function NewJobForm({
         </label>
         <label className="flex items-center gap-2 text-sm">
           <input type="radio" name="mode" checked={mode === "create"} onChange={() => setMode("create")} />
-          Create every record on the remote
+          {pulling ? "Create every record here" : "Create every record on the remote"}
         </label>
       </fieldset>
       {mode === "link" ? (

@@ -7,7 +7,7 @@ import { enqueuePlan } from "../queue/outbound/enqueue";
 import type { RecordService } from "../records/record-service";
 import type { RecordChange, RecordValues } from "../records/types";
 import { afterCommit, type Plan, type Storage } from "../storage";
-import type { CaptureRow, SyncConfig } from "../sync/config-store";
+import type { CaptureRow, RemoteSystemRow, SyncConfig } from "../sync/config-store";
 import { correlationPlans } from "../sync/correlations";
 import { RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
@@ -21,6 +21,7 @@ import {
   type NewJob,
   type RemoteProgress,
 } from "./jobs";
+import { type ControlRequest, type PullDeps, PullJobs, type StatusAnswer } from "./pull";
 
 // Initial sync (issue 17), the sender's side: a job walks the records matching its condition in
 // sys_id order and enqueues each as the capture would on create (payload with every included
@@ -40,6 +41,8 @@ export const startInput = z.object({
   condition: z.string().max(4000).default(""),
   mode: z.enum(["create", "link"]),
   linkField: z.string().max(100).optional(),
+  /** push: this instance's records to the remote; pull: the remote's records here (its job). */
+  direction: z.enum(["push", "pull"]).default("push"),
 });
 export type StartInput = z.infer<typeof startInput>;
 
@@ -50,6 +53,10 @@ export interface InitialSyncDeps {
   offer: AttachmentOffer;
   /** A signed call to the peer (SyncClient.call). */
   callRemote: (remoteId: string, path: string, body: unknown) => Promise<unknown>;
+  /** This instance's receiver (a pull job's outcomes are classified here). */
+  receiver: PullDeps["receiver"];
+  /** This instance's name (a pulled job on the remote says who asked for it). */
+  instance: string;
   wakeOutbound: () => void;
   logger: Logger;
   /** Records enqueued per transaction, and messages allowed between enqueued and classified. */
@@ -79,6 +86,7 @@ const remoteProgressSchema = z.object({
   conflicts: z.number(),
   errors: z.number(),
   pending: z.number(),
+  unclassified: z.number(),
   at: z.number(),
 });
 const reportItem = z.object({
@@ -117,12 +125,14 @@ export class InitialSync {
   private readonly window: number;
   private readonly tickMs: number;
   private readonly now: () => number;
+  private readonly pull: PullJobs;
 
   constructor(private readonly deps: InitialSyncDeps) {
     this.batch = deps.batch ?? 50;
     this.window = deps.window ?? 600;
     this.tickMs = deps.tickMs ?? 100;
     this.now = deps.now ?? Date.now;
+    this.pull = new PullJobs({ ...deps, now: this.now });
   }
 
   // ——— what the job page and its form call ———
@@ -154,7 +164,11 @@ export class InitialSync {
   }
 
   /** How many records the condition matches on the capture's table (the form's preview). */
-  async preview(input: Omit<StartInput, "mode" | "linkField">): Promise<{ table: string; count: number }> {
+  async preview(
+    input: Omit<StartInput, "mode" | "linkField" | "direction"> & { direction?: StartInput["direction"] },
+  ): Promise<{ table: string; count: number }> {
+    if (input.direction === "pull")
+      return this.pull.preview(input.definitionId, input.remoteSystemId, input.condition);
     const capture = this.captureFor(input.definitionId, input.remoteSystemId, input.captureDefinitionId);
     return { table: capture.sourceTable, count: await this.count(capture.sourceTable, input.condition) };
   }
@@ -175,6 +189,12 @@ export class InitialSync {
   }
 
   async startJob(input: StartInput, user: string): Promise<{ id: string }> {
+    if (input.direction === "pull") {
+      const linkField = input.mode === "link" ? (input.linkField ?? "").trim() : null;
+      if (linkField === "")
+        throw bad("Choose the field to link by", "Link by field needs a field, e.g. number", "linkField");
+      return this.pull.start({ ...input, linkField }, user);
+    }
     const { config, records } = this.deps;
     const snapshot = config.snapshot();
     const definition = (await config.listDefinitions()).find((d) => d.id === input.definitionId);
@@ -215,6 +235,7 @@ export class InitialSync {
           id,
           definitionId: definition.id,
           remoteSystemId: input.remoteSystemId,
+          direction: "push",
           captureDefinitionId: capture.id,
           tableName: table,
           condition: input.condition.trim(),
@@ -257,17 +278,34 @@ export class InitialSync {
     );
   }
 
-  pause(id: string, user: string): Promise<InitialSyncJob> {
-    return this.move(id, "running", "paused", "paused", user);
+  async pause(id: string, user: string): Promise<InitialSyncJob> {
+    const pulled = await this.pulled(id, "pause", user);
+    return pulled ?? this.move(id, "running", "paused", "paused", user);
   }
 
   async resume(id: string, user: string): Promise<InitialSyncJob> {
+    const pulled = await this.pulled(id, "resume", user);
+    if (pulled) return pulled;
     const job = await this.move(id, "paused", "running", "resumed", user);
     this.kick();
     return job;
   }
 
+  /** A pull job is controlled where it runs, on the remote; null for a job of this instance. */
+  private async pulled(
+    id: string,
+    action: "pause" | "resume" | "cancel",
+    user: string,
+  ): Promise<InitialSyncJob | null> {
+    const job = await this.deps.storage.read(jobPlans.get(id));
+    if (job?.direction !== "pull") return null;
+    await this.pull.control(job, action, user);
+    return (await this.deps.storage.read(jobPlans.get(id))) ?? job;
+  }
+
   async cancel(id: string, user: string): Promise<InitialSyncJob> {
+    const pulled = await this.pulled(id, "cancel", user);
+    if (pulled) return pulled;
     const now = this.now();
     const job = await this.deps.storage.transaction(() => this.cancelPlan(id, user, now));
     this.deps.wakeOutbound();
@@ -323,6 +361,79 @@ export class InitialSync {
     yield* jobPlans.transition(id, from, to, now);
     yield* jobPlans.audit(id, action, user, { enqueued: job.enqueued }, now);
     return { ...job, status: to };
+  }
+
+  // ——— what the remote asks of this instance (a pull job there is a job here) ———
+
+  /** Answers a signed control request of `remote` (server/initial-sync/control-api.ts). */
+  async answerControl(remote: RemoteSystemRow, request: ControlRequest): Promise<unknown> {
+    switch (request.action) {
+      case "preview": {
+        const capture = this.captureForEvent(request.event, remote);
+        return {
+          table: capture.sourceTable,
+          count: await this.count(capture.sourceTable, request.condition),
+        };
+      }
+      case "start": {
+        const capture = this.captureForEvent(request.event, remote);
+        const { id } = await this.startJob(
+          {
+            definitionId: capture.definitionId,
+            remoteSystemId: remote.id,
+            captureDefinitionId: capture.id,
+            condition: request.condition,
+            mode: request.mode,
+            direction: "push",
+            ...(request.link_field ? { linkField: request.link_field } : {}),
+          },
+          request.requested_by || remote.name,
+        );
+        const job = await this.peerJob(remote, id);
+        return { job_id: id, table: job.tableName, total: job.total };
+      }
+      case "status":
+        return statusOf(await this.peerJob(remote, request.job_id));
+      default: {
+        await this.peerJob(remote, request.job_id);
+        const by = request.requested_by || remote.name;
+        const act = { pause: this.pause, resume: this.resume, cancel: this.cancel }[request.action];
+        await act.call(this, request.job_id, by);
+        return statusOf(await this.peerJob(remote, request.job_id));
+      }
+    }
+  }
+
+  /** A job this instance runs for `remote` (another remote's jobs are not its business). */
+  private async peerJob(remote: RemoteSystemRow, id: string): Promise<InitialSyncJob> {
+    const job = await this.deps.storage.read(jobPlans.get(id));
+    if (!job || job.remoteSystemId !== remote.id || job.direction !== "push")
+      throw new RecordError(404, "No such initial sync job", `No job for ${remote.name} has id ${id}`);
+    return job;
+  }
+
+  /** The capture that sends on the named process event to `remote`. */
+  private captureForEvent(eventName: string, remote: RemoteSystemRow): CaptureRow {
+    const snapshot = this.deps.config.snapshot();
+    const event = snapshot.eventsByName.get(eventName);
+    if (!event)
+      throw bad(
+        `No process event named "${eventName}" here`,
+        "Both sides must use the same process event name",
+      );
+    const capture = [...snapshot.capturesByTable.values()]
+      .flat()
+      .filter((c) => c.processEventId === event.id)
+      .filter((c) =>
+        (snapshot.outboundByEvent.get(c.processEventId) ?? []).some((b) => b.remoteSystemId === remote.id),
+      )
+      .sort((a, b) => a.order - b.order)[0];
+    if (!capture)
+      throw bad(
+        "Nothing to send",
+        `No active capture definition of "${eventName}" has an active outbound flow to ${remote.name} here.`,
+      );
+    return capture;
   }
 
   list(): Promise<InitialSyncJob[]> {
@@ -405,6 +516,7 @@ export class InitialSync {
   }
 
   private async step(job: InitialSyncJob): Promise<void> {
+    if (job.direction === "pull") return this.pull.follow(job);
     let progress: RemoteProgress;
     try {
       progress = (await this.fetch(job, false)).progress;
@@ -437,9 +549,13 @@ export class InitialSync {
       return;
     }
     const local = await this.deps.storage.read(jobPlans.counts(job.id));
-    const settled = local.ready === 0 && local.processing === 0 && progress.pending === 0;
-    // Every message the receiver accepted has been classified and has finished there.
-    if (settled && progress.received >= local.processed) await this.finish(job, "completed");
+    // Every row has left this side: each one the outbound flow sent was accepted durably by the
+    // receiver before it was marked processed (a flow may also end without sending, e.g. a
+    // record it filters out). The job is done once the receiver has classified every message
+    // it accepted and each has finished there.
+    const settled =
+      local.ready === 0 && local.processing === 0 && progress.pending === 0 && progress.unclassified === 0;
+    if (settled) await this.finish(job, "completed");
   }
 
   private remoteName(job: InitialSyncJob): string {
@@ -588,4 +704,14 @@ export class InitialSync {
       initialSyncJobId: job.id,
     });
   }
+}
+
+function statusOf(job: InitialSyncJob): StatusAnswer {
+  return {
+    status: job.status,
+    total: job.total,
+    enqueued: job.enqueued,
+    exhausted: job.exhausted,
+    last_error: job.lastError,
+  };
 }

@@ -5,11 +5,13 @@ import { all, get, type Plan, run, sql } from "../storage";
 
 export type JobStatus = "running" | "paused" | "cancelled" | "completed";
 export type JobMode = "create" | "link";
+export type JobDirection = "push" | "pull";
 
 interface JobRow {
   id: string;
   definition_id: string;
   remote_system_id: string;
+  direction: JobDirection;
   capture_definition_id: string;
   table_name: string;
   condition: string;
@@ -41,6 +43,8 @@ export interface RemoteProgress {
   errors: number;
   /** Classified messages whose inbound row has not finished yet. */
   pending: number;
+  /** Messages accepted, not classified yet. */
+  unclassified: number;
   at: number;
 }
 
@@ -65,6 +69,8 @@ export interface InitialSyncJob {
   id: string;
   definitionId: string;
   remoteSystemId: string;
+  /** push: the job sends this instance's records; pull: it follows the remote's job here. */
+  direction: JobDirection;
   captureDefinitionId: string;
   tableName: string;
   condition: string;
@@ -88,6 +94,7 @@ const toJob = (r: JobRow): InitialSyncJob => ({
   id: r.id,
   definitionId: r.definition_id,
   remoteSystemId: r.remote_system_id,
+  direction: r.direction ?? "push",
   captureDefinitionId: r.capture_definition_id,
   tableName: r.table_name,
   condition: r.condition,
@@ -125,9 +132,9 @@ export interface JobEvent {
 
 const Q = {
   insert: sql(
-    `INSERT INTO initial_sync_job (id, definition_id, remote_system_id, capture_definition_id, table_name, condition,
-       mode, link_field, status, total, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+    `INSERT INTO initial_sync_job (id, definition_id, remote_system_id, direction, capture_definition_id, table_name,
+       condition, mode, link_field, status, total, created_by, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
   ),
   get: sql<JobRow>("SELECT * FROM initial_sync_job WHERE id = ?"),
   // PostgreSQL: the producers of several processes take turns on a job (its cursor).
@@ -154,6 +161,9 @@ const Q = {
     "UPDATE initial_sync_job SET remote_progress = ?, last_error = ?, updated_at = ? WHERE id = ?",
   ),
   report: sql("UPDATE initial_sync_job SET report = ?, updated_at = ? WHERE id = ?"),
+  follow: sql(
+    "UPDATE initial_sync_job SET enqueued = ?, exhausted = ?, last_error = ?, updated_at = ? WHERE id = ?",
+  ),
   counts: sql<{ status: keyof LocalCounts; n: number }>(
     "SELECT status, count(*) AS n FROM outbound_queue WHERE initial_sync_job_id = ? GROUP BY status",
   ),
@@ -176,6 +186,7 @@ export type NewJob = Pick<
   | "id"
   | "definitionId"
   | "remoteSystemId"
+  | "direction"
   | "captureDefinitionId"
   | "tableName"
   | "condition"
@@ -192,6 +203,7 @@ export const jobPlans = {
       job.id,
       job.definitionId,
       job.remoteSystemId,
+      job.direction,
       job.captureDefinitionId,
       job.tableName,
       job.condition,
@@ -246,6 +258,11 @@ export const jobPlans = {
     now: number,
   ): Plan<void> {
     yield* run(Q.progress, progress ? JSON.stringify(progress) : null, error, now, id);
+  },
+
+  /** A pull job takes the remote job's figures (it runs there). */
+  *follow(id: string, enqueued: number, exhausted: boolean, error: string | null, now: number): Plan<void> {
+    yield* run(Q.follow, enqueued, exhausted ? 1 : 0, error, now, id);
   },
 
   *recordReport(id: string, report: JobReport, now: number): Plan<void> {

@@ -69,6 +69,14 @@ const Q = {
      WHERE q.remote_system_id = ? AND q.status IN ('ready', 'processing', 'error') AND q.status <> 'processed'
        AND o.job_id = ? GROUP BY q.status`,
   ),
+  // Accepted here, not classified yet (the inbound worker has not reached them).
+  unclassified: sql<{ n: number }>(
+    `SELECT count(*) AS n FROM inbound_queue q
+     WHERE q.remote_system_id = ? AND q.status IN ('ready', 'processing') AND q.status <> 'processed'
+       AND q.initial_sync_job_id = ?
+       AND NOT EXISTS (SELECT 1 FROM initial_sync_outcome o
+                       WHERE o.remote_system_id = q.remote_system_id AND o.message_id = q.message_id)`,
+  ),
   items: sql<{
     source_sys_id: string;
     label: string;
@@ -233,6 +241,7 @@ export function* progressPlan(remoteId: string, jobId: string): Plan<RemoteProgr
     conflicts: by.get("conflict") ?? 0,
     errors: unfinished.get("error") ?? 0,
     pending: (unfinished.get("ready") ?? 0) + (unfinished.get("processing") ?? 0),
+    unclassified: Number((yield* get(Q.unclassified, remoteId, jobId))?.n ?? 0),
     at: Date.now(),
   };
 }

@@ -13,6 +13,7 @@ import type { InstanceConfig } from "../config/env";
 import { watchDataDir } from "../db/storage";
 import { EmailSender } from "../email/email-sender";
 import { FlowStore } from "../flow-store/flow-store";
+import type { ControlApiDeps } from "../initial-sync/control-api";
 import { InitialSync } from "../initial-sync/initial-sync";
 import { InitialSyncReceiver } from "../initial-sync/receiver";
 import type { ReportApiDeps } from "../initial-sync/report-api";
@@ -41,8 +42,8 @@ import { SyncConfig } from "../sync/config-store";
 import { CorrelationStore } from "../sync/correlations";
 import { Pairing } from "../sync/pairing";
 import type { SecretBox } from "../sync/secrets";
-import type { TemplateSetApiDeps } from "../sync/template-sets/peer-api";
-import { TemplateSets } from "../sync/template-sets/template-sets";
+import type { TemplateSetApiDeps } from "../template-sets/peer-api";
+import { TemplateSets } from "../template-sets/template-sets";
 import { SyncClient } from "../transport/client";
 import type { SyncApiDeps } from "../transport/handler";
 
@@ -176,6 +177,8 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     offer,
     callRemote: (remoteId, path, body) => client.call(remoteId, path, body),
+    receiver: initialSyncReceiver,
+    instance: core.cfg.instance,
     wakeOutbound: () => core.storage.signals.notify("outbound"),
     logger,
   });
@@ -287,6 +290,7 @@ export function createSyncEngine(core: CoreDeps) {
     attachmentApi: { ...api, sender, receiver } satisfies AttachmentApiDeps,
     initialSync,
     initialSyncApi: { ...api, initialSync: initialSyncReceiver } satisfies ReportApiDeps,
+    initialSyncControlApi: { ...api, initialSync } satisfies ControlApiDeps,
     templateSets,
     templateSetApi: { ...api, templateSets } satisfies TemplateSetApiDeps,
     validateAndActivate: activate,

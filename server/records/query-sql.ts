@@ -178,12 +178,16 @@ export function queryToSql(
     (conj) => `(${conj.map((group) => `(${group.map(condition).join(" OR ")})`).join(" AND ")})`,
   );
   const where = disjunction.length > 0 ? disjunction.join(" OR ") : f.true;
-  const orderBy = query.orderBy
+  // sys_id is unique: sorted on it, the order is total, and the stable-paging tail after it
+  // would only keep SQLite from walking the primary key (a cursor walk in sys_id order then
+  // sorted the whole table on every page).
+  const bySysId = query.orderBy.findIndex((o) => o.field === "sys_id");
+  const orderBy = (bySysId >= 0 ? query.orderBy.slice(0, bySysId + 1) : query.orderBy)
     .map((o) => {
       const { expr, numeric, system } = column(o.field, "ORDERBY");
       return f.sort(numeric ? f.integer(expr, system) : f.ordered(expr), o.descending);
     })
-    .concat(f.tail) // stable paging when the query sorts on equal values
+    .concat(bySysId >= 0 ? [] : f.tail) // stable paging when the query sorts on equal values
     .join(", ");
   return { where, orderBy, params };
 }

@@ -79,7 +79,7 @@ describe("initial sync", () => {
       remoteSystemId,
       condition: "short_descriptionSTARTSWITHBulk",
     });
-    expect(preview).toEqual({ count: N, table: "incident" });
+    expect(preview).toMatchObject({ count: N, table: "incident" });
 
     // ACT: start, kill alpha once part of the job is enqueued, restart it
     const { id } = await trpc<{ id: string }>(pair.alpha, "initialSync.start", {
@@ -160,6 +160,36 @@ describe("initial sync", () => {
     expect(job?.events.map((e) => e.action)).toEqual(["started", "completed"]);
     expect(job?.events[0]?.user).toBe("admin");
   }, 120_000);
+
+  it("completes when the outbound flow sends none of the records (beta's flow sends only alpha's)", async () => {
+    // beta's outbound flow ends "not correlated" for incidents that did not come from alpha: the
+    // rows finish on beta without a message. The job must still see that nothing is left.
+    for (let i = 0; i < 30; i++)
+      await api(pair.beta, "POST", "/api/now/table/incident", { short_description: `Beta only ${i}` });
+    const betaDefinition = query<{ id: string }>(pair.beta, "SELECT id FROM sync_definition LIMIT 1")[0]?.id;
+    const { id } = await trpc<{ id: string }>(pair.beta, "initialSync.start", {
+      definitionId: betaDefinition,
+      remoteSystemId: remoteState(pair.beta).id,
+      condition: "short_descriptionSTARTSWITHBeta only",
+      mode: "create",
+    });
+    let job: JobView | undefined;
+    await waitFor(
+      async () => {
+        job = await trpcQuery<JobView>(pair.beta, "initialSync.get", { id });
+        return job.status === "completed";
+      },
+      30_000,
+      "the job to complete",
+    );
+    expect(job?.total).toBe(30);
+    expect(job?.report).toMatchObject({ created: 0, linked: 0, unchanged: 0, conflicts: 0, errors: 0 });
+    const onAlpha = query<{ n: number }>(
+      pair.alpha,
+      "SELECT count(*) AS n FROM record WHERE json_extract(data, '$.short_description') LIKE 'Beta only %'",
+    )[0]?.n;
+    expect(onAlpha).toBe(0);
+  }, 60_000);
 
   it("refuses bad input with a clear error and starts nothing", async () => {
     const before = query<{ n: number }>(pair.alpha, "SELECT count(*) AS n FROM initial_sync_job")[0]?.n;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trpcQuery } from "../support/broken-inbound";
 import {
   api,
   type Pair,
@@ -17,6 +18,18 @@ import {
 // whatever their group (the demo's hardware scenario only sends Hardware ones).
 
 const EVENT = "Incidents alpha ⇄ beta";
+const PULL_TOTAL = 60;
+const PULL_ON_ALPHA = 20;
+
+interface PullView {
+  status: string;
+  direction: string;
+  total: number;
+  enqueued: number;
+  createdBy: string;
+  report: Record<string, number> | null;
+  events: Array<{ action: string; user: string }>;
+}
 
 interface Applied {
   definitionId: string;
@@ -59,9 +72,22 @@ async function incidentsOn(member: PairMember, shortDescription: string): Promis
 describe("template sets", () => {
   let pair: Pair;
   let remoteSystemId: string;
+  let definitionId = "";
+  /** beta's incidents for the pull at the end; alpha holds the first PULL_ON_ALPHA under the same number. */
+  const pullNumbers: string[] = [];
   beforeAll(async () => {
     pair = await startPair();
     remoteSystemId = remoteState(pair.alpha).id;
+    // Made before any set: the demo's captures send neither (beta sends updates, alpha Hardware).
+    for (let i = 0; i < PULL_TOTAL; i++) {
+      const res = await api(pair.beta, "POST", "/api/now/table/incident", { short_description: `Pull ${i}` });
+      pullNumbers.push(res.body.result.number ?? "");
+    }
+    for (let i = 0; i < PULL_ON_ALPHA; i++)
+      await api(pair.alpha, "POST", "/api/now/table/incident", {
+        short_description: `Pull legacy ${i}`,
+        number: pullNumbers[i],
+      });
   });
   afterAll(async () => {
     await pair?.stop();
@@ -122,6 +148,7 @@ describe("template sets", () => {
       set: "incident",
     });
     expect(applied).toMatchObject({ event: EVENT, definitionName: "Incidents with beta", created: true });
+    definitionId = applied.definitionId;
     for (const side of ["alpha", "beta"] as const) {
       expect(configOf(pair[side])).toEqual({
         definitions: before[side].definitions + 1,
@@ -180,4 +207,69 @@ describe("template sets", () => {
       }),
     ]);
   });
+  it("a pull with a condition beta cannot run is refused with beta's reason, and starts nothing", async () => {
+    expect(
+      await trpcError(pair.alpha, "initialSync.start", {
+        definitionId,
+        remoteSystemId,
+        condition: "nosuchfield=1",
+        mode: "create",
+        direction: "pull",
+      }),
+    ).toMatch(/beta refused.*Invalid condition/);
+    for (const member of [pair.alpha, pair.beta])
+      expect(query<{ n: number }>(member, "SELECT count(*) AS n FROM initial_sync_job")[0]?.n).toBe(0);
+  });
+
+  it("brings beta's incidents here (the job runs on beta), linking the ones alpha holds by number", async () => {
+    const preview = await trpcQuery<{ count: number; table: string }>(pair.alpha, "initialSync.preview", {
+      definitionId,
+      remoteSystemId,
+      condition: "short_descriptionSTARTSWITHPull ",
+      direction: "pull",
+    });
+    expect(preview).toMatchObject({ count: PULL_TOTAL, table: "incident" });
+    const { id } = await trpc<{ id: string }>(pair.alpha, "initialSync.start", {
+      definitionId,
+      remoteSystemId,
+      condition: "short_descriptionSTARTSWITHPull ",
+      mode: "link",
+      linkField: "number",
+      direction: "pull",
+    });
+    let job: PullView | undefined;
+    await waitFor(
+      async () => {
+        job = await trpcQuery<PullView>(pair.alpha, "initialSync.get", { id });
+        return job.status === "completed";
+      },
+      30_000,
+      "the pulled job to complete here",
+    );
+    expect(job).toMatchObject({ direction: "pull", total: PULL_TOTAL, enqueued: PULL_TOTAL });
+    expect(job?.report).toMatchObject({
+      created: PULL_TOTAL - PULL_ON_ALPHA,
+      linked: PULL_ON_ALPHA,
+      unchanged: 0,
+      conflicts: 0,
+      errors: 0,
+    });
+    expect(job?.events.map((e) => [e.action, e.user])).toEqual([
+      ["started", "admin"],
+      ["completed", "system"],
+    ]);
+    // On beta it is a job like any other, audited as asked by alpha's admin.
+    const onBeta = await trpcQuery<PullView>(pair.beta, "initialSync.get", { id });
+    expect(onBeta).toMatchObject({ direction: "push", status: "completed", createdBy: "admin on alpha" });
+    // alpha holds each of beta's records once: the 20 it had were linked, not doubled.
+    const count = (sql: string, ...params: unknown[]) =>
+      query<{ n: number }>(pair.alpha, sql, ...params)[0]?.n;
+    expect(
+      count("SELECT count(*) AS n FROM record WHERE json_extract(data, '$.short_description') LIKE 'Pull %'"),
+    ).toBe(PULL_TOTAL);
+    for (const number of pullNumbers.slice(0, PULL_ON_ALPHA))
+      expect(count("SELECT count(*) AS n FROM record WHERE json_extract(data, '$.number') = ?", number)).toBe(
+        1,
+      );
+  }, 60_000);
 });

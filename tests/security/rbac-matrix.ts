@@ -177,6 +177,7 @@ export const routeMatrix: Record<string, RouteAccess> = {
   "PUT /api/sync/v1/attachments/:key": { allow: "peer", path: () => "/api/sync/v1/attachments/not-a-key" },
   "POST /api/sync/v1/initial-sync/report": { allow: "peer", body: () => JSON.stringify({}) },
   "POST /api/sync/v1/template-sets/apply": { allow: "peer", body: () => JSON.stringify({}) },
+  "POST /api/sync/v1/initial-sync/control": { allow: "peer", body: () => JSON.stringify({}) },
   "POST /logout": { allow: "public" },
   "GET /api/now/table/:table": { allow: tableReaders, path: () => "/api/now/table/incident?sysparm_limit=1" },
   "POST /api/now/table/:table": {

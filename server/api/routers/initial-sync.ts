@@ -22,9 +22,24 @@ export const initialSyncRouter = router({
           (snapshot.outboundByEvent.get(cap.processEventId) ?? []).map((b) => b.remoteSystemId),
         ),
       );
+      // Remotes this definition receives from: their records can be brought here (a pull).
+      const events = new Set(
+        [...snapshot.eventsById.values()].filter((e) => e.definitionId === d.id).map((e) => e.id),
+      );
+      const pullIds = new Set(
+        [...snapshot.inboundByKey.values()]
+          .filter((b) => events.has(b.processEventId))
+          .map((b) => b.remoteSystemId),
+      );
       return {
         id: d.id,
         name: d.name,
+        pullRemotes: [...pullIds].flatMap((rid) => {
+          const r = snapshot.remotesById.get(rid);
+          return r
+            ? [{ id: r.id, name: r.name, inboundState: r.inboundState, outboundState: r.outboundState }]
+            : [];
+        }),
         remotes: [...remoteIds].flatMap((rid) => {
           const r = snapshot.remotesById.get(rid);
           return r ? [{ id: r.id, name: r.name, outboundState: r.outboundState }] : [];
@@ -46,11 +61,15 @@ export const initialSyncRouter = router({
         remoteSystemId: true,
         captureDefinitionId: true,
         condition: true,
+        direction: true,
       }),
     )
-    .query(({ ctx, input }) =>
-      ctx.inst.sync.initialSync.preview({ ...input, condition: input.condition ?? "" }),
-    ),
+    .query(async ({ ctx, input }) => {
+      const preview = await ctx.inst.sync.initialSync.preview({ ...input, condition: input.condition ?? "" });
+      // The fields a job could link by (a pull's table is the remote's, known from its answer).
+      const fields = ["sys_id", ...(ctx.inst.registry.get(preview.table)?.fields.map((f) => f.name) ?? [])];
+      return { ...preview, fields };
+    }),
   start: admin
     .input(startInput)
     .mutation(({ ctx, input }) => ctx.inst.sync.initialSync.startJob(input, ctx.user.userName)),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FLOW_TEMPLATES } from "@/flows";
 import { checkConnectionUrl } from "../../sync/connection-check";
-import { setupChecklist } from "../../sync/template-sets/setup-checklist";
+import { setupChecklist } from "../../template-sets/setup-checklist";
 import { roleProcedure, router } from "../trpc";
 
 // Sync configuration (SPEC 2) through the API: thin procedures over server/sync/config-store.ts,

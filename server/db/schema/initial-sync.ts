@@ -12,7 +12,12 @@ export const initialSyncJob = sqliteTable(
     id: text("id").primaryKey(),
     definitionId: text("definition_id").notNull(),
     remoteSystemId: text("remote_system_id").notNull(),
-    captureDefinitionId: text("capture_definition_id").notNull(),
+    // push: this instance's records go to the remote (the job runs here); pull: the remote's come
+    // here (the job runs there under the same id, this row follows it).
+    direction: text("direction", { enum: ["push", "pull"] })
+      .notNull()
+      .default("push"),
+    captureDefinitionId: text("capture_definition_id").notNull(), // pull: "" (the remote's capture)
     tableName: text("table_name").notNull(),
     condition: text("condition").notNull().default(""), // encoded query; empty: every record
     mode: text("mode", { enum: ["create", "link"] }).notNull(),

@@ -30,7 +30,11 @@ export const record = sqliteTable(
     sysModCount: integer("sys_mod_count").notNull().default(0),
     sysDomain: text("sys_domain").notNull().default("global"),
   },
-  (t) => [index("record_table_created").on(t.tableName, t.sysCreatedOn)],
+  (t) => [
+    index("record_table_created").on(t.tableName, t.sysCreatedOn),
+    // A walk in sys_id order from a cursor (an initial sync) reads a page, not the whole table.
+    index("record_table_sys_id").on(t.tableName, t.sysId),
+  ],
 );
 
 // Append-only journal entries (comments, work notes) of a record.

@@ -1,6 +1,6 @@
 import { instance } from "@/server/instance/instance";
 import { timedRoute } from "@/server/observability/http";
-import { handleTemplateSetApply } from "@/server/sync/template-sets/peer-api";
+import { handleTemplateSetApply } from "@/server/template-sets/peer-api";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { type CanvasGraph, getTemplate } from "../../../flows";
-import type { FlowStore } from "../../flow-store/flow-store";
-import { flowPlans } from "../../flow-store/flow-store";
-import type { Plan, Storage } from "../../storage";
-import { RecordError } from "../../util/errors";
-import { newSysId } from "../../util/ids";
-import type { RemoteSystemRow, SyncConfig } from "../config-store";
+import { type CanvasGraph, getTemplate } from "../../flows";
+import type { FlowStore } from "../flow-store/flow-store";
+import { flowPlans } from "../flow-store/flow-store";
+import type { Plan, Storage } from "../storage";
+import type { RemoteSystemRow, SyncConfig } from "../sync/config-store";
+import { RecordError } from "../util/errors";
+import { newSysId } from "../util/ids";
 import { TEMPLATE_SETS, type TemplateSet } from "./incident-set";
 
 // Applies a template set to a pair in one action (issue 17): the admin picks a set for a remote

@@ -1,5 +1,5 @@
-import { get, type Plan, type Storage, sql } from "../../storage";
-import type { SyncConfig } from "../config-store";
+import { get, type Plan, type Storage, sql } from "../storage";
+import type { SyncConfig } from "../sync/config-store";
 import type { TemplateSets } from "./template-sets";
 
 // What the dashboard's first-sync checklist shows (issue 17): for each remote system, how far

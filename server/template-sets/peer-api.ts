@@ -1,6 +1,6 @@
-import { ApiError, errorResponse } from "../../http/responses";
-import { describeZodError } from "../../protocol/wire-schema";
-import { authenticateSync, parseJson, type SyncApiDeps } from "../../transport/handler";
+import { ApiError, errorResponse } from "../http/responses";
+import { describeZodError } from "../protocol/wire-schema";
+import { authenticateSync, parseJson, type SyncApiDeps } from "../transport/handler";
 import { peerApplySchema, type TemplateSets } from "./template-sets";
 
 // POST /api/sync/v1/template-sets/apply (issue 17): the paired instance asks this one to apply

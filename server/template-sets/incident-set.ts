@@ -1,4 +1,4 @@
-import type { CaptureFilter } from "../config-schemas";
+import type { CaptureFilter } from "../sync/config-schemas";
 
 // A template set (issue 17) is everything one process needs on both sides of a pair, made from
 // the flow templates: a definition, one process event (same name on both sides), a capture, an

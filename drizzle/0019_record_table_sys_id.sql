@@ -1,0 +1,1 @@
+CREATE INDEX `record_table_sys_id` ON `record` (`table_name`,`sys_id`);

@@ -1,0 +1,1 @@
+ALTER TABLE "initial_sync_job" ADD COLUMN "direction" text DEFAULT 'push' NOT NULL;

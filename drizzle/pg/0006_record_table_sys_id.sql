@@ -1,0 +1,1 @@
+CREATE INDEX "record_table_sys_id" ON "record" USING btree ("table_name","sys_id");
