@@ -1,6 +1,4 @@
-import { ApiError, errorResponse } from "../http/responses";
-import { describeZodError } from "../protocol/wire-schema";
-import { authenticateSync, parseJson, type SyncApiDeps } from "../transport/handler";
+import { answerSignedJson, type SyncApiDeps } from "../transport/handler";
 import type { InitialSync } from "./initial-sync";
 import { controlRequest } from "./pull";
 
@@ -13,14 +11,8 @@ export interface ControlApiDeps extends SyncApiDeps {
   initialSync: InitialSync;
 }
 
-export async function handleInitialSyncControl(request: Request, deps: ControlApiDeps): Promise<Response> {
-  try {
-    const { remote, body } = await authenticateSync(request, deps);
-    const parsed = controlRequest.safeParse(parseJson(body));
-    if (!parsed.success)
-      throw new ApiError(400, "Invalid initial sync control request", describeZodError(parsed.error));
-    return Response.json(await deps.initialSync.answerControl(remote, parsed.data));
-  } catch (error) {
-    return errorResponse(error, (e) => deps.logger.error({ err: e }, "initial sync control request failed"));
-  }
+export function handleInitialSyncControl(request: Request, deps: ControlApiDeps): Promise<Response> {
+  return answerSignedJson(request, deps, "initial sync control", controlRequest, (remote, input) =>
+    deps.initialSync.answerControl(remote, input),
+  );
 }

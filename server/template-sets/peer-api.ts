@@ -1,6 +1,4 @@
-import { ApiError, errorResponse } from "../http/responses";
-import { describeZodError } from "../protocol/wire-schema";
-import { authenticateSync, parseJson, type SyncApiDeps } from "../transport/handler";
+import { answerSignedJson, type SyncApiDeps } from "../transport/handler";
 import { peerApplySchema, type TemplateSets } from "./template-sets";
 
 // POST /api/sync/v1/template-sets/apply (issue 17): the paired instance asks this one to apply
@@ -11,14 +9,8 @@ export interface TemplateSetApiDeps extends SyncApiDeps {
   templateSets: TemplateSets;
 }
 
-export async function handleTemplateSetApply(request: Request, deps: TemplateSetApiDeps): Promise<Response> {
-  try {
-    const { remote, body } = await authenticateSync(request, deps);
-    const parsed = peerApplySchema.safeParse(parseJson(body));
-    if (!parsed.success)
-      throw new ApiError(400, "Invalid template set request", describeZodError(parsed.error));
-    return Response.json(await deps.templateSets.applyForPeer(remote, parsed.data));
-  } catch (error) {
-    return errorResponse(error, (e) => deps.logger.error({ err: e }, "template set request failed"));
-  }
+export function handleTemplateSetApply(request: Request, deps: TemplateSetApiDeps): Promise<Response> {
+  return answerSignedJson(request, deps, "template set", peerApplySchema, (remote, input) =>
+    deps.templateSets.applyForPeer(remote, input),
+  );
 }

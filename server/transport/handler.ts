@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { parseBasic } from "../auth/authenticate";
 import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
@@ -107,6 +108,28 @@ export async function authenticateSync(request: Request, deps: SyncApiDeps): Pro
   const body = Buffer.from(bytes).toString("utf8");
   verifyPeerSignature(request, deps, remote, body);
   return { remote, body };
+}
+
+/**
+ * A signed JSON call of the paired instance (the initial sync report and control, template
+ * sets): authenticated like the messages, its body validated by `schema` (400 naming the field
+ * otherwise), answered as JSON; refusals are answered with their status and message.
+ */
+export async function answerSignedJson<S extends z.ZodType>(
+  request: Request,
+  deps: SyncApiDeps,
+  what: string,
+  schema: S,
+  answer: (remote: RemoteSystemRow, input: z.infer<S>) => Promise<unknown>,
+): Promise<Response> {
+  try {
+    const { remote, body } = await authenticateSync(request, deps);
+    const parsed = schema.safeParse(parseJson(body));
+    if (!parsed.success) throw new ApiError(400, `Invalid ${what} request`, describeZodError(parsed.error));
+    return Response.json(await answer(remote, parsed.data));
+  } catch (error) {
+    return errorResponse(error, (e) => deps.logger.error({ err: e }, `${what} request failed`));
+  }
 }
 
 export function parseJson(body: string): unknown {

@@ -43,9 +43,9 @@ describe("tracing across the pair", () => {
       "the incident to be processed on beta",
     );
     // The trace id the capture stored with the outbound row is the trace to follow.
-    const outbound = query<{ trace_context: string | null; flow_execution_id: string }>(
+    const outbound = query<{ trace_context: string | null }>(
       pair.alpha,
-      "SELECT trace_context, flow_execution_id FROM outbound_queue WHERE record_sys_id = ?",
+      "SELECT trace_context FROM outbound_queue WHERE record_sys_id = ?",
       alphaId,
     );
     expect(outbound).toHaveLength(1);
@@ -112,13 +112,17 @@ describe("tracing across the pair", () => {
       "Trace me across the pair",
     );
 
-    // The flow executions on both sides carry the trace id (the execution view shows it).
-    const alphaExec = query<{ trace_id: string | null }>(
-      pair.alpha,
-      "SELECT trace_id FROM flow_execution WHERE id = ?",
-      outbound[0]?.flow_execution_id,
-    );
-    expect(alphaExec[0]?.trace_id).toBe(traceId);
+    // The flow executions on both sides carry the trace id (the execution view shows it). beta
+    // may process the message before alpha has marked its row processed with its execution.
+    const alphaExec = () =>
+      query<{ id: string; trace_id: string | null }>(
+        pair.alpha,
+        `SELECT e.id, e.trace_id FROM flow_execution e JOIN outbound_queue q ON q.flow_execution_id = e.id
+         WHERE q.record_sys_id = ? AND q.status = 'processed'`,
+        alphaId,
+      );
+    await waitFor(() => alphaExec().length === 1, 10_000, "alpha's outbound row to be processed");
+    expect(alphaExec()[0]?.trace_id).toBe(traceId);
     const betaExec = query<{ trace_id: string | null }>(
       pair.beta,
       `SELECT e.trace_id FROM flow_execution e JOIN inbound_queue q ON q.flow_execution_id = e.id
@@ -127,7 +131,7 @@ describe("tracing across the pair", () => {
     );
     expect(betaExec[0]?.trace_id).toBe(traceId);
     // …and the execution view gets it with its link.
-    const input = encodeURIComponent(JSON.stringify({ id: outbound[0]?.flow_execution_id }));
+    const input = encodeURIComponent(JSON.stringify({ id: alphaExec()[0]?.id }));
     const view = await fetch(`${pair.alpha.inst.url}/api/trpc/flows.execution?input=${input}`, {
       headers: { authorization: admin },
     });
