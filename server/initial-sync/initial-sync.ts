@@ -143,15 +143,7 @@ export class InitialSync {
     const remote = snapshot.remotesById.get(remoteSystemId);
     if (!remote)
       throw bad("Unknown remote system", `No remote system has id ${remoteSystemId}`, "remoteSystemId");
-    const captures = [...snapshot.capturesByTable.values()]
-      .flat()
-      .filter((c) => c.definitionId === definitionId)
-      .filter((c) =>
-        (snapshot.outboundByEvent.get(c.processEventId) ?? []).some(
-          (b) => b.remoteSystemId === remoteSystemId,
-        ),
-      )
-      .sort((a, b) => a.order - b.order);
+    const captures = this.capturesSendingTo(remoteSystemId, (c) => c.definitionId === definitionId);
     const capture = captureDefinitionId ? captures.find((c) => c.id === captureDefinitionId) : captures[0];
     if (!capture) {
       throw bad(
@@ -395,11 +387,12 @@ export class InitialSync {
       case "status":
         return statusOf(await this.peerJob(remote, request.job_id));
       default: {
-        await this.peerJob(remote, request.job_id);
+        const { id } = await this.peerJob(remote, request.job_id);
         const by = request.requested_by || remote.name;
-        const act = { pause: this.pause, resume: this.resume, cancel: this.cancel }[request.action];
-        await act.call(this, request.job_id, by);
-        return statusOf(await this.peerJob(remote, request.job_id));
+        if (request.action === "pause") await this.pause(id, by);
+        else if (request.action === "resume") await this.resume(id, by);
+        else await this.cancel(id, by);
+        return statusOf(await this.peerJob(remote, id));
       }
     }
   }
@@ -412,6 +405,20 @@ export class InitialSync {
     return job;
   }
 
+  /** Active captures (those `keep` picks) with an active outbound flow record to the remote, in order. */
+  private capturesSendingTo(remoteSystemId: string, keep: (capture: CaptureRow) => boolean): CaptureRow[] {
+    const snapshot = this.deps.config.snapshot();
+    return [...snapshot.capturesByTable.values()]
+      .flat()
+      .filter(keep)
+      .filter((c) =>
+        (snapshot.outboundByEvent.get(c.processEventId) ?? []).some(
+          (b) => b.remoteSystemId === remoteSystemId,
+        ),
+      )
+      .sort((a, b) => a.order - b.order);
+  }
+
   /** The capture that sends on the named process event to `remote`. */
   private captureForEvent(eventName: string, remote: RemoteSystemRow): CaptureRow {
     const snapshot = this.deps.config.snapshot();
@@ -421,13 +428,7 @@ export class InitialSync {
         `No process event named "${eventName}" here`,
         "Both sides must use the same process event name",
       );
-    const capture = [...snapshot.capturesByTable.values()]
-      .flat()
-      .filter((c) => c.processEventId === event.id)
-      .filter((c) =>
-        (snapshot.outboundByEvent.get(c.processEventId) ?? []).some((b) => b.remoteSystemId === remote.id),
-      )
-      .sort((a, b) => a.order - b.order)[0];
+    const capture = this.capturesSendingTo(remote.id, (c) => c.processEventId === event.id)[0];
     if (!capture)
       throw bad(
         "Nothing to send",

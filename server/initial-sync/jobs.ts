@@ -94,7 +94,7 @@ const toJob = (r: JobRow): InitialSyncJob => ({
   id: r.id,
   definitionId: r.definition_id,
   remoteSystemId: r.remote_system_id,
-  direction: r.direction ?? "push",
+  direction: r.direction,
   captureDefinitionId: r.capture_definition_id,
   tableName: r.table_name,
   condition: r.condition,

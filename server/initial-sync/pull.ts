@@ -1,9 +1,11 @@
 import { z } from "zod";
+import type { DataError } from "../../flows/ports/errors";
 import type { Logger } from "../log/logger";
 import type { Storage } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import { RecordError } from "../util/errors";
 import { type InitialSyncJob, type JobReport, type JobStatus, jobPlans, type RemoteProgress } from "./jobs";
+import { REPORT_ITEMS } from "./report-api";
 
 // "Bring the remote's records here" (issue 17): the records live on the remote, so the job runs
 // there, on its outbound path, under the same guarantees as any job. This side asks it to start
@@ -209,7 +211,9 @@ export class PullJobs {
   private async apply(job: InitialSyncJob, answer: StatusAnswer): Promise<void> {
     const progress = await this.deps.receiver.progress(job.remoteSystemId, job.id);
     const finished = answer.status === "completed" || answer.status === "cancelled";
-    const report = finished ? await this.deps.receiver.report(job.remoteSystemId, job.id, 200) : null;
+    const report = finished
+      ? await this.deps.receiver.report(job.remoteSystemId, job.id, REPORT_ITEMS)
+      : null;
     const now = this.deps.now();
     const to: JobStatus = answer.status;
     const lastLook = this.lastLook;
@@ -235,13 +239,13 @@ export class PullJobs {
       return await this.deps.callRemote(remoteId, CONTROL_PATH, request);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const refused = /refused the request \((\d+)\)/.exec(message);
-      throw new RecordError(
-        refused ? 400 : 409,
-        refused ? `${name} refused` : `${name} could not be asked`,
-        `${message.replace(/^.*refused the request \(\d+\): /, "")}${refused ? "" : ". Nothing was started; try again."}`,
-        refused ? field : undefined,
-      );
+      // The client answers a 4xx refusal with a DataError coded by its status, and its message
+      // ends with the remote's own words ("beta refused the request (400): Invalid condition…").
+      // (By name: Next.js may bundle the class twice, so instanceof could miss it.)
+      const code = error instanceof Error && error.name === "DataError" ? (error as DataError).code : "";
+      if (code.startsWith("HTTP_"))
+        throw new RecordError(400, `${name} refused`, message.slice(message.indexOf("): ") + 3), field);
+      throw new RecordError(409, `${name} could not be asked`, `${message}. Nothing was started; try again.`);
     }
   }
 

@@ -62,20 +62,15 @@ const Q = {
     postgres: `INSERT INTO initial_sync_count (remote_system_id, job_id, outcome, n) VALUES (?, ?, ?, 1)
       ON CONFLICT (remote_system_id, job_id, outcome) DO UPDATE SET n = initial_sync_count.n + 1`,
   }),
-  // Unfinished inbound rows are few (the claim index holds only those): walk them, keep the job's.
-  unfinished: sql<{ status: string; n: number }>(
-    `SELECT q.status AS status, count(*) AS n FROM inbound_queue q
-       JOIN initial_sync_outcome o ON o.remote_system_id = q.remote_system_id AND o.message_id = q.message_id
+  // Unfinished inbound rows are few (the claim index holds only those): walk them once, keep the
+  // job's, by status and by whether they have been classified yet (an outcome row exists).
+  unfinished: sql<{ status: string; classified: number; n: number }>(
+    `SELECT q.status AS status, CASE WHEN o.message_id IS NULL THEN 0 ELSE 1 END AS classified, count(*) AS n
+     FROM inbound_queue q
+       LEFT JOIN initial_sync_outcome o ON o.remote_system_id = q.remote_system_id AND o.message_id = q.message_id
      WHERE q.remote_system_id = ? AND q.status IN ('ready', 'processing', 'error') AND q.status <> 'processed'
-       AND o.job_id = ? GROUP BY q.status`,
-  ),
-  // Accepted here, not classified yet (the inbound worker has not reached them).
-  unclassified: sql<{ n: number }>(
-    `SELECT count(*) AS n FROM inbound_queue q
-     WHERE q.remote_system_id = ? AND q.status IN ('ready', 'processing') AND q.status <> 'processed'
        AND q.initial_sync_job_id = ?
-       AND NOT EXISTS (SELECT 1 FROM initial_sync_outcome o
-                       WHERE o.remote_system_id = q.remote_system_id AND o.message_id = q.message_id)`,
+     GROUP BY q.status, CASE WHEN o.message_id IS NULL THEN 0 ELSE 1 END`,
   ),
   items: sql<{
     source_sys_id: string;
@@ -231,7 +226,10 @@ export class InitialSyncReceiver {
 
 export function* progressPlan(remoteId: string, jobId: string): Plan<RemoteProgress> {
   const by = new Map((yield* all(Q.counts, remoteId, jobId)).map((r) => [r.outcome, Number(r.n)]));
-  const unfinished = new Map((yield* all(Q.unfinished, remoteId, jobId)).map((r) => [r.status, Number(r.n)]));
+  const unfinished = new Map<string, number>();
+  for (const r of yield* all(Q.unfinished, remoteId, jobId))
+    unfinished.set(`${r.status}:${Number(r.classified)}`, Number(r.n));
+  const of = (key: string) => unfinished.get(key) ?? 0;
   const received = [...by.values()].reduce((a, b) => a + b, 0);
   return {
     received,
@@ -239,9 +237,9 @@ export function* progressPlan(remoteId: string, jobId: string): Plan<RemoteProgr
     linked: by.get("linked") ?? 0,
     unchanged: by.get("unchanged") ?? 0,
     conflicts: by.get("conflict") ?? 0,
-    errors: unfinished.get("error") ?? 0,
-    pending: (unfinished.get("ready") ?? 0) + (unfinished.get("processing") ?? 0),
-    unclassified: Number((yield* get(Q.unclassified, remoteId, jobId))?.n ?? 0),
+    errors: of("error:1"),
+    pending: of("ready:1") + of("processing:1"),
+    unclassified: of("ready:0") + of("processing:0"),
     at: Date.now(),
   };
 }

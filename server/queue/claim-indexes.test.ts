@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { alertPlans } from "../alerts/alert-evaluator";
 import { openDatabase } from "../db/client";
+import { progressPlan } from "../initial-sync/receiver";
 import type { Plan } from "../storage";
 import { inboundPlans } from "./inbound/store";
 import { outboundPlans } from "./outbound/store";
@@ -91,6 +92,8 @@ describe("partial claim indexes", () => {
       ["gauge depth", queueGaugePlans.depth("r")],
       ["gauge oldest", queueGaugePlans.oldestReady("r")],
       ["alert queue age", alertPlans.observe("r", "queue_age", 1, 1)],
+      // The sender of an initial sync asks for this every few hundred ms while its job runs.
+      ["initial sync progress", progressPlan("r", "job")],
     ];
     for (const [name, plan] of plans) {
       const lines = explain(db, plan);
