@@ -72,6 +72,36 @@ export function flowStoreContract(fresh: () => Promise<Storage>): void {
     await expect(theirs.published(f.id)).rejects.toMatchObject({ status: 404 });
   });
 
+  it("a burst of runs asking for a flow it has forgotten reads it once, and one asking after a publish sees it", async () => {
+    const storage = await fresh();
+    const flows = new FlowStore(storage);
+    const f = await flows.create(template("outbound-basic", "out"), "ann");
+    await flows.publish(f.id, "ann");
+    flows.forgetCaches();
+    const read = storage.read.bind(storage);
+    let reads = 0;
+    storage.read = ((make) => {
+      reads += 1;
+      return read(make);
+    }) as Storage["read"];
+    try {
+      const answers = await Promise.all(Array.from({ length: 50 }, () => flows.published(f.id)));
+      expect(reads).toBe(1);
+      expect(new Set(answers).size).toBe(1);
+      // a read begun before a publish is not joined by a run that asks after it
+      const before = flows.published(f.id, 1);
+      flows.forgetCaches();
+      const early = flows.published(f.id);
+      await flows.publish(f.id, "bob");
+      const after = await flows.published(f.id);
+      expect((await before).version).toBe(1);
+      expect((await early).version).toBeGreaterThanOrEqual(1);
+      expect(after.version).toBe(2);
+    } finally {
+      storage.read = read;
+    }
+  });
+
   it("publishes numbered versions in one transaction; the runner's published flow follows", async () => {
     const flows = new FlowStore(await fresh());
     const f = await flows.create(template("outbound-basic", "out"), "ann");

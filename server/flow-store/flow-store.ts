@@ -267,6 +267,8 @@ export const flowPlans = {
 export class FlowStore {
   private readonly dagCache = new Map<string, PublishedFlow>();
   private readonly latest = new Map<string, number>();
+  /** Reads of published flows under way, by flow and version asked for. */
+  private readonly reading = new Map<string, Promise<PublishedFlow>>();
   private generation = 0;
 
   constructor(private readonly storage: Storage) {
@@ -354,6 +356,7 @@ export class FlowStore {
 
   private forgetAll(): void {
     this.generation += 1;
+    this.reading.clear(); // a read begun before the change is not joined after it
     this.latest.clear();
     this.dagCache.clear();
   }
@@ -372,8 +375,20 @@ export class FlowStore {
       const cached = this.dagCache.get(`${id}@${wanted}`);
       if (cached) return cached;
     }
+    // The rows of a burst all ask at once after a cache was forgotten: one read answers them.
+    const key = `${id}@${version ?? "latest"}`;
+    const under = this.reading.get(key);
+    if (under) return under;
+    const reading = this.read(id, version ?? null, wanted || null).finally(() => {
+      if (this.reading.get(key) === reading) this.reading.delete(key);
+    });
+    this.reading.set(key, reading);
+    return reading;
+  }
+
+  private async read(id: string, version: number | null, wanted: number | null): Promise<PublishedFlow> {
     const generation = this.generation;
-    const found = await this.storage.read(flowPlans.published(id, wanted || null));
+    const found = await this.storage.read(flowPlans.published(id, wanted));
     if (generation === this.generation) {
       if (!version) this.latest.set(id, found.version);
       this.dagCache.set(`${id}@${found.version}`, found);
@@ -383,6 +398,7 @@ export class FlowStore {
 
   private forget(id: string): void {
     this.generation += 1;
+    this.reading.clear();
     this.latest.delete(id);
   }
 }

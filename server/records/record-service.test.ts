@@ -12,6 +12,37 @@ describe("RecordService", () => {
     await env.records.create("sys_user_group", { name: "Network" }, testActor);
   });
 
+  it("answers repeated look-ups from memory and forgets them when the table is written", async () => {
+    const read = env.storage.read.bind(env.storage);
+    let reads = 0;
+    env.storage.read = ((make) => {
+      reads += 1;
+      return read(make);
+    }) as typeof env.storage.read;
+    for (let i = 0; i < 20; i++)
+      expect((await env.records.find("sys_user_group", "name=Hardware"))?.sys_id).toBe(hardware);
+    expect(await env.records.find("sys_user_group", "name=Storage")).toBeNull();
+    expect(reads).toBe(2);
+    // a caller changing its answer does not change the next one
+    const answer = await env.records.find("sys_user_group", "name=Hardware");
+    if (answer) answer.name = "changed";
+    expect((await env.records.find("sys_user_group", "name=Hardware"))?.name).toBe("Hardware");
+
+    const storage = await env.records.create("sys_user_group", { name: "Storage" }, testActor);
+    expect((await env.records.find("sys_user_group", "name=Storage"))?.sys_id).toBe(storage.sys_id);
+    await env.records.update("sys_user_group", hardware, { name: "Hardware (old)" }, testActor);
+    expect(await env.records.find("sys_user_group", "name=Hardware")).toBeNull();
+    await env.records.delete("sys_user_group", storage.sys_id, testActor);
+    expect(await env.records.find("sys_user_group", "name=Storage")).toBeNull();
+    // a write elsewhere keeps what was found here
+    reads = 0;
+    await env.records.find("sys_user_group", "name=Network");
+    await env.records.create("incident", { short_description: "elsewhere" }, testActor);
+    await env.records.find("sys_user_group", "name=Network");
+    expect(reads).toBe(1);
+    env.storage.read = read;
+  });
+
   it("numbers incidents INC0010001, INC0010002 and fills defaults and priority", async () => {
     const a = await env.records.create(
       "incident",
