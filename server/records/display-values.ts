@@ -122,7 +122,9 @@ function* referenceDisplaysPlan(
     const shown = new Map<string, string>();
     result.set(tableName, shown);
     if (!target || ids.size === 0) continue;
-    for (const slice of slices([...ids])) {
+    const { known, missing } = records.knownDisplays(tableName, ids);
+    for (const [id, display] of known) shown.set(id, display);
+    for (const slice of slices(missing)) {
       const { rows: found } = yield* records.listPlan(tableName, {
         query: `sys_idIN${slice.join(",")}`,
         limit: slice.length,
@@ -130,6 +132,7 @@ function* referenceDisplaysPlan(
       });
       for (const r of found) shown.set(r.sys_id, r[target.displayField] ?? "");
     }
+    records.learnDisplays(tableName, missing);
   }
   return result;
 }

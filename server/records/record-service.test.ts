@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { auditOf } from "../api/history";
 import { memoryInstance, testActor } from "../testing/memory-instance";
+import { displayValues } from "./display-values";
 import type { RecordChange } from "./types";
 
 describe("RecordService", () => {
@@ -41,6 +42,48 @@ describe("RecordService", () => {
     await env.records.find("sys_user_group", "name=Network");
     expect(reads).toBe(1);
     env.storage.read = read;
+  });
+
+  it("shows references' names from memory once read outside a write, and never a name that was rolled back", async () => {
+    const incident = await env.records.create(
+      "incident",
+      { short_description: "D", assignment_group: hardware },
+      testActor,
+    );
+    const listPlan = env.records.listPlan.bind(env.records);
+    let lookups = 0;
+    env.records.listPlan = function* (table, options) {
+      if (table === "sys_user_group") lookups += 1;
+      return yield* listPlan(table, options);
+    };
+    const shown = async () => (await displayValues(env.records, "incident", [incident]))[0]?.assignment_group;
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    expect(await shown()).toBe("Hardware");
+    await turn(); // learnt after the read, outside it
+    lookups = 0;
+    for (let i = 0; i < 5; i++) expect(await shown()).toBe("Hardware");
+    expect(lookups).toBe(0);
+
+    // a rename that rolls back (a change hook refuses it) leaves the name as it was
+    // biome-ignore lint/correctness/useYield: a hook that only refuses
+    const off = env.records.onChange(function* (change) {
+      if (change.table.name === "sys_user_group") throw new Error("refused");
+    });
+    await expect(
+      env.records.update("sys_user_group", hardware, { name: "Broken" }, testActor),
+    ).rejects.toThrow();
+    off();
+    expect(await shown()).toBe("Hardware");
+    await turn();
+    expect(await shown()).toBe("Hardware");
+
+    await env.records.update("sys_user_group", hardware, { name: "Hardware & Peripherals" }, testActor);
+    expect(await shown()).toBe("Hardware & Peripherals");
+    await turn();
+    lookups = 0;
+    expect(await shown()).toBe("Hardware & Peripherals");
+    expect(lookups).toBe(0);
+    env.records.listPlan = listPlan;
   });
 
   it("numbers incidents INC0010001, INC0010002 and fills defaults and priority", async () => {

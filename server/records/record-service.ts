@@ -10,6 +10,7 @@ import { applyDerivedFields } from "./derived-fields";
 import { type EncodedQuery, parseEncodedQuery } from "./encoded-query";
 import { type JournalInput, normalizeInput, referenceLookups } from "./field-values";
 import { queryToSql } from "./query-sql";
+import { TableReadCache } from "./table-read-cache";
 import type { Actor, FieldValues, JournalEntry, RecordChange, RecordValues } from "./types";
 
 /** Runs inside every write's transaction, as part of its plan (capture); a hook that throws undoes the write. */
@@ -106,9 +107,6 @@ const Q = {
   ),
 };
 
-/** Look-up answers kept per table before they are all dropped (flows look up a few names). */
-const FOUND_PER_TABLE = 1000;
-
 /**
  * The one write path (SPEC 1.2). The UI, the Table API and flows all write through here; each
  * write is one transaction that validates, stores the record, its journal entries and audit
@@ -123,14 +121,17 @@ export class RecordService {
   private readonly generated = new Map<string, Query<unknown>>();
   private readonly clock: Clock;
   /**
-   * Answers of `find` by table, then query (SQLite only: one process owns the file, so every
-   * write to it passes `emitChangePlan` here). Flows resolve each reference by display value, and
-   * the same few groups and users are looked up for every record that arrives (measured: 40 µs a
-   * look-up for a 3-row table, 64 µs of the ~770 µs a synced record costs the receiver).
-   * `writes` counts each table's changes, so a read that a write overtook is not kept.
+   * Committed answers kept in memory (SQLite only, see TableReadCache): `find` by table and
+   * query, and referenced records' display strings by table and sys_id. Flows resolve each
+   * reference by display value and every captured change shows its references' names, and the
+   * same few groups and users come up for every record (measured: 40-66 µs a look-up of a 3-row
+   * table, once or twice per synced record on each side). `writes` counts each table's changes,
+   * so a read that a write overtook is not kept.
    */
-  private readonly found = new Map<string, Map<string, RecordValues | null>>();
+  private readonly found = new TableReadCache<RecordValues | null>();
+  private readonly displays = new TableReadCache<string>();
   private readonly writes = new Map<string, number>();
+  private readonly displaysToLearn = new Map<string, Set<string>>();
 
   constructor(
     readonly storage: Storage,
@@ -209,19 +210,59 @@ export class RecordService {
   async find(table: string, query: string): Promise<RecordValues | null> {
     if (this.storage.dialect !== "sqlite") return this.storage.read(this.findPlan(table, query));
     this.registry.require(table); // a table removed since is refused as before
-    const cached = this.found.get(table)?.get(query);
+    const cached = this.found.get(table, query);
     if (cached !== undefined) return cached && { ...cached };
     const writes = this.writes.get(table) ?? 0;
     const values = await this.storage.read(this.findPlan(table, query));
-    if ((this.writes.get(table) ?? 0) === writes) {
-      let answers = this.found.get(table);
-      if (!answers || answers.size >= FOUND_PER_TABLE) {
-        answers = new Map();
-        this.found.set(table, answers);
-      }
-      answers.set(query, values && { ...values });
-    }
+    if ((this.writes.get(table) ?? 0) === writes) this.found.set(table, query, values && { ...values });
     return values;
+  }
+
+  /**
+   * The display strings of records of `table` known from committed reads (SQLite only), and the
+   * sys_ids not known. Called inside write transactions (the capture's payload), so what such a
+   * transaction reads is never kept: `learnDisplays` reads the missing ones again after it.
+   */
+  knownDisplays(table: string, ids: Iterable<string>): { known: Map<string, string>; missing: string[] } {
+    const known = new Map<string, string>();
+    const missing: string[] = [];
+    const field = this.registry.get(table)?.displayField;
+    for (const id of ids) {
+      const shown =
+        this.storage.dialect === "sqlite" ? this.displays.get(table, `${field}\u0000${id}`) : undefined;
+      if (shown === undefined) missing.push(id);
+      else known.set(id, shown);
+    }
+    return { known, missing };
+  }
+
+  /** Reads the display strings of `ids` after this turn, outside any transaction, to keep them. */
+  learnDisplays(table: string, ids: string[]): void {
+    if (this.storage.dialect !== "sqlite" || ids.length === 0) return;
+    const first = this.displaysToLearn.size === 0;
+    const wanted = this.displaysToLearn.get(table) ?? new Set<string>();
+    for (const id of ids) wanted.add(id);
+    this.displaysToLearn.set(table, wanted);
+    if (first) setImmediate(() => this.learnWantedDisplays());
+  }
+
+  private learnWantedDisplays(): void {
+    const wanted = [...this.displaysToLearn];
+    this.displaysToLearn.clear();
+    for (const [table, ids] of wanted) {
+      const def = this.registry.get(table);
+      if (!def) continue;
+      const writes = this.writes.get(table) ?? 0;
+      const query = `sys_idIN${[...ids].slice(0, 500).join(",")}`;
+      this.storage
+        .read(this.listPlan(table, { query, limit: 500, count: false }))
+        .then(({ rows }) => {
+          if ((this.writes.get(table) ?? 0) !== writes) return;
+          for (const r of rows)
+            this.displays.set(table, `${def.displayField}\u0000${r.sys_id}`, r[def.displayField] ?? "");
+        })
+        .catch(() => undefined); // only a cache: the next capture reads them itself
+    }
   }
 
   journal(sysId: string): Promise<JournalEntry[]> {
@@ -241,7 +282,8 @@ export class RecordService {
   *emitChangePlan(change: RecordChange): Plan<void> {
     const { actor } = change;
     // Before the write commits, and kept forgotten if it rolls back: a look-up then reads again.
-    this.found.delete(change.table.name);
+    this.found.forget(change.table.name);
+    this.displays.forget(change.table.name);
     this.writes.set(change.table.name, (this.writes.get(change.table.name) ?? 0) + 1);
     for (const a of change.attachmentChanges) {
       const operation = a.kind === "added" ? "attach" : "detach";
