@@ -82,6 +82,16 @@ describe("CPU attribution by call-stack ancestry", () => {
     expect(totalUs).toBe(450);
   });
 
+  it("counts each sample once under every module of ours on its stack (where the time was spent)", () => {
+    const { underFile } = attribute(profile, identity);
+    // the handler's four leaves (10+20+30+40), the runner's two (50+60)
+    expect(underFile.get("server/transport/handler.ts")).toBe(100);
+    expect(underFile.get("server/queue/inbound/accept.ts")).toBe(40);
+    expect(underFile.get("server/runner/runner.ts")).toBe(110);
+    expect(underFile.get("flows/interpreter/run.ts")).toBe(50);
+    expect(underFile.has("node_modules/zod/v4/core/parse.js")).toBe(false); // ours only
+  });
+
   it("falls back to other when no frame names a category", () => {
     expect(
       stackCategory([

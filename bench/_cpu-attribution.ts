@@ -123,6 +123,12 @@ export interface Attribution {
   byCategory: Record<Category, number>;
   /** Self time per resolved source file, µs (for the "top files" lines). */
   byFile: Map<string, number>;
+  /**
+   * Inclusive time per source file of ours (server/, flows/), µs: a sample counts once for each
+   * such file on its stack. Self time spreads a cost over SQLite and Node; this shows which of
+   * our modules the time was spent under (a look-up repeated for every record, say).
+   */
+  underFile: Map<string, number>;
   /** Sampled time in all, µs (idle included). */
   totalUs: number;
 }
@@ -151,6 +157,7 @@ export function attribute(profile: CpuProfile, resolve: FrameResolver): Attribut
   };
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   const byFile = new Map<string, number>();
+  const underFile = new Map<string, number>();
   for (const [id, us] of selfUs) {
     const stack: SourceFrame[] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) stack.push(frameOf(cur));
@@ -158,6 +165,8 @@ export function attribute(profile: CpuProfile, resolve: FrameResolver): Attribut
     const leaf = stack[0];
     const file = leaf?.file || `(${leaf?.functionName || "native"})`;
     byFile.set(file, (byFile.get(file) ?? 0) + us);
+    for (const ours of new Set(stack.map((f) => f.file).filter((f) => /^(server|flows)\//.test(f))))
+      underFile.set(ours, (underFile.get(ours) ?? 0) + us);
   }
-  return { byCategory, byFile, totalUs };
+  return { byCategory, byFile, underFile, totalUs };
 }

@@ -12,8 +12,12 @@
  *      the 400 MB aim.
  *   3. profile: BENCH_PROFILE_BURST (3,000) incidents, both instances profiled
  *      (bench/_cpu-profile.cjs), the write phase and the drain apart; self time per record by
- *      category (bench/_cpu-attribution.ts), frames mapped through the server's source maps.
- * BENCH_LOAD_PARTS=steady,backlog,profile picks parts. Figures, never assertions.
+ *      category (bench/_cpu-attribution.ts), frames mapped through the server's source maps, and
+ *      the time spent under each module of ours (inclusive).
+ *   4. statements: the same burst on a fresh pair with every better-sqlite3 statement counted and
+ *      timed (bench/_sql-probe.cjs) over the drain: statements per record and the costliest by
+ *      SQL text on each side. Apart from the profile, since timing every call costs a little.
+ * BENCH_LOAD_PARTS=steady,backlog,profile,statements picks parts. Figures, never assertions.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -33,7 +37,7 @@ const STEADY_IN_FLIGHT = num("BENCH_STEADY_IN_FLIGHT", 256);
 const BACKLOG = num("BENCH_BACKLOG", 20_000);
 const PROFILE_BURST = num("BENCH_PROFILE_BURST", 3000);
 const WRITERS = 32;
-const PARTS = (process.env.BENCH_LOAD_PARTS ?? "steady,backlog,profile").split(",");
+const PARTS = (process.env.BENCH_LOAD_PARTS ?? "steady,backlog,profile,statements").split(",");
 const RSS_AIM_MB = 400;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -379,6 +383,14 @@ function printProfile(r: Awaited<ReturnType<typeof profileBurst>>) {
     cols.map(([, a]) => `${(a.totalUs / 1e6).toFixed(1)} s`),
   );
   for (const [name, a] of cols) {
+    const under = [...a.underFile]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 10)
+      .map(([f, us]) => `${f} ${perRecord(us)}`)
+      .join(", ");
+    console.log(`   spent under, ${name} (µs/record, inclusive): ${under}`);
+  }
+  for (const [name, a] of cols) {
     const top = [...a.byFile]
       .filter(([f]) => f !== "((idle))")
       .sort((x, y) => y[1] - x[1])
@@ -392,6 +404,84 @@ function printProfile(r: Awaited<ReturnType<typeof profileBurst>>) {
   );
 }
 
+// ---- 4. statements -----------------------------------------------------------------------------
+
+interface StatementFigure {
+  sql: string;
+  calls: number;
+  us: number;
+}
+
+async function statementBurst() {
+  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-load-sql-"));
+  const preload = path.resolve("bench", "_sql-probe.cjs");
+  const pair = await startPair({
+    TANDEM_LOG_LEVEL: "error",
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim(),
+    BENCH_PROF_DIR: dir,
+  });
+  const beta = reader(pair.beta);
+  const toggle = () => {
+    pair.alpha.inst.process.kill("SIGUSR2");
+    pair.beta.inst.process.kill("SIGUSR2");
+  };
+  try {
+    const writer = await incidentWriter(pair, WRITERS);
+    const remoteId = await pause(pair);
+    await writers(WRITERS, PROFILE_BURST, (i) => writer.create(`Load statements ${i}`));
+    await writer.close();
+    toggle();
+    await trpc(pair.alpha, "syncConfig.validateAndActivate", { id: remoteId });
+    await waitFor(
+      () => beta.count(DONE_ON_BETA) >= PROFILE_BURST,
+      600_000,
+      "the counted burst to reach beta",
+    );
+    await sleep(300); // the last outcomes and executions
+    toggle();
+    let files: string[] = [];
+    await waitFor(
+      () => {
+        files = fs.readdirSync(dir).filter((f) => f.endsWith(".sql.json"));
+        return files.length >= 2;
+      },
+      60_000,
+      "the statement counts",
+    );
+    const load = (name: string): StatementFigure[] => {
+      const file = files.find((f) => f.startsWith(`${name}-`));
+      if (!file) throw new Error(`no statement counts of ${name}`);
+      return JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as StatementFigure[];
+    };
+    return { alpha: load("alpha"), beta: load("beta") };
+  } finally {
+    beta.close();
+    await stopAndRemove(pair);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printStatements(r: Awaited<ReturnType<typeof statementBurst>>) {
+  console.log(
+    `\n4. SQLite statements per synced record: ${PROFILE_BURST} incidents released at once, counted over the drain (bench/_sql-probe.cjs)`,
+  );
+  const per = (n: number) => n / PROFILE_BURST;
+  for (const [name, rows] of [
+    ["alpha: sync out", r.alpha],
+    ["beta: sync in", r.beta],
+  ] as const) {
+    const calls = rows.reduce((a, b) => a + b.calls, 0);
+    const us = rows.reduce((a, b) => a + b.us, 0);
+    console.log(
+      `   ${name}: ${per(calls).toFixed(1)} statements, ${per(us).toFixed(0)} µs in SQLite per record (wall time of each call, probe included); the costliest:`,
+    );
+    for (const row of [...rows].sort((a, b) => b.us - a.us).slice(0, 12))
+      console.log(
+        `   ${per(row.calls).toFixed(2).padStart(7)} ×${per(row.us).toFixed(1).padStart(7)} µs  ${row.sql.length > 110 ? `${row.sql.slice(0, 107)}...` : row.sql}`,
+      );
+  }
+}
+
 console.log(
   `sync-load: parts ${PARTS.join(", ")}; steady ${RATE}/s for ${STEADY_SECONDS} s, backlog ${BACKLOG}, profile burst ${PROFILE_BURST}; ${os.cpus().length} cores, load average ${os
     .loadavg()
@@ -401,3 +491,4 @@ console.log(
 if (PARTS.includes("steady")) printSteady(await steady());
 if (PARTS.includes("backlog")) printBacklog(await backlogDrain());
 if (PARTS.includes("profile")) printProfile(await profileBurst());
+if (PARTS.includes("statements")) printStatements(await statementBurst());
