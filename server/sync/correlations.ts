@@ -134,7 +134,19 @@ export const correlationPlans = {
       now,
       now,
     );
-    return (yield* correlationPlans.byLocalId(input.remoteSystem, localId)) as CorrelationView;
+    // The row as just written (the schema's defaults included), not read back: every synced
+    // record creates one on each side.
+    return {
+      localCorrelationId: localId,
+      remoteCorrelationId: input.remoteCorrelationId ?? null,
+      remoteSystem: input.remoteSystem,
+      table: input.table,
+      sysId: input.sysId,
+      state: "active",
+      staleFieldsSkipped: 0,
+      createdAt: now,
+      lastSyncedAt: now,
+    };
   },
 
   *updateState(remoteSystem: string, localId: string, state: CorrelationState): Plan<CorrelationView> {
