@@ -38,7 +38,10 @@ function* capture(change: RecordChange, deps: CaptureDeps): Plan<void> {
     change.sysId,
     change.changedFields.filter((f) => sent.has(f)),
     deps.instanceId,
+    change.arrivedClocks?.clocks,
   );
+  // the sender's clocks are stored with the bump; the writer need not set them again
+  if (stored && change.arrivedClocks) change.arrivedClocks.applied = true;
   const clockOf = (field: string): FieldClock => stored?.get(field) ?? { counter: 0, origin: "" };
   const now = (deps.clock ?? (() => new Date()))();
   let traceContext: string | null | undefined;

@@ -12,8 +12,8 @@ function clocksOn(db: Db) {
   return {
     all: (sysId: string) => storage.runSync(fieldClocks.all(sysId)),
     get: (sysId: string, field: string) => storage.runSync(fieldClocks.get(sysId, field)),
-    bumpAll: (sysId: string, fields: string[], origin: string) =>
-      storage.runSync(fieldClocks.bumpAll(sysId, fields, origin)),
+    bumpAll: (sysId: string, fields: string[], origin: string, arrived?: Array<[string, FieldClock]>) =>
+      storage.runSync(fieldClocks.bumpAll(sysId, fields, origin, arrived)),
     setAll: (sysId: string, incoming: Array<[string, FieldClock]>) =>
       storage.runSync(fieldClocks.setAll(sysId, incoming)),
     set: (sysId: string, field: string, clock: FieldClock) =>
@@ -22,6 +22,29 @@ function clocksOn(db: Db) {
 }
 
 describe("field clocks (SPEC 3.8)", () => {
+  it("a synced write's clocks stored with the capture's bump leave what a bump then a set left", () => {
+    const [a, b] = [
+      clocksOn(openDatabase({ file: ":memory:" })),
+      clocksOn(openDatabase({ file: ":memory:" })),
+    ];
+    for (const c of [a, b]) c.bumpAll("r1", ["state", "impact"], "beta"); // earlier local edits
+    const arrived: Array<[string, FieldClock]> = [
+      ["state", { counter: 7, origin: "alpha" }],
+      ["short_description", { counter: 2, origin: "alpha" }],
+    ];
+    const changed = ["state", "short_description", "number"];
+    // before: the capture bumps and stores, then the writer sets the sender's clocks (two writes)
+    const bumpedA = a.bumpAll("r1", changed, "beta");
+    a.setAll("r1", arrived);
+    // now: one write holds both; the capture still sees its bump (what a payload to a third sends)
+    const bumpedB = b.bumpAll("r1", changed, "beta", arrived);
+    expect(b.all("r1")).toEqual(a.all("r1"));
+    expect(bumpedB).toEqual(bumpedA);
+    expect(b.get("r1", "state")).toEqual({ counter: 7, origin: "alpha" });
+    expect(b.get("r1", "number")).toEqual({ counter: 1, origin: "beta" });
+    expect(b.get("r1", "impact")).toEqual({ counter: 1, origin: "beta" });
+  });
+
   it("bumps, sets and compares per (record, field) as before", () => {
     const clocks = clocksOn(openDatabase({ file: ":memory:" }));
     expect(clocks.get("r1", "short_description")).toEqual({ counter: 0, origin: "" });

@@ -50,13 +50,22 @@ export const fieldClocks = {
     sysId: string,
     fields: readonly string[],
     origin: string,
+    arrived?: Iterable<[string, FieldClock]>,
   ): Plan<Map<string, FieldClock> | undefined> {
     if (fields.length === 0) return undefined;
     const clocks = yield* fieldClocks.all(sysId);
     for (const field of new Set(fields)) {
       clocks.set(field, { counter: (clocks.get(field)?.counter ?? 0) + 1, origin });
     }
-    yield* store(sysId, clocks);
+    if (!arrived) {
+      yield* store(sysId, clocks);
+      return clocks;
+    }
+    // A synced write: what is stored is the bump with the sender's clocks set over it (as
+    // setAll right after would leave it); what is returned is the bump, as without them.
+    const stored = new Map(clocks);
+    for (const [field, clock] of arrived) stored.set(field, clock);
+    yield* store(sysId, stored);
     return clocks;
   },
 

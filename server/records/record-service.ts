@@ -11,7 +11,7 @@ import { type EncodedQuery, parseEncodedQuery } from "./encoded-query";
 import { type JournalInput, normalizeInput, referenceLookups } from "./field-values";
 import { queryToSql } from "./query-sql";
 import { TableReadCache } from "./table-read-cache";
-import type { Actor, FieldValues, JournalEntry, RecordChange, RecordValues } from "./types";
+import type { Actor, ArrivedClocks, FieldValues, JournalEntry, RecordChange, RecordValues } from "./types";
 
 /** Runs inside every write's transaction, as part of its plan (capture); a hook that throws undoes the write. */
 export type ChangeHook = (change: RecordChange) => Plan<void>;
@@ -35,6 +35,8 @@ export interface WriteOptions {
   /** sys_id for a new record (the Table API allows choosing it). */
   sysId?: string;
   journalEntries?: ImportedJournalEntry[];
+  /** The clocks a synced write brings, for the change hooks (RecordChange.arrivedClocks). */
+  arrivedClocks?: ArrivedClocks;
 }
 
 interface RecordRow {
@@ -431,6 +433,7 @@ export class RecordService {
       journalEntries: entries,
       attachmentChanges: [],
       actor,
+      ...(options.arrivedClocks ? { arrivedClocks: options.arrivedClocks } : {}),
     });
     return after;
   }
@@ -466,6 +469,7 @@ export class RecordService {
       journalEntries: entries,
       attachmentChanges: [],
       actor,
+      ...(options.arrivedClocks ? { arrivedClocks: options.arrivedClocks } : {}),
     });
     return after;
   }

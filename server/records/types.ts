@@ -40,4 +40,17 @@ export interface RecordChange {
   journalEntries: JournalEntry[];
   attachmentChanges: AttachmentChange[];
   actor: Actor;
+  /** Field clocks that arrived with a synced write (see ArrivedClocks). */
+  arrivedClocks?: ArrivedClocks;
+}
+
+/**
+ * The logical clocks a synced write brings for the fields it sets (SPEC 3.8), handed to the
+ * change hooks: the capture, which moves the record's clocks anyway, stores them in the same
+ * write and says so (`applied`); otherwise the writer sets them itself after the write. One
+ * read and one write of the record's clocks instead of two of each for every synced record.
+ */
+export interface ArrivedClocks {
+  clocks: ReadonlyArray<[string, { counter: number; origin: string }]>;
+  applied: boolean;
 }

@@ -10,7 +10,7 @@ import type {
 import { type FieldClock, fieldClocks, isNewer } from "../../capture/field-clocks";
 import { idempotencyKeyPlans } from "../../idempotency/idempotency-keys";
 import type { ImportedJournalEntry, RecordService } from "../../records/record-service";
-import type { Actor } from "../../records/types";
+import type { Actor, ArrivedClocks } from "../../records/types";
 import type { Plan } from "../../storage";
 import { correlationPlans } from "../../sync/correlations";
 import { RecordError } from "../../util/errors";
@@ -59,15 +59,20 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
     translated(records.write(operation, table, make));
   const actor = (meta: WriteMeta) => flowActor(meta, scope);
   const journal = (meta: WriteMeta) => flowJournal(meta, scope, () => records.now());
-  function* applyClocks(sysId: string, fields: string[]): Plan<void> {
+  /** The clocks that arrived for `fields`, handed to the write's change hooks (ArrivedClocks). */
+  const arrivedFor = (fields: string[]): ArrivedClocks | undefined => {
     const incoming = scope.fieldClocks;
-    if (!incoming) return;
-    const arrived: Array<[string, FieldClock]> = [];
+    if (!incoming) return undefined;
+    const clocks: Array<[string, FieldClock]> = [];
     for (const f of fields) {
       const clock = incoming.get(f);
-      if (clock) arrived.push([f, clock]);
+      if (clock) clocks.push([f, clock]);
     }
-    if (arrived.length > 0) yield* fieldClocks.setAll(sysId, arrived);
+    return clocks.length > 0 ? { clocks, applied: false } : undefined;
+  };
+  /** Sets them after the write unless the capture stored them with its own (one write, not two). */
+  function* applyClocks(sysId: string, arrived: ArrivedClocks | undefined): Plan<void> {
+    if (arrived && !arrived.applied) yield* fieldClocks.setAll(sysId, arrived.clocks);
   }
 
   return {
@@ -109,10 +114,12 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           const existing = yield* records.getPlan(table, (JSON.parse(done) as { sys_id: string }).sys_id);
           if (existing) return existing;
         }
+        const arrived = arrivedFor(Object.keys(values));
         const created = yield* records.createPlan(table, values, actor(meta), {
           journalEntries: journal(meta),
+          ...(arrived ? { arrivedClocks: arrived } : {}),
         });
-        yield* applyClocks(created.sys_id, Object.keys(values));
+        yield* applyClocks(created.sys_id, arrived);
         if (key) yield* idempotencyKeyPlans.save(key, JSON.stringify({ sys_id: created.sys_id }));
         return created;
       });
@@ -130,10 +137,12 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
           if (incoming && isNewer(local?.get(field) ?? NO_CLOCK, incoming)) stale += 1;
           else applied[field] = value;
         }
+        const arrived = arrivedFor(Object.keys(applied));
         const updated = yield* records.updatePlan(table, sysId, applied, actor(meta), {
           journalEntries: journal(meta),
+          ...(arrived ? { arrivedClocks: arrived } : {}),
         });
-        yield* applyClocks(sysId, Object.keys(applied));
+        yield* applyClocks(sysId, arrived);
         if (stale > 0 && scope.originRemote) {
           const correlation = yield* correlationPlans.byRecord(scope.originRemote, table, sysId);
           if (correlation) yield* correlationPlans.countStale(correlation.localCorrelationId, stale);
