@@ -301,21 +301,28 @@ async function waitForProfiles(dir: string, count: number): Promise<string[]> {
   return files;
 }
 
-async function profileBurst() {
-  const profDir = fs.mkdtempSync(
-    path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-load-prof-"),
-  );
-  const preload = path.resolve("bench", "_cpu-profile.cjs");
+/**
+ * A pair whose instances load `preload` (bench/_cpu-profile.cjs or _sql-probe.cjs, each toggled
+ * by SIGUSR2 and writing into its own temporary folder), with `toggle` signalling both.
+ */
+async function probedPair(preloadFile: string, prefix: string) {
+  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), prefix));
+  const preload = path.resolve("bench", preloadFile);
   const pair = await startPair({
     TANDEM_LOG_LEVEL: "error",
     NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim(),
-    BENCH_PROF_DIR: profDir,
+    BENCH_PROF_DIR: dir,
   });
-  const beta = reader(pair.beta);
   const toggle = () => {
     pair.alpha.inst.process.kill("SIGUSR2");
     pair.beta.inst.process.kill("SIGUSR2");
   };
+  return { pair, dir, toggle };
+}
+
+async function profileBurst() {
+  const { pair, dir: profDir, toggle } = await probedPair("_cpu-profile.cjs", "tandem-load-prof-");
+  const beta = reader(pair.beta);
   try {
     const writer = await incidentWriter(pair, WRITERS);
     const remoteId = await pause(pair);
@@ -413,18 +420,8 @@ interface StatementFigure {
 }
 
 async function statementBurst() {
-  const dir = fs.mkdtempSync(path.join(process.env.TANDEM_TEST_DATA_ROOT ?? os.tmpdir(), "tandem-load-sql-"));
-  const preload = path.resolve("bench", "_sql-probe.cjs");
-  const pair = await startPair({
-    TANDEM_LOG_LEVEL: "error",
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${preload}`.trim(),
-    BENCH_PROF_DIR: dir,
-  });
+  const { pair, dir, toggle } = await probedPair("_sql-probe.cjs", "tandem-load-sql-");
   const beta = reader(pair.beta);
-  const toggle = () => {
-    pair.alpha.inst.process.kill("SIGUSR2");
-    pair.beta.inst.process.kill("SIGUSR2");
-  };
   try {
     const writer = await incidentWriter(pair, WRITERS);
     const remoteId = await pause(pair);
