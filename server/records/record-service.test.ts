@@ -44,6 +44,25 @@ describe("RecordService", () => {
     env.storage.read = read;
   });
 
+  it("does not keep a look-up's answer when a write to its table lands before the answer is back", async () => {
+    const read = env.storage.read.bind(env.storage);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    env.storage.read = (async (make) => {
+      const answer = await read(make);
+      await held; // the answer is on its way back while the rename commits
+      return answer;
+    }) as typeof env.storage.read;
+    const pending = env.records.find("sys_user_group", "name=Hardware");
+    env.storage.read = read;
+    await env.records.update("sys_user_group", hardware, { name: "Hardware (old)" }, testActor);
+    release();
+    expect((await pending)?.sys_id).toBe(hardware); // what was true when it was read
+    expect(await env.records.find("sys_user_group", "name=Hardware")).toBeNull(); // not kept
+  });
+
   it("shows references' names from memory once read outside a write, and never a name that was rolled back", async () => {
     const incident = await env.records.create(
       "incident",

@@ -227,11 +227,11 @@ export class RecordService {
    */
   knownDisplays(table: string, ids: Iterable<string>): { known: Map<string, string>; missing: string[] } {
     const known = new Map<string, string>();
+    if (this.storage.dialect !== "sqlite") return { known, missing: [...ids] };
     const missing: string[] = [];
     const field = this.registry.get(table)?.displayField;
     for (const id of ids) {
-      const shown =
-        this.storage.dialect === "sqlite" ? this.displays.get(table, `${field}\u0000${id}`) : undefined;
+      const shown = this.displays.get(table, `${field}\u0000${id}`);
       if (shown === undefined) missing.push(id);
       else known.set(id, shown);
     }

@@ -51,6 +51,7 @@ export interface RecordChange {
  * read and one write of the record's clocks instead of two of each for every synced record.
  */
 export interface ArrivedClocks {
+  /** Field name and clock (capture's FieldClock, spelt out: records does not import capture). */
   clocks: ReadonlyArray<[string, { counter: number; origin: string }]>;
   applied: boolean;
 }
