@@ -82,10 +82,11 @@ export async function sqlitePair(extraEnv: Record<string, string> = {}): Promise
   };
 }
 
-/** SQLite's JSON look-ups in PostgreSQL's words: json_extract(col, '$.a.b' or '$[1][5]'). */
+/** SQLite's JSON look-ups in PostgreSQL's words: json_extract(col, '$.a.b' or '$[1][5]'), tandem_payload(col). */
 function pgText(sql: string): string {
   let i = 0;
   return sql
+    .replace(/tandem_payload\((\w+(?:\.\w+)?)\)/g, "$1") // PostgreSQL keeps payloads as text
     .replace(/json_extract\((\w+(?:\.\w+)?), '\$([^']*)'\)/g, (_, column: string, jsonPath: string) => {
       const keys = [...jsonPath.matchAll(/\.(\w+)|\[(\d+)\]/g)].map((m) => m[1] ?? m[2]);
       return `(${column}::jsonb #>> '{${keys.join(",")}}')`;

@@ -23,7 +23,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { payloadSysIdSql } from "../server/queue/payload-codec";
+import { payloadSysIdSql, registerPayloadSql } from "../server/queue/payload-codec";
 import { type Pair, remoteState, startPair, trpc, waitFor } from "../tests/support/pair";
 import { attribute, CATEGORIES, type CpuProfile } from "./_cpu-attribution";
 import { incidentWriter, writers } from "./_incident-writer";
@@ -52,6 +52,7 @@ async function stopAndRemove(pair: Pair): Promise<void> {
 /** A live read-only view of an instance's database (one connection, reused for each sample). */
 function reader(member: Pair["alpha"]) {
   const db = new Database(`${member.dataDir}/tandem.db`, { readonly: true, fileMustExist: true });
+  registerPayloadSql(db);
   const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
   return { db, count, close: () => db.close() };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { InboundRow } from "../queue/inbound/store";
 import type { InboundOutcome } from "../queue/inbound/worker";
-import { decodePayload } from "../queue/payload-codec";
+import { decodePayload, plainPayloadIncludes } from "../queue/payload-codec";
 import type { RecordService } from "../records/record-service";
 import { all, get, type Plan, run, type Storage, sql } from "../storage";
 import { correlationPlans } from "../sync/correlations";
@@ -98,7 +98,8 @@ const Q = {
 
 /** The instruction a job message carries, or null for a live change; throws on a malformed one. */
 export function instructionOf(row: Pick<InboundRow, "payload">): InitialSyncInstruction | null {
-  if (!row.payload.includes('"initial_sync"')) return null; // live changes: no decoding
+  // live changes: no decoding (a deflated payload is a captured one, never an instruction)
+  if (!plainPayloadIncludes(row.payload, '"initial_sync"')) return null;
   const payload = decodePayload(row.payload) as Record<string, unknown> | null;
   const raw = payload && typeof payload === "object" ? payload.initial_sync : undefined;
   if (raw === undefined) return null;

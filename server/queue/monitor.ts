@@ -1,7 +1,7 @@
 import { all, get, type Plan, type Query, type Storage, sql } from "../storage";
 import type { SyncConfig } from "../sync/config-store";
 import type { QueueName } from "./operations";
-import { decodePayload } from "./payload-codec";
+import { decodePayload, type StoredPayload } from "./payload-codec";
 
 // Read model of the live queue monitors (SPEC 6): both queues in one row shape, filtered by
 // status, remote system, process event and time, each waiting row with the reason it waits.
@@ -86,7 +86,7 @@ const keyOf = { outbound: "id", inbound: "sequence" } as const;
 const timeOf = { outbound: "created_at", inbound: "received_at" } as const;
 
 interface ExtraRow {
-  payload: string;
+  payload: StoredPayload;
   retry_history: string;
   message_id: string;
   flow_version: number | null;
@@ -289,10 +289,10 @@ function parseJson<T>(text: string | null, fallback: T): T {
   }
 }
 
-function prettyPayload(text: string): string {
+function prettyPayload(stored: StoredPayload): string {
   try {
-    return JSON.stringify(decodePayload(text), null, 2);
+    return JSON.stringify(decodePayload(stored), null, 2);
   } catch {
-    return text;
+    return typeof stored === "string" ? stored : "(a stored payload this version cannot read)";
   }
 }

@@ -1,6 +1,13 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { decodePayload, encodePayload, payloadSysIdSql } from "./payload-codec";
+import {
+  decodePayload,
+  encodePayload,
+  payloadSysIdSql,
+  plainPayloadIncludes,
+  registerPayloadSql,
+  storePayload,
+} from "./payload-codec";
 
 const origin = "0bc4598ce0e943548f675beb5ea40e90";
 const field = (key: string, value: string, display = value, counter = 1) => ({
@@ -101,15 +108,60 @@ describe("queue payload codec", () => {
     expect(decodePayload(JSON.stringify(p))).toEqual(p);
   });
 
-  it("gives SQL the record's sys_id from either form", () => {
+  it("gives SQL the record's sys_id from every form, deflated included", () => {
     const db = new Database(":memory:");
+    registerPayloadSql(db);
     db.exec("CREATE TABLE q (payload TEXT)");
-    db.prepare("INSERT INTO q VALUES (?), (?)").run(encodePayload(created()), JSON.stringify(created()));
+    db.prepare("INSERT INTO q VALUES (?), (?), (?)").run(
+      encodePayload(created()),
+      JSON.stringify(created()),
+      storePayload(created(), "sqlite"),
+    );
     const ids = db.prepare(`SELECT ${payloadSysIdSql()} AS id FROM q`).all() as Array<{ id: string }>;
-    expect(ids.map((r) => r.id)).toEqual([
-      "295361b59cd8404380f53103277d7a48",
-      "295361b59cd8404380f53103277d7a48",
-    ]);
+    expect(ids.map((r) => r.id)).toEqual(Array(3).fill("295361b59cd8404380f53103277d7a48"));
+    const found = db.prepare(
+      "SELECT count(*) AS n FROM q WHERE tandem_payload(payload) LIKE '%Printer on fire%'",
+    );
+    expect(found.get()).toEqual({ n: 3 });
     db.close();
+  });
+
+  describe("as a queue row stores it", () => {
+    it("deflates a captured payload on SQLite to about a third of its packed text, and reads it back exactly", () => {
+      const p = created();
+      const stored = storePayload(p, "sqlite");
+      expect(stored).toBeInstanceOf(Uint8Array);
+      expect(stored.length).toBeLessThan(encodePayload(p).length * 0.36);
+      expect(JSON.stringify(decodePayload(stored))).toBe(JSON.stringify(p));
+      // survives a real SQLite column (declared text: a BLOB stays a BLOB)
+      const db = new Database(":memory:");
+      db.exec("CREATE TABLE q (payload TEXT NOT NULL)");
+      db.prepare("INSERT INTO q VALUES (?)").run(stored);
+      const back = db.prepare("SELECT payload, typeof(payload) AS t FROM q").get() as {
+        payload: Buffer;
+        t: string;
+      };
+      expect(back.t).toBe("blob");
+      expect(JSON.stringify(decodePayload(back.payload))).toBe(JSON.stringify(p));
+      db.close();
+    });
+
+    it("keeps the packed text on PostgreSQL, and plain JSON as text on both", () => {
+      expect(storePayload(created(), "postgres")).toBe(encodePayload(created()));
+      const instruction = { changed_fields: [], initial_sync: { job: "j1" } };
+      for (const dialect of ["sqlite", "postgres"] as const) {
+        const stored = storePayload(instruction, dialect);
+        expect(stored).toBe(JSON.stringify(instruction));
+        expect(plainPayloadIncludes(stored, '"initial_sync"')).toBe(true);
+      }
+      expect(plainPayloadIncludes(storePayload(created(), "sqlite"), '"')).toBe(false);
+    });
+
+    it("refuses a stored value naming a dictionary it does not know, saying so", () => {
+      const stored = storePayload(created(), "sqlite") as Uint8Array;
+      const unknown = Uint8Array.from(stored);
+      unknown[0] = 200;
+      expect(() => decodePayload(unknown)).toThrow(/dictionary 200, which this version does not know/);
+    });
   });
 });

@@ -93,7 +93,7 @@ describe("metrics on a syncing pair", () => {
       () =>
         count(
           pair.beta,
-          "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processed' AND payload LIKE '%Metrics probe%'",
+          "SELECT count(*) AS n FROM inbound_queue WHERE status = 'processed' AND tandem_payload(payload) LIKE '%Metrics probe%'",
         ) >= n &&
         count(pair.alpha, "SELECT count(*) AS n FROM outbound_queue WHERE status != 'processed'") === 0,
       20_000,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
+import { registerPayloadSql } from "../../server/queue/payload-codec";
 import { basic, freePort, type RunningInstance, startInstance, tempDataDir } from "./instances";
 import { pgQuerySync } from "./test-backend";
 
@@ -78,6 +79,7 @@ export async function restart(member: PairMember, name: "alpha" | "beta"): Promi
 export function query<T>(member: PairMember, sql: string, ...params: unknown[]): T[] {
   if (member.inst.databaseUrl) return pgQuerySync<T>(member.inst.databaseUrl, sql, params);
   const db = new Database(`${member.dataDir}/tandem.db`, { readonly: true, fileMustExist: true });
+  registerPayloadSql(db); // tandem_payload(payload), for payloadSysIdSql and searches in payloads
   try {
     return db.prepare(sql).all(...params) as T[];
   } finally {

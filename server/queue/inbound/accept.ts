@@ -15,7 +15,7 @@ import type { MessageResult, WireMessage } from "../../protocol/wire-schema";
 import { dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { SqliteStorage } from "../../storage/sqlite";
 import { newSysId } from "../../util/ids";
-import { encodePayload } from "../payload-codec";
+import { storePayload } from "../payload-codec";
 import { sqliteTransactionSync } from "../sync-transaction";
 
 interface ExistingRow {
@@ -97,7 +97,7 @@ export function* acceptPlan(
       localId,
       m.sender_correlation_id, // lane_key is computed from it (server/db/schema/queues.ts)
       m.lane_sequence,
-      encodePayload(m.payload),
+      storePayload(m.payload, pg ? "postgres" : "sqlite"),
       Date.now(),
       domain,
       traceContext(m),

@@ -1,6 +1,6 @@
 import { afterCommit, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { newMessageId } from "../../util/ids";
-import { encodePayload } from "../payload-codec";
+import { storePayload } from "../payload-codec";
 
 export interface OutboundRowInput {
   processEvent: string;
@@ -56,7 +56,7 @@ export function* enqueuePlan(row: OutboundRowInput, now = Date.now()): Plan<numb
     row.tableName,
     row.recordSysId, // lane_key is computed from remote and record (server/db/schema/queues.ts)
     seq,
-    encodePayload(row.payload),
+    storePayload(row.payload, pg ? "postgres" : "sqlite"),
     now,
     now,
     row.domain,

@@ -1,5 +1,6 @@
 import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
+import type { StoredPayload } from "../payload-codec";
 
 export interface OutboundRow {
   id: number;
@@ -14,7 +15,7 @@ export interface OutboundRow {
   record_sys_id: string;
   lane_key: string;
   lane_seq: number;
-  payload: string;
+  payload: StoredPayload;
   attempts: number;
   next_attempt_at: number;
   retry_history: string;
