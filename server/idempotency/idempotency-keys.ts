@@ -27,6 +27,7 @@ const Q = {
       "INSERT INTO idempotency_key (key, result, created_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING",
   }),
   purge: sql("DELETE FROM idempotency_key WHERE created_at < ?"),
+  forget: sql("DELETE FROM idempotency_key WHERE key = ?"),
 };
 
 /** The store's work as plans, to compose into a larger transaction (`yield* idempotencyKeyPlans.find(…)`). */
@@ -38,6 +39,13 @@ export const idempotencyKeyPlans = {
   /** Records the result of `key`; false when the key already had one (which is kept). */
   *save(key: string, result: string, now = Date.now()): Plan<boolean> {
     return (yield* run(Q.save, storedKey(key), result, now)).changes > 0;
+  },
+
+  /** Drops these keys (their effects can never run again); how many were there. */
+  *forget(keys: readonly string[]): Plan<number> {
+    let n = 0;
+    for (const key of keys) n += (yield* run(Q.forget, storedKey(key))).changes;
+    return n;
   },
 
   /** Drops the keys recorded before `before` (queue retention); how many. */

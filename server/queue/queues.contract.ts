@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { IdempotencyKeys } from "../idempotency/idempotency-keys";
 import type { WireMessage } from "../protocol/wire-schema";
 import { all, get, run, type Storage, sql } from "../storage";
 import { InboundAcceptor } from "./inbound/accept";
@@ -290,11 +291,19 @@ export function queuesContract(fresh: () => Promise<Storage>): void {
     expect(await p1.sweep(now + 1901)).toBe(2);
     expect((await storage.read(get(inboundRow, 3)))?.status).toBe("ready");
     expect((await p1.claim(R, now + 1901, 10)).map((r) => r.sequence)).toEqual([1, 3]);
-    expect(await p2.complete([{ sequence: 1, kind: "processed", warning: null, ...common }], now)).toBe(0);
+    // the keys of row 1's effects go with its processed mark, and only with a mark that lands
+    const keys = new IdempotencyKeys(storage);
+    await keys.save("in:r:m1:create", '{"sys_id":"a"}');
+    await keys.save("in:r:m3:create", '{"sys_id":"b"}');
+    const keysUsed = ["in:r:m1:create"];
+    expect(
+      await p2.complete([{ sequence: 1, kind: "processed", warning: null, keysUsed, ...common }], now),
+    ).toBe(0);
+    expect(await keys.find("in:r:m1:create")).toBe('{"sys_id":"a"}');
     expect(
       await p1.complete(
         [
-          { sequence: 1, kind: "processed", warning: "w", ...common },
+          { sequence: 1, kind: "processed", warning: "w", keysUsed, ...common },
           { sequence: 3, kind: "error", errorKind: "data", error: "bad", ...common },
         ],
         now + 2002,
@@ -302,6 +311,8 @@ export function queuesContract(fresh: () => Promise<Storage>): void {
     ).toBe(2);
     const one = await storage.read(get(inboundRow, 1));
     expect([one?.status, one?.attempts]).toEqual(["processed", 3]);
+    expect(await keys.find("in:r:m1:create")).toBeUndefined();
+    expect(await keys.find("in:r:m3:create")).toBe('{"sys_id":"b"}'); // row 3 may be reprocessed
     // a success after retries records its end in the history
     expect(JSON.parse(one?.retry_history ?? "[]").map((h: { outcome: string }) => h.outcome)).toEqual([
       "retry",

@@ -33,6 +33,9 @@ export interface RunnerDeps {
   flowTimeoutMs?: number;
 }
 
+/** What a run leaves beside its result: its execution, warnings and the idempotency keys it used. */
+type RunScopeResult = { executionId: string } & Pick<RunScope, "warnings" | "keysUsed">;
+
 interface RunRequest {
   flow: PublishedFlow;
   inputs: Record<string, unknown>;
@@ -137,6 +140,7 @@ export class FlowRunner {
         kind: "processed",
         executionId: result.executionId,
         warning: result.warnings.join("; ") || null,
+        keysUsed: result.keysUsed,
       };
     }
     // Retriable failures (timeouts, busy or full storage, the sender unreachable for attachments)
@@ -193,7 +197,7 @@ export class FlowRunner {
     return result.outputs;
   }
 
-  private async run(request: RunRequest): Promise<RunResult & { executionId: string; warnings: string[] }> {
+  private async run(request: RunRequest): Promise<RunResult & RunScopeResult> {
     if (!tracingOn()) return this.runTraced(request, null);
     return inSpan(
       `flow ${request.flow.name}`,
@@ -220,16 +224,14 @@ export class FlowRunner {
     );
   }
 
-  private async runTraced(
-    request: RunRequest,
-    traceId: string | null,
-  ): Promise<RunResult & { executionId: string; warnings: string[] }> {
+  private async runTraced(request: RunRequest, traceId: string | null): Promise<RunResult & RunScopeResult> {
     const executionId = newSysId();
     const scope: RunScope = {
       executionId,
       flowId: request.flow.flowId,
       runAs: request.runAs,
       warnings: [],
+      keysUsed: [],
       ...(request.originRemote ? { originRemote: request.originRemote } : {}),
       ...(request.fieldClocks ? { fieldClocks: request.fieldClocks } : {}),
     };
@@ -271,7 +273,7 @@ export class FlowRunner {
       durationMs: result.durationMs,
       traceId,
     });
-    return { ...result, executionId, warnings: scope.warnings };
+    return { ...result, executionId, warnings: scope.warnings, keysUsed: scope.keysUsed };
   }
 
   private async userName(sysId: string | null): Promise<string | undefined> {

@@ -1,5 +1,7 @@
+import { idempotencyKeyPlans } from "../../idempotency/idempotency-keys";
 import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
+import type { StoredPayload } from "../payload-codec";
 
 export interface InboundRow {
   sequence: number;
@@ -11,7 +13,7 @@ export interface InboundRow {
   remote_correlation_id: string;
   lane_key: string;
   lane_seq: number;
-  payload: string;
+  payload: StoredPayload;
   status: string;
   attempts: number;
   next_attempt_at: number;
@@ -37,6 +39,8 @@ export type InboundResult =
       executionId: string | null;
       durationMs: number;
       warning: string | null;
+      /** Idempotency keys of its run's side effects, forgotten with the mark (server/runner/ports/scope.ts). */
+      keysUsed?: readonly string[];
     }
   | {
       sequence: number;
@@ -179,7 +183,7 @@ export const inboundPlans = {
     let written = 0;
     for (const r of results) {
       let changed: number;
-      if (r.kind === "processed")
+      if (r.kind === "processed") {
         changed = (yield* run(
           Q.processed,
           now,
@@ -190,7 +194,8 @@ export const inboundPlans = {
           r.sequence,
           processId,
         )).changes;
-      else if (r.kind === "retry")
+        if (changed > 0 && r.keysUsed) yield* idempotencyKeyPlans.forget(r.keysUsed);
+      } else if (r.kind === "retry")
         changed = (yield* run(
           Q.retry,
           r.nextAttemptAt,

@@ -8,7 +8,7 @@ import type { InboundResult, InboundRow, InboundStore } from "./store";
 
 /** What running a row's inbound flow came to. `retriable`: a transient failure, worth another try. */
 export type InboundOutcome =
-  | { kind: "processed"; executionId: string | null; warning?: string | null }
+  | { kind: "processed"; executionId: string | null; warning?: string | null; keysUsed?: readonly string[] }
   | { kind: "error"; error: string; executionId: string | null; retriable?: boolean; retryAfterMs?: number };
 
 /**
@@ -127,7 +127,13 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   /** The inbound retry state machine: processed, retry at a later time, or error (data / retries exhausted). */
   settle(row: InboundRow, outcome: InboundOutcome, durationMs: number): InboundResult {
     const base = { sequence: row.sequence, executionId: outcome.executionId, durationMs };
-    if (outcome.kind === "processed") return { ...base, kind: "processed", warning: outcome.warning ?? null };
+    if (outcome.kind === "processed")
+      return {
+        ...base,
+        kind: "processed",
+        warning: outcome.warning ?? null,
+        ...(outcome.keysUsed?.length ? { keysUsed: outcome.keysUsed } : {}),
+      };
     if (!outcome.retriable) return { ...base, kind: "error", errorKind: "data", error: outcome.error };
     const delay = nextRetryDelay(this.policy, row.attempts);
     if (delay === null)

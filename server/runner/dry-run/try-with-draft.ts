@@ -91,7 +91,7 @@ interface LoadedRow {
   inputs: Record<string, unknown>;
   runKey: string;
   previousExecutionId: string | null;
-  scope: Omit<RunScope, "executionId" | "flowId" | "warnings">;
+  scope: Omit<RunScope, "executionId" | "flowId" | "warnings" | "keysUsed">;
 }
 
 export class TryWithDraft {
@@ -128,7 +128,13 @@ export class TryWithDraft {
       },
     };
     if (!compiled.dag || hasErrors(compiled.diagnostics)) return { ...base, run: null, effects: [] };
-    const scope: RunScope = { executionId: `dry-${newSysId()}`, flowId: flow.id, warnings: [], ...row.scope };
+    const scope: RunScope = {
+      executionId: `dry-${newSysId()}`,
+      flowId: flow.id,
+      warnings: [],
+      keysUsed: [],
+      ...row.scope,
+    };
     const { ports, effects } = dryRunPorts({ ...this.deps.ports, callSubflow: async () => ({}) }, scope);
     // As a reprocess would: side effects the row's last run already made are replayed from its
     // journal, not made again (SPEC 4.5), so the dry run shows what reprocessing would still do.

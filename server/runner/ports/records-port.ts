@@ -110,6 +110,7 @@ export function recordsPort(deps: RecordsPortShared, scope: RunScope): RecordsPo
       return write("create", table, function* () {
         const key = meta.idempotencyKey;
         const done = key ? yield* idempotencyKeyPlans.find(key) : undefined;
+        if (key) scope.keysUsed.push(key);
         if (done) {
           const existing = yield* records.getPlan(table, (JSON.parse(done) as { sys_id: string }).sys_id);
           if (existing) return existing;

@@ -13,4 +13,10 @@ export interface RunScope {
   signal?: AbortSignal;
   /** Things left out while the run still succeeded; shown as the queue row's warning. */
   warnings: string[];
+  /**
+   * The idempotency keys this run's side effects recorded or found. Once the run's queue row is
+   * processed nothing runs it again, so they are forgotten with that mark (issue 14: about 140
+   * bytes per synced record on a receiver, kept for the whole retention before).
+   */
+  keysUsed: string[];
 }
