@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { auditChangesText } from "../records/audit-changes-codec";
 import { all, type Storage, sql } from "../storage";
 
 export interface AuditRow {
@@ -18,7 +19,7 @@ const Q = {
       field: string | null;
       oldValue: string | null;
       newValue: string | null;
-      changes: string | null;
+      changes: string | Uint8Array | null; // bytes: packed on SQLite (audit-changes-codec.ts)
     }
   >(
     `SELECT id, at, "user" AS "user", origin, operation, field, old_value AS "oldValue", new_value AS "newValue", changes
@@ -47,7 +48,7 @@ export async function auditOf(
       entries.push(row);
       continue;
     }
-    const fields = changesSchema.parse(JSON.parse(changes));
+    const fields = changesSchema.parse(JSON.parse(auditChangesText(changes)));
     for (let i = fields.length - 1; i >= 0; i--) {
       const [field, oldValue, newValue] = fields[i] as [string, string | null, string | null];
       entries.push({ ...row, field, oldValue, newValue });

@@ -6,6 +6,7 @@ import type { TableDefinition } from "../tables/types";
 import { badRequest, notFound, RecordError } from "../util/errors";
 import { newSysId } from "../util/ids";
 import { type Clock, systemClock, toGlideDateTime } from "../util/time";
+import { packAuditChanges } from "./audit-changes-codec";
 import { applyDerivedFields } from "./derived-fields";
 import { type EncodedQuery, parseEncodedQuery } from "./encoded-query";
 import { type JournalInput, normalizeInput, referenceLookups } from "./field-values";
@@ -624,10 +625,12 @@ export class RecordService {
     now: string,
   ): Plan<void> {
     const remote = actor.originRemote ?? null;
-    const changes =
+    const json =
       fields.length === 0
         ? null
         : JSON.stringify(fields.map((field) => [field, before?.[field] ?? null, after?.[field] ?? null]));
+    // packed on SQLite only: PostgreSQL's text column cannot hold the bytes
+    const changes = json !== null && (yield* dialect()) === "sqlite" ? packAuditChanges(json) : json;
     yield* run(Q.auditWrite, def.name, sysId, operation, changes, actor.userName, actor.origin, remote, now);
   }
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getTemplate } from "../../flows";
 import { alertEvaluatorContract } from "../../server/alerts/alert-evaluator.contract";
+import { auditHistoryContract } from "../../server/api/history.contract";
 import { contentStoreContract } from "../../server/attachments/content-store.contract";
 import { DatabaseContentStore, promote } from "../../server/attachments/database-content-store";
 import { authStoresContract } from "../../server/auth/auth-stores.contract";
@@ -57,6 +58,7 @@ const contracts: Array<[string, (fresh: () => Promise<Storage>) => void]> = [
   ["queue retention", retentionContract],
   ["queue views (monitor, dashboard, live, record history)", queueViewsContract],
   ["TableRegistry", tableRegistryContract],
+  ["record audit history", auditHistoryContract],
   ["queues (outbound and inbound state machines)", queuesContract],
 ];
 
