@@ -44,13 +44,13 @@ export function packSteps(steps: StepRecord[], inputs: unknown): string {
 
 /**
  * The steps back from JSON: a whole journal, references to the payload resolved against the
- * run's inputs, or a summary (journal-sampling.ts): compact (its start and node types from
- * `context`, the execution row and its version's graph), in packed rows, or as written before them.
+ * run's inputs, or a summary (journal-sampling.ts): compact (its start, node types and node order
+ * from `context`, the execution row and its version), in packed rows, or as written before them.
  */
 export function unpackSteps(
   text: string | null,
   inputs: unknown,
-  context: SummaryContext = { startedAt: 0, types: new Map() },
+  context: SummaryContext = { startedAt: 0, types: new Map(), nodes: [] },
 ): StepRecord[] {
   if (!text) return [];
   if (isCompactSummary(text)) return unpackCompact(text, context);

@@ -1,5 +1,5 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
-import { decodePayload } from "../queue/payload-codec";
+import { decodePayload, type StoredPayload } from "../queue/payload-codec";
 import { all, get, type Plan, type Query, type Storage, sql } from "../storage";
 import { unpackSteps } from "./execution-journal";
 
@@ -93,7 +93,9 @@ const Q = {
     `SELECT ${executionColumns()}, e.inputs, e.outputs, e.steps FROM flow_execution e
        LEFT JOIN flow f ON f.id = e.flow_id WHERE e.id = ?`,
   ),
-  versionGraph: sql<{ graph: string }>("SELECT graph FROM flow_version WHERE flow_id = ? AND version = ?"),
+  version: sql<{ graph: string; dag: string }>(
+    "SELECT graph, dag FROM flow_version WHERE flow_id = ? AND version = ?",
+  ),
   logs: sql<{ id: number; level: string; message: string; data: string | null; at: number }>(
     "SELECT id, level, message, data, at FROM flow_log WHERE execution_id = ? ORDER BY id",
   ),
@@ -208,7 +210,7 @@ function* executionSummaries(f: ExecutionFilter): Plan<ExecutionSummary[]> {
 function* executionDetail(id: string): Plan<ExecutionDetail | null> {
   const row = yield* get(Q.execution, id);
   if (!row) return null;
-  const version = yield* get(Q.versionGraph, row.flow_id, row.version);
+  const version = yield* get(Q.version, row.flow_id, row.version);
   const logs = (yield* all(Q.logs, id)).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
   const inputs = parse<unknown>(row.inputs);
   const graph = parse<CanvasGraph>(version?.graph ?? null);
@@ -217,10 +219,20 @@ function* executionDetail(id: string): Plan<ExecutionDetail | null> {
     ...summaryOf(row),
     inputs,
     outputs: parse<unknown>(row.outputs),
-    steps: unpackSteps(row.steps, inputs, { startedAt: row.started_at, types }),
+    steps: unpackSteps(row.steps, inputs, {
+      startedAt: row.started_at,
+      types,
+      nodes: dagOrder(version?.dag),
+    }),
     graph,
     logs,
   };
+}
+
+/** The version's node order (Dag.order) that a compact summary names steps by; [] when gone. */
+function dagOrder(dag: string | undefined): readonly string[] {
+  const order = parse<{ order?: unknown }>(dag ?? null)?.order;
+  return Array.isArray(order) && order.every((id): id is string => typeof id === "string") ? order : [];
 }
 
 export interface InboundSample {
@@ -244,17 +256,18 @@ interface InboundSampleRow {
   remote_system_id: string;
   remote_name: string | null;
   received_at: number;
-  payload: string;
+  payload: StoredPayload;
 }
 
 function* recentInbound(limit: number): Plan<InboundSample[]> {
   const rows = yield* all(Q.inboundSamples, limit);
   return rows.map((r) => {
-    let payload: unknown = r.payload;
+    let payload: unknown;
     try {
       payload = decodePayload(r.payload);
     } catch {
       // keep the raw text; Transform Payload reports it as invalid JSON in the test run
+      payload = typeof r.payload === "string" ? r.payload : null;
     }
     return {
       sequence: r.sequence,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { StepRecord } from "../../flows";
+import { compileFlow, type Dag, getTemplate, type StepRecord } from "../../flows";
 import { purgeFinishedRows } from "../queue/retention";
 import { ExecutionWriter } from "../runner/execution-writer";
 import { memoryInstance } from "../testing/memory-instance";
@@ -245,7 +245,7 @@ describe("compact summaries", () => {
     expect(stored.startsWith("~")).toBe(true);
     expect(stored.length / plain.length).toBeLessThan(22);
     expect(stored).not.toContain("map_fields"); // the type is the graph's
-    const back = unpackSteps(stored, null, { startedAt: t0 + 0.4, types });
+    const back = unpackSteps(stored, null, { startedAt: t0 + 0.4, types, nodes: [] });
     expect(back).toEqual(
       summarise(plain).map((s) => ({
         ...s,
@@ -254,7 +254,7 @@ describe("compact summaries", () => {
       })),
     );
     // a node the graph does not have (the version is gone) reads with an empty type
-    expect(unpackSteps(stored, null, { startedAt: t0, types: new Map() })[0]?.type).toBe("");
+    expect(unpackSteps(stored, null, { startedAt: t0, types: new Map(), nodes: [] })[0]?.type).toBe("");
   });
 
   it("a step it cannot spell keeps the JSON rows", () => {
@@ -327,5 +327,144 @@ describe("compact summaries", () => {
     expect(db.$client.prepare("SELECT run_key AS k FROM flow_execution WHERE id = 'e1'").get()).toEqual({
       k: "",
     });
+  });
+});
+
+describe("summaries by node position", () => {
+  const t0 = 1_796_345_745_516;
+  const dagOf = (template: string): Dag => {
+    const dag = compileFlow(getTemplate(template)?.graph).dag;
+    if (!dag) throw new Error(`${template} does not compile`);
+    return dag;
+  };
+  const contextOf = (dag: Dag, nodes: readonly string[] = dag.order) => ({
+    startedAt: t0,
+    types: new Map(Object.entries(dag.nodes).map(([id, n]) => [id, n.type])),
+    nodes,
+  });
+  // summaries as the `~` form stored them, runs of the templates
+  const inbound =
+    "~start,,0,0;transform,,0,0;lookup,,0.01,0.13;found,false,0.24,0;map_create,,0.24,0.15;create,,0.48,11.86;correlate,,12.47,0.52;has_attachments_create,false,13.06,0;end_created,,13.06,0";
+  const outbound =
+    "~start,,0,0;lookup,,0,0.13;send,,0.6,47.06;is_new,true,51.79,0;create,,51.79,0.61;end,,52.44,0";
+
+  for (const [template, old] of [
+    ["inbound-basic", inbound],
+    ["outbound-basic", outbound],
+  ] as const) {
+    it(`a ${template} run names its nodes by position, half the bytes or less, and reads back the same steps`, () => {
+      const dag = dagOf(template);
+      const steps = unpackSteps(old, null, contextOf(dag));
+      expect(packSummary(steps, t0)).toBe(old); // without the order: the `~` form, as before
+      const stored = packSummary(steps, t0, dag.order);
+      expect(stored.startsWith("^")).toBe(true);
+      expect(stored).not.toContain("start");
+      expect(stored.length).toBeLessThanOrEqual(old.length / 2);
+      expect(unpackSteps(stored, null, contextOf(dag))).toStrictEqual(steps);
+    });
+  }
+
+  const order = ["start", "each", "found", "end", "unused"];
+  const types = new Map([
+    ["start", "flow_inputs"],
+    ["each", "map_fields"],
+    ["found", "if"],
+    ["end", "end"],
+  ]);
+  const step = (
+    nodeId: string,
+    at: number,
+    durationMs: number,
+    more: Partial<StepRecord> = {},
+  ): StepRecord => ({
+    nodeId,
+    type: types.get(nodeId) ?? "",
+    status: "completed",
+    port: "next",
+    inputs: { a: 1 },
+    outputs: null,
+    startedAt: t0 + at,
+    durationMs,
+    ...more,
+  });
+  const run = [
+    step("start", 0.0134, 0.00698),
+    step("each", 0.0417, 0.1776, { iteration: "0" }),
+    step("each", 0.2234, 1.25, { iteration: "1.0" }),
+    step("found", 1.4, 0, { port: "false" }),
+    step("found", 1.2, 0.05, { port: "maybe", iteration: "" }), // began before the last one ended
+    step("end", 26.284, 0, { port: undefined }),
+  ];
+  const context = { startedAt: t0, types, nodes: order };
+
+  it("with iterations, the ports next, none and others, and steps out of order: the steps the `~` form reads", () => {
+    const stored = packSummary(run, t0, order);
+    expect(stored).toBe("^z4n0,,1,1;1,,2,18,0;1,,,125,1.0;2,false,-7;2,maybe,-20,5,;3,-,2503");
+    expect(unpackSteps(stored, null, context)).toStrictEqual(
+      unpackSteps(packSummary(run, t0), null, context),
+    );
+  });
+
+  it("a step whose node is not in the order, or a time it cannot add up, keeps the `~` form", () => {
+    for (const odd of [[...run, step("gone", 30, 1)], [step("start", Number.NaN, 1)]]) {
+      const stored = packSummary(odd, t0, order);
+      expect(stored.startsWith("~")).toBe(true);
+      expect(unpackSteps(stored, null, context).map((s) => s.nodeId)).toEqual(odd.map((s) => s.nodeId));
+    }
+    expect(packSummary(run, t0, []).startsWith("~")).toBe(true);
+  });
+
+  it("a step the compact forms cannot spell keeps the JSON rows, which still read", () => {
+    for (const odd of [
+      [step("start", 0, 1, { port: "" })], // would read back as "next"
+      [step("start", 0, 1, { status: "error", error: { message: "x", code: "E", retriable: false } })],
+    ] as StepRecord[][]) {
+      const stored = packSummary(odd, t0, order);
+      expect(stored.startsWith("{")).toBe(true);
+      expect(unpackSteps(stored, null, context)[0]?.port).toBe(odd[0]?.port);
+    }
+  });
+
+  it("summaries stored before it (the `~` form, the JSON rows) read as they did", () => {
+    const [, lookup, , found] = unpackSteps(outbound, null, contextOf(dagOf("outbound-basic")));
+    expect(lookup).toStrictEqual({
+      nodeId: "lookup",
+      type: "lookup_correlation",
+      status: "completed",
+      port: "next",
+      inputs: null,
+      outputs: null,
+      startedAt: t0,
+      durationMs: 0.13,
+    });
+    expect(found).toMatchObject({ nodeId: "is_new", port: "true", startedAt: t0 + 51.79, durationMs: 0 });
+    const rows = JSON.stringify({ t0, rows: [["send", "send_payload", "c", "next", 0.6, 47.06]] });
+    expect(unpackSteps(rows, null, context)).toStrictEqual([
+      {
+        nodeId: "send",
+        type: "send_payload",
+        status: "completed",
+        port: "next",
+        inputs: null,
+        outputs: null,
+        startedAt: t0 + 0.6,
+        durationMs: 47.06,
+      },
+    ]);
+  });
+
+  it("read against another node order (the flow made again under its id) or none, steps show their position, not another node", () => {
+    const stored = packSummary(run, t0, order);
+    for (const nodes of [["end", "found", "each", "start", "unused"], []]) {
+      const back = unpackSteps(stored, null, { ...context, nodes });
+      expect(back.map((s) => [s.nodeId, s.type])).toEqual([
+        ["#0", ""],
+        ["#1", ""],
+        ["#1", ""],
+        ["#2", ""],
+        ["#2", ""],
+        ["#3", ""],
+      ]);
+    }
   });
 });

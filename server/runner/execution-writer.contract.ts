@@ -1,11 +1,15 @@
 import { expect, it } from "vitest";
+import { unpackSteps } from "../flow-store/execution-journal";
+import { getExecution } from "../flow-store/flow-queries";
+import { FlowStore } from "../flow-store/flow-store";
+import { JournalSampler } from "../flow-store/journal-sampling";
 import { NodeStatsQuery } from "../stats/node-stats-query";
 import { HOUR } from "../stats/node-stats-writer";
 import { all, type Storage, sql } from "../storage";
-import { ExecutionWriter } from "./execution-writer";
+import { type ExecutionRecord, ExecutionWriter } from "./execution-writer";
 
-// The execution writer on every dialect (issue 13): SQLite in execution-writer.test.ts, a real
-// PostgreSQL in tests/integration/storage-seam.test.ts.
+// The execution writer on every dialect (issue 13): SQLite in execution-writer.test.ts (in memory
+// and in a file), a real PostgreSQL in tests/integration/storage-seam.test.ts.
 
 const now = Date.UTC(2026, 11, 3, 12, 30, 20);
 
@@ -52,5 +56,53 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
     expect(stored).toEqual([{ id: "e1", status: "error" }]);
     expect((await new NodeStatsQuery(storage).figures("f1", 2, HOUR, now)).nodes.send?.errors).toBe(1);
     expect(await writer.steps("missing")).toBeUndefined();
+  });
+
+  it("a summarised run is stored naming its nodes by position in its version, and the execution view reads the steps the `~` form gave", async () => {
+    const storage = await fresh();
+    const flows = new FlowStore(storage);
+    await flows.cloneTemplate("inbound-basic", "inbound", "ann", "f-in");
+    await flows.publish("f-in", "ann");
+    const flow = await flows.published("f-in");
+    // an inbound-basic run's summary as the `~` form stored it
+    const spelt =
+      "~start,,0,0;transform,,0,0;lookup,,0.01,0.13;found,false,0.24,0;map_create,,0.24,0.15;create,,0.48,11.86;correlate,,12.47,0.52;has_attachments_create,false,13.06,0;end_created,,13.06,0";
+    const types = new Map(Object.entries(flow.dag.nodes).map(([id, n]) => [id, n.type]));
+    const steps = unpackSteps(spelt, null, { startedAt: now, types, nodes: [] });
+    const writer = new ExecutionWriter(storage, () => now, new JournalSampler({ keepFirst: 0, oneIn: 0 }));
+    const record = (id: string, nodeOrder?: readonly string[]): ExecutionRecord => ({
+      id,
+      flowId: "f-in",
+      version: flow.version,
+      status: "completed",
+      queue: "inbound",
+      queueRowId: 1,
+      runKey: id,
+      inputs: {},
+      outputs: {},
+      steps,
+      ...(nodeOrder ? { nodeOrder } : {}),
+      error: null,
+      errorNodeId: null,
+      startedAt: now,
+      durationMs: 14,
+    });
+    writer.add(record("by-position", flow.dag.order));
+    writer.add(record("by-id"));
+    await writer.flush();
+    const stored = new Map(
+      (
+        await storage.read(
+          all(sql<{ id: string; steps: string }>("SELECT id, steps FROM flow_execution ORDER BY id")),
+        )
+      ).map((r) => [r.id, r.steps]),
+    );
+    expect(stored.get("by-id")).toBe(spelt);
+    const byPosition = stored.get("by-position") ?? "";
+    expect(byPosition.startsWith("^")).toBe(true);
+    expect(byPosition.length).toBeLessThanOrEqual(spelt.length / 2);
+    const read = async (id: string) => (await getExecution(storage, id))?.steps;
+    expect((await read("by-position"))?.map((s) => s.nodeId)).toEqual(steps.map((s) => s.nodeId));
+    expect(await read("by-position")).toStrictEqual(await read("by-id"));
   });
 }

@@ -17,6 +17,11 @@ export interface ExecutionRecord {
   inputs: unknown;
   outputs: unknown;
   steps: StepRecord[];
+  /**
+   * The version's nodes in its DAG's order (Dag.order, fixed with the published version), so a
+   * summary names each step's node by position; without it a summary spells node ids out.
+   */
+  nodeOrder?: readonly string[];
   error: string | null;
   /** The node the run failed at (RunError.nodeId); null unless it failed. */
   errorNodeId: string | null;
@@ -124,7 +129,7 @@ export class ExecutionWriter {
         whole || e.queue === "none" ? e.runKey : "",
         whole ? JSON.stringify(e.inputs) : null,
         whole ? JSON.stringify(e.outputs) : null,
-        whole ? packSteps(e.steps, e.inputs) : packSummary(e.steps, e.startedAt),
+        whole ? packSteps(e.steps, e.inputs) : packSummary(e.steps, e.startedAt, e.nodeOrder),
         e.error,
         e.errorNodeId,
         e.startedAt,

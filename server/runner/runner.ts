@@ -267,6 +267,7 @@ export class FlowRunner {
       inputs: request.inputs,
       outputs: result.outputs,
       steps: result.steps,
+      nodeOrder: request.flow.dag.order,
       error: result.error?.message ?? null,
       errorNodeId: result.status === "error" ? (result.error?.nodeId ?? null) : null,
       startedAt,
