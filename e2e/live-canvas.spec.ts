@@ -1,7 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import { pill } from "../flows/schema/binding";
 import type { CanvasGraph } from "../flows/schema/canvas";
-import { unpackSteps } from "../server/flow-store/execution-journal";
+import { type StoredJournal, unpackSteps } from "../server/flow-store/execution-journal";
 import { admin, api, hardwareGroup, type Pair, query, startPair, trpc, waitFor } from "../tests/support/pair";
 import { screenshot } from "./fixtures";
 import { LoginPage } from "./pages/login-page";
@@ -39,16 +39,24 @@ async function trpcGet<T>(path: string, input: unknown): Promise<T> {
  * stored: whole journals and packed summaries alike (unpackSteps reads both).
  */
 function fromDatabase(flowId: string, version: number) {
-  const runs = query<{ id: string; error_node_id: string | null; steps: string | null }>(
+  const runs = query<{ id: string; error_node_id: string | null; steps: StoredJournal | null }>(
     pair.beta,
     "SELECT id, error_node_id, steps FROM flow_execution WHERE flow_id = ? AND version = ?",
     flowId,
     version,
   );
+  // a summary names its nodes by position in the version's DAG order (journal-sampling.ts)
+  const dag = query<{ dag: string }>(
+    pair.beta,
+    "SELECT dag FROM flow_version WHERE flow_id = ? AND version = ?",
+    flowId,
+    version,
+  )[0]?.dag;
+  const order = (JSON.parse(dag ?? "{}") as { order?: string[] }).order ?? [];
   const nodes: Record<string, { runs: number; errors: number }> = {};
   const ports: Record<string, number> = {};
   for (const run of runs) {
-    const steps = unpackSteps(run.steps, null);
+    const steps = unpackSteps(run.steps, null, { startedAt: 0, types: new Map(), nodes: order });
     for (const nodeId of new Set(steps.map((s) => s.nodeId))) {
       const n = nodes[nodeId] ?? { runs: 0, errors: 0 };
       n.runs++;

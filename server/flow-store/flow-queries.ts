@@ -1,7 +1,7 @@
 import type { CanvasGraph, StepRecord } from "../../flows";
 import { decodePayload, type StoredPayload } from "../queue/payload-codec";
 import { all, get, type Plan, type Query, type Storage, sql } from "../storage";
-import { unpackSteps } from "./execution-journal";
+import { journalText, type StoredJournal, unpackSteps } from "./execution-journal";
 
 // Read models for the designer and the operations views: plain SQL over flow, flow_version,
 // flow_execution and flow_log, shaped for the UI, as plans for both dialects (issue 13). Writes
@@ -89,7 +89,13 @@ const Q = {
     sqlite: `${flowListColumns} ORDER BY f.name COLLATE NOCASE`,
     postgres: `${flowListColumns} ORDER BY lower(f.name) COLLATE "C"`,
   }),
-  execution: sql<ExecutionRow & { inputs: string | null; outputs: string | null; steps: string | null }>(
+  execution: sql<
+    ExecutionRow & {
+      inputs: StoredJournal | null;
+      outputs: StoredJournal | null;
+      steps: StoredJournal | null;
+    }
+  >(
     `SELECT ${executionColumns()}, e.inputs, e.outputs, e.steps FROM flow_execution e
        LEFT JOIN flow f ON f.id = e.flow_id WHERE e.id = ?`,
   ),
@@ -212,13 +218,14 @@ function* executionDetail(id: string): Plan<ExecutionDetail | null> {
   if (!row) return null;
   const version = yield* get(Q.version, row.flow_id, row.version);
   const logs = (yield* all(Q.logs, id)).map((l) => ({ ...l, data: parse<unknown>(l.data) }));
-  const inputs = parse<unknown>(row.inputs);
+  const stored = (column: StoredJournal | null) => (column === null ? null : journalText(column));
+  const inputs = parse<unknown>(stored(row.inputs));
   const graph = parse<CanvasGraph>(version?.graph ?? null);
   const types = new Map((graph?.nodes ?? []).map((n) => [n.id, n.type]));
   return {
     ...summaryOf(row),
     inputs,
-    outputs: parse<unknown>(row.outputs),
+    outputs: parse<unknown>(stored(row.outputs)),
     steps: unpackSteps(row.steps, inputs, {
       startedAt: row.started_at,
       types,

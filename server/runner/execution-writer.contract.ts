@@ -105,4 +105,57 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
     expect((await read("by-position"))?.map((s) => s.nodeId)).toEqual(steps.map((s) => s.nodeId));
     expect(await read("by-position")).toStrictEqual(await read("by-id"));
   });
+
+  it("a whole journal is kept deflated on SQLite and as text on PostgreSQL, and the view and a replay read the same steps", async () => {
+    const storage = await fresh();
+    const writer = new ExecutionWriter(storage, () => now);
+    const record = {
+      sys_id: "4f1c9d1e2b7a4c5d8e9f0a1b2c3d4e5f",
+      short_description: "Printer on fire ".repeat(8),
+    };
+    const steps = Array.from({ length: 12 }, (_, i) => ({
+      nodeId: `n${i}`,
+      type: i % 2 ? "update_record" : "lookup_record",
+      status: "completed" as const,
+      inputs: { table: "incident", record },
+      outputs: { record, found: true },
+      startedAt: now + i,
+      durationMs: 0.5,
+      port: "next",
+    }));
+    const inputs = { payload: { capture_metadata: { sys_id: record.sys_id } }, remote_system: "beta" };
+    writer.add({
+      id: "whole",
+      flowId: "f1",
+      version: 1,
+      status: "error",
+      queue: "inbound",
+      queueRowId: 1,
+      runKey: "r1",
+      inputs,
+      outputs: { record },
+      steps,
+      error: "boom",
+      errorNodeId: "n11",
+      startedAt: now,
+      durationMs: 12,
+    });
+    await writer.flush();
+    const [row] = await storage.read(
+      all(
+        sql<{ kind: string; bytes: number }>(
+          "SELECT CASE WHEN steps LIKE '[%' THEN 'text' ELSE 'bytes' END AS kind, length(steps) AS bytes FROM flow_execution",
+        ),
+      ),
+    );
+    const text = JSON.stringify(steps).length;
+    if (storage.dialect === "sqlite") {
+      expect(row?.kind).toBe("bytes");
+      expect(row?.bytes).toBeLessThan(text / 5);
+    } else expect(row).toEqual({ kind: "text", bytes: text });
+    const view = await getExecution(storage, "whole");
+    expect(view?.steps).toEqual(steps);
+    expect([view?.inputs, view?.outputs]).toEqual([inputs, { record }]);
+    expect(await writer.steps("whole")).toEqual(steps); // what a reprocess replays
+  });
 }

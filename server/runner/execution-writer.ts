@@ -1,6 +1,12 @@
 import type { StepRecord } from "../../flows";
 import { noteStorageError } from "../db/storage";
-import { packSteps, unpackSteps } from "../flow-store/execution-journal";
+import {
+  journalText,
+  packSteps,
+  type StoredJournal,
+  storeJournal,
+  unpackSteps,
+} from "../flow-store/execution-journal";
 import { JournalSampler, packSummary } from "../flow-store/journal-sampling";
 import { observeTransaction } from "../observability/metrics";
 import { nodeStatsPlans, StatsBatch } from "../stats/node-stats-writer";
@@ -36,7 +42,7 @@ const Q = {
     `INSERT INTO flow_execution (id, flow_id, version, status, queue, queue_row_id, run_key, inputs, outputs, steps,
        error, error_node_id, started_at, duration_ms, trace_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
-  steps: sql<{ steps: string | null; inputs: string | null; detail: string }>(
+  steps: sql<{ steps: StoredJournal | null; inputs: StoredJournal | null; detail: string }>(
     "SELECT steps, inputs, detail FROM flow_execution WHERE id = ?",
   ),
 };
@@ -116,6 +122,8 @@ export class ExecutionWriter {
     const now = this.clock();
     const purge = now - this.lastPurge > 3_600_000;
     const t0 = performance.now();
+    const dialect = this.storage.dialect;
+    const kept = (text: string) => storeJournal(text, dialect);
     const rows = batch.map((e) => {
       const whole = this.sampler.keepWhole(e.flowId, e.status);
       return [
@@ -127,9 +135,9 @@ export class ExecutionWriter {
         e.queueRowId,
         // A summary's run key is its queue row's (message id, inbound run key): not kept twice.
         whole || e.queue === "none" ? e.runKey : "",
-        whole ? JSON.stringify(e.inputs) : null,
-        whole ? JSON.stringify(e.outputs) : null,
-        whole ? packSteps(e.steps, e.inputs) : packSummary(e.steps, e.startedAt, e.nodeOrder),
+        whole ? kept(JSON.stringify(e.inputs)) : null,
+        whole ? kept(JSON.stringify(e.outputs)) : null,
+        whole ? kept(packSteps(e.steps, e.inputs)) : packSummary(e.steps, e.startedAt, e.nodeOrder),
         e.error,
         e.errorNodeId,
         e.startedAt,
@@ -154,7 +162,7 @@ export class ExecutionWriter {
     if (waiting) return waiting.steps;
     const row = await this.storage.read(get(Q.steps, executionId));
     if (!row?.steps || row.detail === "summary") return undefined;
-    return unpackSteps(row.steps, row.inputs ? JSON.parse(row.inputs) : null);
+    return unpackSteps(row.steps, row.inputs ? JSON.parse(journalText(row.inputs)) : null);
   }
 }
 
