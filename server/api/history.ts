@@ -19,7 +19,7 @@ const Q = {
       field: string | null;
       oldValue: string | null;
       newValue: string | null;
-      changes: string | Uint8Array | null; // bytes: packed on SQLite (audit-changes-codec.ts)
+      changes: string | null; // packed (audit-changes-codec.ts), or plain JSON written before
     }
   >(
     `SELECT id, at, "user" AS "user", origin, operation, field, old_value AS "oldValue", new_value AS "newValue", changes

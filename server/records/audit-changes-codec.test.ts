@@ -38,34 +38,32 @@ describe("audit changes codec", () => {
     for (const text of texts) expect(auditChangesText(packAuditChanges(text))).toBe(text);
   });
 
-  it("packs an incident create to well under half its JSON", () => {
+  it("stores an incident create in well under half its JSON, as text", () => {
     const packed = packAuditChanges(incidentCreate);
-    expect(packed).toBeInstanceOf(Buffer);
+    expect(typeof packed).toBe("string");
     expect(Buffer.byteLength(incidentCreate)).toBeGreaterThan(280);
-    expect(packed.length).toBeLessThanOrEqual(120);
+    expect(Buffer.byteLength(packed)).toBeLessThan(Buffer.byteLength(incidentCreate) / 2);
   });
 
-  it("keeps the text when packing would not make it smaller", () => {
-    expect(packAuditChanges("[]")).toBe("[]");
-    // random values: little for the dictionary or deflate to find
+  it("gives back texts whose values hold the field names and punctuation it swaps", () => {
+    const tricky = changes([
+      ["short_description", null, 'the state of "number" [["x"]] and name, ",null," too'],
+      ["name", "user_name", "sys_class_name"],
+    ]);
+    expect(auditChangesText(packAuditChanges(tricky))).toBe(tricky);
     for (let i = 0; i < 20; i++) {
       const text = changes([["x", null, randomBytes(20 + i * 8).toString("base64")]]);
-      const stored = packAuditChanges(text);
-      if (typeof stored === "string") expect(stored).toBe(text);
-      else expect(stored.length).toBeLessThan(Buffer.byteLength(text));
-      expect(auditChangesText(stored)).toBe(text);
+      expect(auditChangesText(packAuditChanges(text))).toBe(text);
     }
   });
 
-  it("reads plain JSON text as it was stored before packing", () => {
+  it("reads plain JSON text as it was stored before", () => {
     const old = changes([["state", "1", "2"]]);
     expect(auditChangesText(old)).toBe(old);
-    expect(auditChangesText(packAuditChanges(incidentCreate) as Buffer)).toBe(incidentCreate);
   });
 
-  it("refuses bytes packed with a dictionary this version does not know", () => {
-    const packed = Uint8Array.from(packAuditChanges(incidentCreate) as Buffer);
-    packed[0] = 200;
-    expect(() => auditChangesText(packed)).toThrow(/dictionary 200/);
+  it("refuses a value written by a codec this version does not know", () => {
+    const other = `\u001ez${packAuditChanges(incidentCreate).slice(2)}`;
+    expect(() => auditChangesText(other)).toThrow(/token codec "z", which this version does not know/);
   });
 });

@@ -629,8 +629,7 @@ export class RecordService {
       fields.length === 0
         ? null
         : JSON.stringify(fields.map((field) => [field, before?.[field] ?? null, after?.[field] ?? null]));
-    // packed on SQLite only: PostgreSQL's text column cannot hold the bytes
-    const changes = json !== null && (yield* dialect()) === "sqlite" ? packAuditChanges(json) : json;
+    const changes = json === null ? null : packAuditChanges(json);
     yield* run(Q.auditWrite, def.name, sysId, operation, changes, actor.userName, actor.origin, remote, now);
   }
 }

@@ -66,8 +66,8 @@ export const auditEntry = sqliteTable(
     oldValue: text("old_value"),
     newValue: text("new_value"),
     // One row per write (issue 14): the write's changed fields as JSON [[field, old, new], ...],
-    // with field/old_value/new_value null; on SQLite packed to a blob when that is smaller
-    // (server/records/audit-changes-codec.ts). Rows written before it keep one field each; the
+    // with field/old_value/new_value null; its punctuation and field names are stored as one
+    // character each (server/records/audit-changes-codec.ts). Rows written before it keep one field each; the
     // reader (server/api/history.ts) reads all these shapes.
     changes: text("changes"),
     user: text("user").notNull(),
