@@ -38,6 +38,18 @@ test("a successful run that kept only its summary says its details were not kept
     const page = await signedInPage(context, `/executions/${executionOnBeta()}`);
     await expect(page.getByTestId("execution-status")).toHaveText("completed");
     await expect(page.getByTestId("execution-details-not-kept")).toContainText("Details not kept");
+    // stored naming its nodes by position in the version (journal-sampling.ts), shown by name
+    const stored = query<{ steps: string }>(
+      pair.beta,
+      "SELECT steps FROM flow_execution WHERE id = ?",
+      executionOnBeta(),
+    )[0]?.steps;
+    expect(stored?.startsWith("^")).toBe(true);
+    await expect(page.getByTestId("flow-node-create").getByTestId("step-create")).toHaveAttribute(
+      "data-status",
+      "completed",
+    );
+    await expect(page.getByRole("button", { name: /completed Create Record/ })).toBeVisible();
   } finally {
     await context.close();
   }

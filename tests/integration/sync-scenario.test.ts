@@ -106,6 +106,18 @@ describe("two instances in sync", () => {
     const keys = (m: typeof pair.alpha) =>
       Number(query<{ n: number }>(m, "SELECT count(*) AS n FROM idempotency_key")[0]?.n);
     expect([keys(pair.alpha), keys(pair.beta)]).toEqual([0, 0]);
+    // on SQLite each queue keeps its captured payloads deflated (server/queue/payload-codec.ts)
+    if (!pair.alpha.inst.databaseUrl) {
+      const kinds = (m: typeof pair.alpha, table: string) =>
+        query<{ t: string }>(m, `SELECT DISTINCT typeof(payload) AS t FROM ${table}`).map((r) => r.t);
+      for (const [m, table] of [
+        [pair.alpha, "outbound_queue"],
+        [pair.beta, "inbound_queue"],
+        [pair.beta, "outbound_queue"],
+        [pair.alpha, "inbound_queue"],
+      ] as const)
+        expect(kinds(m, table)).toEqual(["blob"]);
+    }
     console.log(`alpha → beta ${createdOnBetaMs} ms; beta → alpha ${resolvedOnAlphaMs} ms`);
   });
 
