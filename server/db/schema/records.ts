@@ -67,8 +67,8 @@ export const auditEntry = sqliteTable(
     newValue: text("new_value"),
     // One row per write (issue 14): the write's changed fields as JSON [[field, old, new], ...],
     // with field/old_value/new_value null; its punctuation and field names are stored as one
-    // character each (server/records/audit-changes-codec.ts). Rows written before it keep one field each; the
-    // reader (server/api/history.ts) reads all these shapes.
+    // character each (server/records/audit-changes-codec.ts). Rows written before it keep one
+    // field each; the reader (server/api/history.ts) reads all these shapes.
     changes: text("changes"),
     user: text("user").notNull(),
     origin: text("origin").notNull(), // ui | api | flow | system
