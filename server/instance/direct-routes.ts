@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TLSSocket } from "node:tls";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { type ApiRequest, NodeApiRequest } from "../http/api-request";
@@ -16,10 +15,10 @@ import { instance } from "./instance";
 // tracer, the NextRequest adapters, piping the response); answered here, 331 µs, and creates/s
 // with 32 writers went from 1,126 to 3,012 (same machine, same run of bench/_prof-table).
 // The handlers are the very ones the Next routes call (app/api/now, app/api/sync/v1/messages),
-// with the same answers, the same timing metric and the same static security headers. The
-// Table API handlers read the request through ApiRequest (server/http/api-request.ts), built
-// here straight from node:http (a web Request, its Headers and body stream cost about 30 µs of a
-// create's CPU); the messages handler reads a web Request as Next builds it. Only requests whose
+// with the same answers, the same timing metric and the same static security headers. Both read
+// the request through ApiRequest (server/http/api-request.ts), built here straight from
+// node:http: a web Request, its Headers and body stream cost about 30 µs of a create's CPU, and
+// about 0.4 ms of a sync message's way from the socket to its accept at idle. Only requests whose
 // shape is plain are taken: HEAD, OPTIONS, paths with a percent sign, a dot segment or a
 // trailing slash, attachments and everything else go to Next exactly as before, so its redirects, the path guard in proxy.ts and streamed uploads keep their one
 // implementation. scripts/server.mjs consults this; under a bare `next start` it is unused and
@@ -44,10 +43,10 @@ const timedTable = timedRoute(
 );
 const tableRoute: Route = (req, path) => timedTable(new NodeApiRequest(req), path);
 
-const timedMessages = timedRoute(MESSAGES_PATH, async (request: Request) =>
+const timedMessages = timedRoute(MESSAGES_PATH, async (request: ApiRequest) =>
   handleMessages(request, (await instance()).sync.api),
 );
-const messagesRoute: Route = (req) => timedMessages(toRequest(req));
+const messagesRoute: Route = (req) => timedMessages(new NodeApiRequest(req));
 
 /** The route this request takes here with its path, or undefined when Next should answer it. */
 export function directRoute(
@@ -64,35 +63,6 @@ export function directRoute(
     : undefined;
 }
 
-/**
- * The web Request a route handler sees, as Next builds it: the same URL and headers, with the
- * x-forwarded-* Next fills in when a client sent none, and the body as a stream (the handlers
- * enforce their byte limits while reading it).
- */
-export function toRequest(req: IncomingMessage): Request {
-  const encrypted = Boolean((req.socket as TLSSocket).encrypted);
-  const host = req.headers.host ?? "localhost";
-  // From req.headers, never req.rawHeaders: the process stamps the TCP peer's address into
-  // req.headers over any value a client sent under that name (server/instance/peer-address.ts).
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === "string") headers.set(name, value);
-    else if (value) for (const v of value) headers.append(name, v);
-  }
-  if (!headers.has("x-forwarded-host")) headers.set("x-forwarded-host", host);
-  if (!headers.has("x-forwarded-port")) headers.set("x-forwarded-port", String(req.socket.localPort ?? ""));
-  if (!headers.has("x-forwarded-proto")) headers.set("x-forwarded-proto", encrypted ? "https" : "http");
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress)
-    headers.set("x-forwarded-for", req.socket.remoteAddress);
-  const method = req.method ?? "GET";
-  const withBody = method !== "GET" && method !== "HEAD";
-  return new Request(`${encrypted ? "https" : "http"}://${host}${req.url ?? "/"}`, {
-    method,
-    headers,
-    ...(withBody ? { body: bodyStream(req), duplex: "half" } : {}),
-  } as RequestInit);
-}
-
 const gzip = promisify(zlib.gzip);
 /** Smaller bodies are sent as they are: gzip would cost more time than it saves on the wire. */
 const COMPRESS_FROM_BYTES = 1024;
@@ -101,47 +71,6 @@ function acceptsGzip(req: IncomingMessage): boolean {
   const accepted = req.headers["accept-encoding"];
   return (
     typeof accepted === "string" && /\bgzip\b/i.test(accepted) && !/\bgzip\s*;\s*q=0(\.0*)?\b/i.test(accepted)
-  );
-}
-
-/**
- * The request body as a web stream that reads the socket only as fast as the handler reads it.
- * Unlike Readable.toWeb, giving up on it (a 413 once the limit is passed) only stops reading:
- * toWeb destroys the request, and with it the socket, before the 413 is written, so a client
- * still sending saw a broken pipe instead of the answer. The answer goes out with
- * Connection: close (server/rest/router.ts), which ends the connection after it.
- */
-function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
-  let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        req.on("data", (chunk: Buffer) => {
-          if (done) return;
-          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-          if ((controller.desiredSize ?? 0) <= 0) req.pause();
-        });
-        req.once("end", () => {
-          if (!done) controller.close();
-          done = true;
-        });
-        req.once("error", (error) => {
-          if (!done) controller.error(error);
-          done = true;
-        });
-        req.pause();
-      },
-      pull() {
-        req.resume();
-      },
-      cancel() {
-        done = true;
-        req.pause();
-      },
-    },
-    // Up to 1 MiB is buffered before the socket pauses, as a node stream would: with the default
-    // (one chunk) every chunk of a sync batch cost a pause and a resume.
-    new ByteLengthQueuingStrategy({ highWaterMark: 1 << 20 }),
   );
 }
 

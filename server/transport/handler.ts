@@ -3,8 +3,9 @@ import { parseBasic } from "../auth/authenticate";
 import { type SignInGuard, throttledMessage } from "../auth/sign-in-guard";
 import type { UserDirectory } from "../auth/users";
 import { storageProblems } from "../db/storage";
+import type { ApiRequest } from "../http/api-request";
 import { readLimited } from "../http/body";
-import { ApiError, errorResponse } from "../http/responses";
+import { type Answer, ApiError, errorReply, errorResponse, JsonReply } from "../http/responses";
 import type { Logger } from "../log/logger";
 import { metrics } from "../observability/metrics";
 import {
@@ -42,7 +43,7 @@ interface Authenticated {
  * Every failure is 401 with the reason; nothing is stored.
  */
 export async function authenticatePeer(
-  request: Request,
+  request: ApiRequest,
   deps: Pick<SyncApiDeps, "signIns" | "config">,
 ): Promise<RemoteSystemRow> {
   const credentials = parseBasic(request.headers.get("authorization"));
@@ -74,7 +75,7 @@ export async function authenticatePeer(
 
 /** Checks the Standard Webhooks signature of `signed` with the pair's secret; 401 when it fails. */
 export function verifyPeerSignature(
-  request: Request,
+  request: ApiRequest,
   deps: Pick<SyncApiDeps, "config">,
   remote: RemoteSystemRow,
   signed: string,
@@ -102,7 +103,7 @@ export function verifyPeerSignature(
  * Who is calling and is the body theirs: size limit first (413 before reading past it), then
  * the peer's credentials, then the signature over the body.
  */
-export async function authenticateSync(request: Request, deps: SyncApiDeps): Promise<Authenticated> {
+export async function authenticateSync(request: ApiRequest, deps: SyncApiDeps): Promise<Authenticated> {
   const bytes = await readLimited(request, deps.maxBodyBytes, "Request body");
   const remote = await authenticatePeer(request, deps);
   const body = Buffer.from(bytes).toString("utf8");
@@ -144,8 +145,13 @@ export function parseJson(body: string): unknown {
   }
 }
 
-/** POST /api/sync/v1/messages (SPEC 3.3). */
-export async function handleMessages(request: Request, deps: SyncApiDeps): Promise<Response> {
+/**
+ * POST /api/sync/v1/messages (SPEC 3.3). Read as an ApiRequest and answered as a JsonReply: the
+ * direct route (server/instance/direct-routes.ts) passes the node:http request as it is, since
+ * building a web Request and reading its body stream was a third of a message's time from the
+ * socket to its accept at idle (about 0.4 of 1.3 ms); Next's route passes its web Request.
+ */
+export async function handleMessages(request: ApiRequest, deps: SyncApiDeps): Promise<Answer> {
   const t0 = performance.now();
   let remoteName = "unknown";
   const response = await receiveMessages(request, deps, (name, size) => {
@@ -159,10 +165,10 @@ export async function handleMessages(request: Request, deps: SyncApiDeps): Promi
 }
 
 async function receiveMessages(
-  request: Request,
+  request: ApiRequest,
   deps: SyncApiDeps,
   received: (remoteName: string, batchSize: number) => void,
-): Promise<Response> {
+): Promise<Answer> {
   try {
     const { remote, body } = await authenticateSync(request, deps);
     const parsed = messageBatchSchema.safeParse(parseJson(body));
@@ -184,9 +190,9 @@ async function receiveMessages(
       remote.domain,
       requestTrace,
     );
-    return Response.json({ results }, { headers: { "Cache-Control": "no-store" } });
+    return new JsonReply(200, JSON.stringify({ results }), { "cache-control": "no-store" });
   } catch (error) {
-    return errorResponse(error, (e) => deps.logger.error({ err: e }, "sync messages failed"));
+    return errorReply(error, (e) => deps.logger.error({ err: e }, "sync messages failed"));
   }
 }
 
