@@ -1,9 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { DataError, RetriableError } from "../ports/errors";
 import { expression, literal, pill } from "../schema/binding";
 import { flow } from "../testing/builders";
 import { createMemoryPorts, slowPort } from "../testing/memory-ports";
 import { runFlow } from "./run";
+import { frozenMs } from "./watchdog";
 
 const sendCfg = {
   remoteSystem: literal("beta"),
@@ -172,6 +173,32 @@ describe("interpreter: timeouts and cancellation", () => {
     ports.transport = slowPort(ports.transport, 200);
     const r = await runFlow(slowFlow(), { payload: {} }, { ports, flowTimeoutMs: 20 });
     expect(r.error?.code).toBe("FLOW_TIMEOUT");
+  });
+
+  // process.cpuUsage() took 245-730 µs a call inside a loaded instance (up to 11 ms), and the
+  // watchdog's 5 ms ticker read it on every tick while a flow waited.
+  it("reads the CPU at most every 100 ms while runs wait, and a busy stall is never taken for a freeze", async () => {
+    const ports = createMemoryPorts();
+    ports.transport = slowPort(ports.transport, 600);
+    const cpu = vi.spyOn(process, "cpuUsage");
+    try {
+      const run = runFlow(slowFlow(), { payload: {} }, { ports });
+      // a synchronous 300 ms stall while the run waits: a gap the ticker sees, all of it on the CPU
+      await new Promise((r) => setTimeout(r, 20));
+      const frozenBefore = frozenMs();
+      const until = performance.now() + 300;
+      while (performance.now() < until) {
+        // busy
+      }
+      const r = await run;
+      expect(r.status).toBe("completed");
+      expect(frozenMs() - frozenBefore).toBeLessThan(60);
+      // ~55 ticks of 5 ms in the ~280 ms the run waited after the stall: a reading per 100 ms,
+      // one at the gap
+      expect(cpu.mock.calls.length).toBeLessThanOrEqual(8);
+    } finally {
+      cpu.mockRestore();
+    }
   });
 
   it("an AbortSignal ends the run as cancelled", async () => {
