@@ -166,8 +166,8 @@ export class InboundAcceptor {
         : await this.storage.transaction(make);
     // Committed, so safe from a crash: the workers may start while the fsync runs, since a power
     // loss can only drop a suffix of the WAL, the workers' own later writes included.
-    if (results.some((r) => r.status === "accepted"))
-      setImmediate(() => this.storage.signals.notify("inbound"));
+    // The worker defers its claim to setImmediate, so the answer's I/O still goes first.
+    if (results.some((r) => r.status === "accepted")) this.storage.signals.notify("inbound");
     await this.durable?.sync();
     observeTransaction("inbound_accept", t0);
     for (const span of spans) span.end();

@@ -84,10 +84,14 @@ export class OutboundEnqueuer {
     return id;
   }
 
+  // A microtask, not a setImmediate: every afterCommit of the transaction is already queued
+  // when the first one runs, so this still signals once per commit, and the worker (which
+  // defers its claim to setImmediate itself) claims one turn of the event loop sooner. The
+  // extra turn was 0.2-0.9 ms of a single change's way to the peer at idle.
   private readonly wakeSoon = (): void => {
     if (this.wakePending) return;
     this.wakePending = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.wakePending = false;
       this.storage.signals.notify("outbound");
     });
