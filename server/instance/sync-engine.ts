@@ -166,6 +166,7 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
     run: (row) => runner.runOutbound(row),
+    executions,
     onRemoteError: (remoteId, reason) => runner.runErrorSubflow(remoteId, reason),
   });
   // Initial sync (issue 17): job messages are classified (created, linked, conflict...) before
@@ -187,6 +188,7 @@ export function createSyncEngine(core: CoreDeps) {
     config,
     logger,
     run: (row) => initialSyncReceiver.run(row, () => runner.runInbound(row)),
+    executions,
     retryPolicy: {
       retryTimes: core.cfg.inboundRetryTimes,
       retryIntervalMs: core.cfg.inboundRetryIntervalMs,

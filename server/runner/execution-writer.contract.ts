@@ -3,9 +3,11 @@ import { unpackSteps } from "../flow-store/execution-journal";
 import { getExecution } from "../flow-store/flow-queries";
 import { FlowStore } from "../flow-store/flow-store";
 import { JournalSampler } from "../flow-store/journal-sampling";
+import { InboundAcceptor } from "../queue/inbound/accept";
+import { InboundStore } from "../queue/inbound/store";
 import { NodeStatsQuery } from "../stats/node-stats-query";
 import { HOUR } from "../stats/node-stats-writer";
-import { all, type Storage, sql } from "../storage";
+import { all, type Storage, sql, withRidingWrite } from "../storage";
 import { type ExecutionRecord, ExecutionWriter } from "./execution-writer";
 
 // The execution writer on every dialect (issue 13): SQLite in execution-writer.test.ts (in memory
@@ -157,5 +159,74 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
     expect(view?.steps).toEqual(steps);
     expect([view?.inputs, view?.outputs]).toEqual([inputs, { record }]);
     expect(await writer.steps("whole")).toEqual(steps); // what a reprocess replays
+  });
+
+  it("the executions a turn's outcomes name ride in the outcomes' transaction: one commit, and a failed one keeps them", async () => {
+    const storage = await fresh();
+    const writer = new ExecutionWriter(storage, () => now);
+    const record = (id: string, queueRowId: number): ExecutionRecord => ({
+      id,
+      flowId: "f1",
+      version: 1,
+      status: "completed",
+      queue: "inbound",
+      queueRowId,
+      runKey: id,
+      inputs: {},
+      outputs: {},
+      steps: [],
+      error: null,
+      errorNodeId: null,
+      startedAt: now,
+      durationMs: 1,
+    });
+    const executions = () =>
+      storage.read(all(sql<{ id: string }>("SELECT id FROM flow_execution ORDER BY id")));
+    const message = (id: string, seq: number) => ({
+      id,
+      process_event: "e",
+      operation: "update" as const,
+      sender_correlation_id: `lane-${id}`,
+      receiver_correlation_id: null,
+      lane_sequence: seq,
+      payload: { id },
+    });
+    await new InboundAcceptor(storage).accept("r1", [message("m1", 1)], "global");
+    const store = new InboundStore(storage);
+    const [row] = await store.claim("r1", now, 10);
+    if (!row) throw new Error("no row claimed");
+
+    // the writer's own write waits two turns, so the outcome written at the next turn takes them
+    writer.add(record("e1", row.sequence));
+    await new Promise((resolve) => setImmediate(resolve));
+    const taken = writer.take();
+    expect(taken).toBeDefined();
+    expect(writer.take()).toBeUndefined(); // taken once
+    expect(await executions()).toEqual([]);
+    const landed = await store.complete(
+      [{ sequence: row.sequence, kind: "processed", executionId: "e1", durationMs: 1, warning: null }],
+      now,
+      taken,
+    );
+    expect(landed).toBe(1);
+    expect(await executions()).toEqual([{ id: "e1" }]);
+    await writer.flush(); // nothing left to write twice
+    expect(await executions()).toEqual([{ id: "e1" }]);
+
+    // a transaction that fails (disk full) writes none of them; they stay readable and go on their own
+    writer.add(record("e2", 99));
+    const again = writer.take();
+    await expect(
+      withRidingWrite(again, (first) =>
+        storage.transaction(function* () {
+          yield* first();
+          throw new Error("disk full");
+        }),
+      ),
+    ).rejects.toThrow("disk full");
+    expect(await executions()).toEqual([{ id: "e1" }]);
+    expect(await writer.steps("e2")).toEqual([]);
+    await writer.flush();
+    expect(await executions()).toEqual([{ id: "e1" }, { id: "e2" }]);
   });
 }

@@ -10,7 +10,7 @@ import {
 import { JournalSampler, packSummary } from "../flow-store/journal-sampling";
 import { observeTransaction } from "../observability/metrics";
 import { nodeStatsPlans, StatsBatch } from "../stats/node-stats-writer";
-import { get, type Plan, run, type Storage, sql } from "../storage";
+import { get, type Plan, type RidingWrite, run, type Storage, sql } from "../storage";
 
 export interface ExecutionRecord {
   id: string;
@@ -72,10 +72,49 @@ export class ExecutionWriter {
 
   add(record: ExecutionRecord): void {
     this.pending.push(record);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+    this.schedule();
+  }
+
+  /**
+   * The executions' own write waits two turns of the event loop: a run's queue outcome is pushed
+   * in the turn its run ends and written at the next, and takes the executions into its own
+   * transaction (`take`). What no outcome took (subflows, test runs) is written here.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => setImmediate(() => void this.flush()));
+  }
+
+  /**
+   * The waiting executions, for the queue outcomes' transaction (server/storage/riding-write.ts):
+   * they go in the same commit as the outcomes that name them, before them. Undefined while a
+   * write of them is in flight or waiting to be tried again: they then go on their own.
+   */
+  take(): RidingWrite | undefined {
+    if (this.pending.length === 0 || this.inFlight || this.retryTimer) return undefined;
+    const batch = this.pending;
+    this.pending = [];
+    this.writing = batch;
+    let release = () => {};
+    this.inFlight = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const prepared = this.prepare(batch);
+    return {
+      plan: () => writeExecutions(prepared.rows, prepared.stats, prepared.purgeBefore),
+      settled: (committed) => {
+        if (committed) this.written(prepared.purgeBefore);
+        else {
+          // kept, as after a failed write of their own: the next flush writes them (with backoff)
+          this.pending = [...batch, ...this.pending];
+          this.schedule();
+        }
+        this.writing = [];
+        this.inFlight = undefined;
+        release();
+      },
+    };
   }
 
   /**
@@ -91,9 +130,6 @@ export class ExecutionWriter {
     this.writing = this.pending;
     this.pending = [];
     this.inFlight = this.insert(this.writing)
-      .then(() => {
-        this.retryMs = 0;
-      })
       .catch((error) => {
         this.pending = [...this.writing, ...this.pending];
         noteStorageError(error);
@@ -116,12 +152,34 @@ export class ExecutionWriter {
    * Not the group commit: that would land a run's execution a turn after its queue row's outcome,
    * which already names it.
    */
+  /**
+   * A transaction of their own: the executions and the per-node figures they add (server/stats).
+   * Never the group commit of the flows' writes: that would land a run's execution a turn after
+   * its queue row's outcome, which already names it.
+   */
   private async insert(batch: ExecutionRecord[]): Promise<void> {
+    const { rows, stats, purgeBefore } = this.prepare(batch);
+    const t0 = performance.now();
+    await this.storage.transaction(() => writeExecutions(rows, stats, purgeBefore));
+    this.written(purgeBefore);
+    observeTransaction("executions", t0);
+  }
+
+  private written(purgeBefore: number | null): void {
+    this.retryMs = 0;
+    if (purgeBefore !== null) this.lastPurge = purgeBefore;
+  }
+
+  /** The rows of a batch and the per-node figures they add; purgeBefore: now, once an hour. */
+  private prepare(batch: ExecutionRecord[]): {
+    rows: unknown[][];
+    stats: StatsBatch;
+    purgeBefore: number | null;
+  } {
     const stats = new StatsBatch();
     for (const e of batch) stats.add(e);
     const now = this.clock();
-    const purge = now - this.lastPurge > 3_600_000;
-    const t0 = performance.now();
+    const purgeBefore = now - this.lastPurge > 3_600_000 ? now : null;
     const dialect = this.storage.dialect;
     const kept = (text: string) => storeJournal(text, dialect);
     const rows = batch.map((e) => {
@@ -146,9 +204,7 @@ export class ExecutionWriter {
         whole ? "full" : "summary",
       ];
     });
-    await this.storage.transaction(() => writeExecutions(rows, stats, purge ? now : null));
-    if (purge) this.lastPurge = now;
-    observeTransaction("executions", t0);
+    return { rows, stats, purgeBefore };
   }
 
   /**

@@ -15,5 +15,6 @@ export {
   run,
   sql,
 } from "./plan";
+export { type RidingWrite, withRidingWrite } from "./riding-write";
 export { type Channel, LocalSignals, RESYNC, type Signals } from "./signals";
 export { isSync, type Storage, type SyncStorage } from "./storage";

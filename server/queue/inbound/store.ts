@@ -1,5 +1,15 @@
 import { idempotencyKeyPlans } from "../../idempotency/idempotency-keys";
-import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import {
+  all,
+  dialect,
+  get,
+  type Plan,
+  type RidingWrite,
+  run,
+  type Storage,
+  sql,
+  withRidingWrite,
+} from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 import type { StoredPayload } from "../payload-codec";
 
@@ -302,7 +312,13 @@ export class InboundStore {
   }
 
   /** Writes many outcomes in one transaction; how many landed. */
-  complete(results: InboundResult[], now: number): Promise<number> {
-    return this.storage.transaction(() => inboundPlans.complete(results, now, this.processId));
+  complete(results: InboundResult[], now: number, riding?: RidingWrite): Promise<number> {
+    const processId = this.processId;
+    return withRidingWrite(riding, (first) =>
+      this.storage.transaction(function* () {
+        yield* first();
+        return yield* inboundPlans.complete(results, now, processId);
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
 import { metrics } from "../../observability/metrics";
+import type { RidingWrite } from "../../storage";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay, type RetryPolicy } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -28,6 +29,8 @@ export interface InboundWorkerDeps {
   config: SyncConfig;
   logger: Logger;
   run: (row: InboundRow) => Promise<InboundOutcome>;
+  /** The flow executions of the runs, written in the outcomes' transaction (ExecutionWriter.take). */
+  executions?: { take(): RidingWrite | undefined };
   retryPolicy?: RetryPolicy;
   concurrency?: number;
   /** Messages of initial sync jobs in flight (issue 17; default 64): live changes always find room. */
@@ -92,7 +95,8 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
   }
 
   protected complete(batch: InboundResult[]): Promise<number> {
-    return this.deps.store.complete(batch, this.now());
+    // the executions the outcomes name go in the same transaction (server/storage/riding-write.ts)
+    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take());
   }
 
   private launch(row: InboundRow): void {

@@ -1,4 +1,14 @@
-import { all, dialect, get, type Plan, run, type Storage, sql } from "../../storage";
+import {
+  all,
+  dialect,
+  get,
+  type Plan,
+  type RidingWrite,
+  run,
+  type Storage,
+  sql,
+  withRidingWrite,
+} from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 import type { StoredPayload } from "../payload-codec";
 
@@ -329,7 +339,13 @@ export class OutboundStore {
   }
 
   /** Writes many outcomes in one transaction (one fsync for the lot); how many landed. */
-  complete(results: OutboundResult[], now: number): Promise<number> {
-    return this.storage.transaction(() => outboundPlans.complete(results, now, this.processId));
+  complete(results: OutboundResult[], now: number, riding?: RidingWrite): Promise<number> {
+    const processId = this.processId;
+    return withRidingWrite(riding, (first) =>
+      this.storage.transaction(function* () {
+        yield* first();
+        return yield* outboundPlans.complete(results, now, processId);
+      }),
+    );
   }
 }

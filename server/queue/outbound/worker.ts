@@ -1,6 +1,7 @@
 import { storageProblem } from "../../db/storage";
 import type { Logger } from "../../log/logger";
 import { metrics } from "../../observability/metrics";
+import type { RidingWrite } from "../../storage";
 import type { SyncConfig } from "../../sync/config-store";
 import { nextRetryDelay } from "../retry-policy";
 import { WorkerLoop } from "../worker-loop";
@@ -23,6 +24,8 @@ export interface OutboundWorkerDeps {
   config: SyncConfig;
   logger: Logger;
   run: (row: OutboundRow) => Promise<RunOutcome>;
+  /** The flow executions of the runs, written in the outcomes' transaction (ExecutionWriter.take). */
+  executions?: { take(): RidingWrite | undefined };
   /** Runs the remote's error subflow once when its outbound state turns to error. */
   onRemoteError: (remoteId: string, reason: string) => Promise<void>;
   /** Rows in flight across all remotes, and per remote (fair sharing: a dead remote never starves the rest). */
@@ -120,7 +123,8 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
   }
 
   protected complete(batch: OutboundResult[]): Promise<number> {
-    return this.deps.store.complete(batch, this.now());
+    // the executions the outcomes name go in the same transaction (server/storage/riding-write.ts)
+    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take());
   }
 
   private count(row: OutboundRow, outcome: "processed" | "error" | "retry"): void {
