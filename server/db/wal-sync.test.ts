@@ -85,6 +85,34 @@ describe("WalSync", () => {
     db.$client.prepare("INSERT INTO t VALUES (1)").run();
     await expect(new WalSync(db.$client).sync()).resolves.toBeUndefined();
   });
+
+  // Opening and closing the WAL around every fsync cost two more trips through the thread pool.
+  it("keeps one descriptor of the WAL open across syncs, and lets it go on close", async () => {
+    const db = fileDb();
+    db.$client.exec("CREATE TABLE t (a)");
+    const wal = `${db.$client.name}-wal`;
+    const walDescriptors = () =>
+      fs.readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === wal;
+        } catch {
+          return false; // closed meanwhile (the readdir's own descriptor)
+        }
+      }).length;
+    const sqliteOwn = walDescriptors(); // SQLite's own
+    const sync = new WalSync(db.$client);
+    for (let i = 0; i < 3; i++) {
+      db.$client.prepare("INSERT INTO t VALUES (?)").run(i);
+      await sync.sync();
+      expect(walDescriptors()).toBe(sqliteOwn + 1);
+    }
+    await sync.close();
+    expect(walDescriptors()).toBe(sqliteOwn);
+    // a sync after close opens it again
+    await sync.sync();
+    expect(walDescriptors()).toBe(sqliteOwn + 1);
+    await sync.close();
+  });
 });
 
 describe("inbound accept and durability", () => {

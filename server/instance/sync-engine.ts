@@ -333,6 +333,7 @@ export function createSyncEngine(core: CoreDeps) {
         sender.stop(),
       ]);
       await executions.flush();
+      await acceptor.close();
       uninstallCapture();
       await client.close();
       email.close();

@@ -140,6 +140,11 @@ export class InboundAcceptor {
     this.durable = durable ?? (storage instanceof SqliteStorage ? new WalSync(storage.sqlite) : undefined);
   }
 
+  /** Lets go of what the durable syncs keep open (the WAL's descriptor). */
+  async close(): Promise<void> {
+    await this.durable?.close();
+  }
+
   /**
    * `requestTrace` is the request's traceparent header: the sender's span of the request, a
    * child of the first message's step. A message of that trace is accepted under it (the exact
