@@ -12,7 +12,7 @@ import { type OutboundRow, OutboundStore } from "./outbound/store";
 // PostgreSQL in tests/integration/storage-seam.test.ts (which also runs two processes at once).
 
 const R = "remote-1";
-const input = (record: string, remote = R): OutboundRowInput => ({
+export const input = (record: string, remote = R): OutboundRowInput => ({
   processEvent: "e",
   remoteSystemId: remote,
   captureDefinitionId: null,
@@ -23,7 +23,7 @@ const input = (record: string, remote = R): OutboundRowInput => ({
   payload: { record },
   domain: "global",
 });
-const message = (id: string, lane: string, seq: number): WireMessage => ({
+export const message = (id: string, lane: string, seq: number): WireMessage => ({
   id,
   process_event: "e",
   operation: "update",

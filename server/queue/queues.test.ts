@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { WireMessage } from "../protocol/wire-schema";
 import { freshSqliteStorage } from "../testing/storage-fixtures";
 import { InboundAcceptor } from "./inbound/accept";
 import { OutboundEnqueuer } from "./outbound/enqueue";
-import { queuesContract } from "./queues.contract";
+import { input, message, queuesContract } from "./queues.contract";
 
 describe("the queues' state machines on SQLite", () => {
   queuesContract(freshSqliteStorage);
@@ -37,21 +36,10 @@ describe("queue wake-ups on SQLite", () => {
   it("an enqueue's commit signals the outbound workers once, before the event loop turns", async () => {
     const storage = await freshSqliteStorage();
     const enqueuer = new OutboundEnqueuer(storage);
-    const row = (record: string) => ({
-      processEvent: "e",
-      remoteSystemId: "remote-1",
-      captureDefinitionId: null,
-      flowBindingId: "b",
-      operation: "update",
-      tableName: "incident",
-      recordSysId: record,
-      payload: { record },
-      domain: "global",
-    });
     const seen = await signalledBeforeNextTurn(storage, "outbound", () =>
       storage.transaction(function* () {
-        yield* enqueuer.enqueuePlan(row("A"));
-        yield* enqueuer.enqueuePlan(row("B"));
+        yield* enqueuer.enqueuePlan(input("A"));
+        yield* enqueuer.enqueuePlan(input("B"));
       }),
     );
     expect(seen).toBe(1);
@@ -60,17 +48,8 @@ describe("queue wake-ups on SQLite", () => {
   it("an accepted batch signals the inbound workers before the event loop turns", async () => {
     const storage = await freshSqliteStorage();
     const acceptor = new InboundAcceptor(storage);
-    const message = (id: string, seq: number): WireMessage => ({
-      id,
-      process_event: "e",
-      operation: "update",
-      sender_correlation_id: "L",
-      receiver_correlation_id: null,
-      lane_sequence: seq,
-      payload: { id },
-    });
     const seen = await signalledBeforeNextTurn(storage, "inbound", () =>
-      acceptor.accept("remote-1", [message("m1", 1), message("m2", 2)], "global"),
+      acceptor.accept("remote-1", [message("m1", "L", 1), message("m2", "L", 2)], "global"),
     );
     expect(seen).toBe(1);
   });
