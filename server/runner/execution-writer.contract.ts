@@ -7,7 +7,7 @@ import { InboundAcceptor } from "../queue/inbound/accept";
 import { InboundStore } from "../queue/inbound/store";
 import { NodeStatsQuery } from "../stats/node-stats-query";
 import { HOUR } from "../stats/node-stats-writer";
-import { all, type Storage, sql, withRidingWrite } from "../storage";
+import { all, type Storage, sql, transactionWith } from "../storage";
 import { type ExecutionRecord, ExecutionWriter } from "./execution-writer";
 
 // The execution writer on every dialect (issue 13): SQLite in execution-writer.test.ts (in memory
@@ -164,12 +164,16 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
   it("the executions a turn's outcomes name ride in the outcomes' transaction: one commit, and a failed one keeps them", async () => {
     const storage = await fresh();
     const writer = new ExecutionWriter(storage, () => now);
-    const record = (id: string, queueRowId: number): ExecutionRecord => ({
+    const record = (
+      id: string,
+      queueRowId: number,
+      queue: "inbound" | "outbound" = "inbound",
+    ): ExecutionRecord => ({
       id,
       flowId: "f1",
       version: 1,
       status: "completed",
-      queue: "inbound",
+      queue,
       queueRowId,
       runKey: id,
       inputs: {},
@@ -196,12 +200,16 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
     const [row] = await store.claim("r1", now, 10);
     if (!row) throw new Error("no row claimed");
 
-    // the writer's own write waits two turns, so the outcome written at the next turn takes them
+    // the writer's own write waits two turns, so the outcome written at the next turn takes them;
+    // each queue's outcomes take only their own queue's runs
     writer.add(record("e1", row.sequence));
+    writer.add(record("o1", 7, "outbound"));
     await new Promise((resolve) => setImmediate(resolve));
-    const taken = writer.take();
+    const taken = writer.take("inbound");
     expect(taken).toBeDefined();
-    expect(writer.take()).toBeUndefined(); // taken once
+    expect(writer.take("inbound")).toBeUndefined(); // taken once
+    const outbound = writer.take("outbound"); // still there for the outbound outcomes
+    expect(outbound).toBeDefined();
     expect(await executions()).toEqual([]);
     const landed = await store.complete(
       [{ sequence: row.sequence, kind: "processed", executionId: "e1", durationMs: 1, warning: null }],
@@ -210,23 +218,24 @@ export function executionWriterContract(fresh: () => Promise<Storage>): void {
     );
     expect(landed).toBe(1);
     expect(await executions()).toEqual([{ id: "e1" }]);
+    await transactionWith(storage, outbound, function* () {});
     await writer.flush(); // nothing left to write twice
-    expect(await executions()).toEqual([{ id: "e1" }]);
+    expect(await executions()).toEqual([{ id: "e1" }, { id: "o1" }]);
 
     // a transaction that fails (disk full) writes none of them; they stay readable and go on their own
     writer.add(record("e2", 99));
-    const again = writer.take();
+    const again = writer.take("inbound");
+    const steps = writer.steps("e2"); // while it rides: still readable for a replay
     await expect(
-      withRidingWrite(again, (first) =>
-        storage.transaction(function* () {
-          yield* first();
-          throw new Error("disk full");
-        }),
-      ),
+      // biome-ignore lint/correctness/useYield: a transaction that fails before its own writes
+      transactionWith(storage, again, function* () {
+        throw new Error("disk full");
+      }),
     ).rejects.toThrow("disk full");
-    expect(await executions()).toEqual([{ id: "e1" }]);
+    expect(await steps).toEqual([]);
+    expect(await executions()).toEqual([{ id: "e1" }, { id: "o1" }]);
     expect(await writer.steps("e2")).toEqual([]);
     await writer.flush();
-    expect(await executions()).toEqual([{ id: "e1" }, { id: "e2" }]);
+    expect(await executions()).toEqual([{ id: "e1" }, { id: "e2" }, { id: "o1" }]);
   });
 }

@@ -55,8 +55,8 @@ const Q = {
  */
 export class ExecutionWriter {
   private pending: ExecutionRecord[] = [];
-  /** The batch being committed (PostgreSQL: across awaits), still what a replay reads. */
-  private writing: ExecutionRecord[] = [];
+  /** The batches being committed (PostgreSQL: across awaits), still what a replay reads. */
+  private readonly writing = new Set<ExecutionRecord[]>();
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
   /** Backoff after a failed write (disk full): executions wait in memory, then go again. */
@@ -77,8 +77,8 @@ export class ExecutionWriter {
 
   /**
    * The executions' own write waits two turns of the event loop: a run's queue outcome is pushed
-   * in the turn its run ends and written at the next, and takes the executions into its own
-   * transaction (`take`). What no outcome took (subflows, test runs) is written here.
+   * in the turn its run ends and written at the next, and takes its queue's executions into its
+   * own transaction (`take`). What no outcome took (subflows, test runs) is written here.
    */
   private schedule(): void {
     if (this.scheduled) return;
@@ -87,32 +87,27 @@ export class ExecutionWriter {
   }
 
   /**
-   * The waiting executions, for the queue outcomes' transaction (server/storage/riding-write.ts):
-   * they go in the same commit as the outcomes that name them, before them. Undefined while a
-   * write of them is in flight or waiting to be tried again: they then go on their own.
+   * The waiting executions of `queue`'s runs, for that queue's outcome transaction
+   * (server/storage/riding-write.ts): they commit together with the outcomes that name them,
+   * written before them. Should the executions' own write (two turns later) have taken them
+   * first, that transaction began before the outcome's. A failed transaction keeps them.
    */
-  take(): RidingWrite | undefined {
-    if (this.pending.length === 0 || this.inFlight || this.retryTimer) return undefined;
-    const batch = this.pending;
-    this.pending = [];
-    this.writing = batch;
-    let release = () => {};
-    this.inFlight = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+  take(queue: "inbound" | "outbound"): RidingWrite | undefined {
+    const batch = this.pending.filter((e) => e.queue === queue);
+    if (batch.length === 0) return undefined;
+    this.pending = this.pending.filter((e) => e.queue !== queue);
+    this.writing.add(batch);
     const prepared = this.prepare(batch);
     return {
       plan: () => writeExecutions(prepared.rows, prepared.stats, prepared.purgeBefore),
       settled: (committed) => {
+        this.writing.delete(batch);
         if (committed) this.written(prepared.purgeBefore);
         else {
           // kept, as after a failed write of their own: the next flush writes them (with backoff)
           this.pending = [...batch, ...this.pending];
           this.schedule();
         }
-        this.writing = [];
-        this.inFlight = undefined;
-        release();
       },
     };
   }
@@ -127,11 +122,12 @@ export class ExecutionWriter {
     this.scheduled = false;
     while (this.inFlight) await this.inFlight;
     if (this.pending.length === 0 || this.retryTimer) return;
-    this.writing = this.pending;
+    const batch = this.pending;
     this.pending = [];
-    this.inFlight = this.insert(this.writing)
+    this.writing.add(batch);
+    this.inFlight = this.insert(batch)
       .catch((error) => {
-        this.pending = [...this.writing, ...this.pending];
+        this.pending = [...batch, ...this.pending];
         noteStorageError(error);
         this.retryMs = Math.min(Math.max(this.retryMs * 2, 250), 10_000);
         this.retryTimer = setTimeout(() => {
@@ -141,17 +137,12 @@ export class ExecutionWriter {
         this.retryTimer.unref();
       })
       .finally(() => {
-        this.writing = [];
+        this.writing.delete(batch);
         this.inFlight = undefined;
       });
     await this.inFlight;
   }
 
-  /**
-   * One transaction of its own: the executions and the per-node figures they add (server/stats).
-   * Not the group commit: that would land a run's execution a turn after its queue row's outcome,
-   * which already names it.
-   */
   /**
    * A transaction of their own: the executions and the per-node figures they add (server/stats).
    * Never the group commit of the flows' writes: that would land a run's execution a turn after
@@ -213,8 +204,8 @@ export class ExecutionWriter {
    * run, whose row is processed and not run again.
    */
   async steps(executionId: string): Promise<StepRecord[] | undefined> {
-    const waiting =
-      this.pending.find((e) => e.id === executionId) ?? this.writing.find((e) => e.id === executionId);
+    let waiting = this.pending.find((e) => e.id === executionId);
+    for (const batch of this.writing) waiting ??= batch.find((e) => e.id === executionId);
     if (waiting) return waiting.steps;
     const row = await this.storage.read(get(Q.steps, executionId));
     if (!row?.steps || row.detail === "summary") return undefined;

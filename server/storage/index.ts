@@ -15,6 +15,6 @@ export {
   run,
   sql,
 } from "./plan";
-export { type RidingWrite, withRidingWrite } from "./riding-write";
+export { type RidingWrite, transactionWith } from "./riding-write";
 export { type Channel, LocalSignals, RESYNC, type Signals } from "./signals";
 export { isSync, type Storage, type SyncStorage } from "./storage";

@@ -1,4 +1,5 @@
 import type { Plan } from "./plan";
+import type { Storage } from "./storage";
 
 /**
  * Writes waiting in memory that ride in another writer's transaction: one commit instead of two.
@@ -12,19 +13,22 @@ export interface RidingWrite {
   settled(committed: boolean): void;
 }
 
-/** Runs `transaction` with `riding` written first in it, and settles `riding` with the outcome. */
-export async function withRidingWrite<T>(
+/** Runs `make`'s plan in a transaction with `riding` written first in it, and settles `riding`. */
+export async function transactionWith<T>(
+  storage: Storage,
   riding: RidingWrite | undefined,
-  transaction: (first: () => Plan<void>) => Promise<T>,
+  make: () => Plan<T>,
 ): Promise<T> {
+  if (!riding) return storage.transaction(make);
   let committed = false;
   try {
-    const value = await transaction(riding ? () => riding.plan() : nothing);
+    const value = await storage.transaction(function* () {
+      yield* riding.plan();
+      return yield* make();
+    });
     committed = true;
     return value;
   } finally {
-    riding?.settled(committed);
+    riding.settled(committed);
   }
 }
-
-function* nothing(): Plan<void> {}

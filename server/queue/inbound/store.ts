@@ -8,7 +8,7 @@ import {
   run,
   type Storage,
   sql,
-  withRidingWrite,
+  transactionWith,
 } from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 import type { StoredPayload } from "../payload-codec";
@@ -313,12 +313,6 @@ export class InboundStore {
 
   /** Writes many outcomes in one transaction; how many landed. */
   complete(results: InboundResult[], now: number, riding?: RidingWrite): Promise<number> {
-    const processId = this.processId;
-    return withRidingWrite(riding, (first) =>
-      this.storage.transaction(function* () {
-        yield* first();
-        return yield* inboundPlans.complete(results, now, processId);
-      }),
-    );
+    return transactionWith(this.storage, riding, () => inboundPlans.complete(results, now, this.processId));
   }
 }

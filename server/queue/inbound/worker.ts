@@ -30,7 +30,7 @@ export interface InboundWorkerDeps {
   logger: Logger;
   run: (row: InboundRow) => Promise<InboundOutcome>;
   /** The flow executions of the runs, written in the outcomes' transaction (ExecutionWriter.take). */
-  executions?: { take(): RidingWrite | undefined };
+  executions?: { take(queue: "inbound" | "outbound"): RidingWrite | undefined };
   retryPolicy?: RetryPolicy;
   concurrency?: number;
   /** Messages of initial sync jobs in flight (issue 17; default 64): live changes always find room. */
@@ -96,7 +96,7 @@ export class InboundWorker extends WorkerLoop<InboundResult> {
 
   protected complete(batch: InboundResult[]): Promise<number> {
     // the executions the outcomes name go in the same transaction (server/storage/riding-write.ts)
-    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take());
+    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take("inbound"));
   }
 
   private launch(row: InboundRow): void {

@@ -7,7 +7,7 @@ import {
   run,
   type Storage,
   sql,
-  withRidingWrite,
+  transactionWith,
 } from "../../storage";
 import { attemptJson, type ClaimOptions, LEASE_MS, PROCESS_ID, withAppend } from "../claims";
 import type { StoredPayload } from "../payload-codec";
@@ -340,12 +340,6 @@ export class OutboundStore {
 
   /** Writes many outcomes in one transaction (one fsync for the lot); how many landed. */
   complete(results: OutboundResult[], now: number, riding?: RidingWrite): Promise<number> {
-    const processId = this.processId;
-    return withRidingWrite(riding, (first) =>
-      this.storage.transaction(function* () {
-        yield* first();
-        return yield* outboundPlans.complete(results, now, processId);
-      }),
-    );
+    return transactionWith(this.storage, riding, () => outboundPlans.complete(results, now, this.processId));
   }
 }

@@ -25,7 +25,7 @@ export interface OutboundWorkerDeps {
   logger: Logger;
   run: (row: OutboundRow) => Promise<RunOutcome>;
   /** The flow executions of the runs, written in the outcomes' transaction (ExecutionWriter.take). */
-  executions?: { take(): RidingWrite | undefined };
+  executions?: { take(queue: "inbound" | "outbound"): RidingWrite | undefined };
   /** Runs the remote's error subflow once when its outbound state turns to error. */
   onRemoteError: (remoteId: string, reason: string) => Promise<void>;
   /** Rows in flight across all remotes, and per remote (fair sharing: a dead remote never starves the rest). */
@@ -124,7 +124,7 @@ export class OutboundWorker extends WorkerLoop<OutboundResult> {
 
   protected complete(batch: OutboundResult[]): Promise<number> {
     // the executions the outcomes name go in the same transaction (server/storage/riding-write.ts)
-    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take());
+    return this.deps.store.complete(batch, this.now(), this.deps.executions?.take("outbound"));
   }
 
   private count(row: OutboundRow, outcome: "processed" | "error" | "retry"): void {
